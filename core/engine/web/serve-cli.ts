@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EngineHost } from '../host.ts';
+import { findChromium } from './find-browser.ts';
+import { startWebServer } from './web-server.ts';
+
+/**
+ * Web mode: the engine in a Node worker and the renderer on 127.0.0.1. Built to dist/web/serve.mjs
+ * next to dist/engine/worker.mjs and dist/renderer/.
+ */
+const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote --token T] [--open]
+  --port N          port to listen on (default: a free one)
+  --host ADDR       address to bind (default 127.0.0.1; non-loopback needs --allow-remote and --token)
+  --allow-remote    permit a non-loopback --host
+  --token T         link token (required with --allow-remote, at least 32 characters)
+  --open            open the workstation in Chromium's app mode when a Chromium is installed`;
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        token: { type: 'string' },
+        open: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be an integer from 0 to 65535, got ${values.port}\n${USAGE}`);
+    process.exit(2);
+  }
+
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const engineHost = new EngineHost({
+    workerUrl: new URL('../engine/worker.mjs', import.meta.url),
+    onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
+  });
+  engineHost.start();
+  let server;
+  try {
+    server = await startWebServer({
+      engineHost,
+      staticDir: join(here, '..', 'renderer'),
+      ...(values.host !== undefined && { host: values.host }),
+      port,
+      allowRemote: values['allow-remote'] ?? false,
+      ...(values.token !== undefined && { token: values.token }),
+    });
+  } catch (error) {
+    await engineHost.stop();
+    console.error(`cannot start web mode: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`Options Workstation (web mode) at ${server.url}`);
+  console.log('The token in that address is this run’s key to the engine: share it with no one.');
+
+  if (values.open) openInBrowser(server.url);
+
+  const shutdown = (): void => {
+    void Promise.all([server.close(), engineHost.stop()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+function openInBrowser(url: string): void {
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.log('No display: open the address above in a browser.');
+    return;
+  }
+  const browser = findChromium();
+  if (!browser) {
+    console.log('No Chromium found on PATH: open the address above in a browser.');
+    return;
+  }
+  const profileDir = join(homedir(), '.config', 'options-workstation', 'browser-profile');
+  mkdirSync(profileDir, { recursive: true });
+  const child = spawn(browser, [`--app=${url}`, `--user-data-dir=${profileDir}`, '--no-first-run'], { detached: true, stdio: 'ignore' });
+  child.on('error', (error) => console.log(`Could not open ${browser}: ${error.message}`));
+  child.unref();
+  console.log(`Opened in ${browser} (app mode).`);
+}
+
+void main();

@@ -1,0 +1,65 @@
+import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EngineHost } from '../core/engine/host.ts';
+import { relayEngineLink } from './engine-relay.ts';
+import { hardenSession, hardenWebContents } from './hardening.ts';
+import { serveRendererFile } from './renderer-files.ts';
+import { APP_ENTRY_URL, APP_SCHEME, secureWebPreferences } from './security.ts';
+
+// Built layout: dist/electron/main.cjs beside dist/engine/ and dist/renderer/. The engine worker
+// is unpacked from the asar archive (see electron-builder.config.cjs) because worker threads
+// load their script from the real file system.
+const distDir = join(__dirname, '..');
+const unpackedDistDir = distDir.replace(`app.asar`, 'app.asar.unpacked');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+}
+
+let host: EngineHost | undefined;
+
+function createWindow(): void {
+  const window = new BrowserWindow({
+    width: 1600,
+    height: 1000,
+    backgroundColor: '#0d1117',
+    title: 'Options Workstation',
+    show: false,
+    webPreferences: secureWebPreferences(join(distDir, 'electron', 'preload.cjs')),
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(APP_ENTRY_URL);
+}
+
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (window) {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  }
+});
+
+void app.whenReady().then(() => {
+  hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, (request) => serveRendererFile(join(distDir, 'renderer'), request.url));
+  host = new EngineHost({
+    workerUrl: pathToFileURL(join(unpackedDistDir, 'engine', 'worker.mjs')),
+    onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
+  });
+  host.start();
+  relayEngineLink(ipcMain, host, () => new MessageChannelMain());
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  void host?.stop().finally(() => app.quit());
+});

@@ -1,0 +1,22 @@
+import { EngineBanner } from './features/engine/EngineBanner.tsx';
+import { StatusBar } from './features/status-bar/StatusBar.tsx';
+import { Workspace } from './ui/Workspace.tsx';
+
+export function App() {
+  return (
+    <div className="app">
+      <EngineBanner />
+      <Workspace />
+      <StatusBar />
+    </div>
+  );
+}
+
+export function LinkUnavailable({ reason }: { readonly reason: string }) {
+  return (
+    <div className="app app-message" role="alert" data-testid="link-unavailable">
+      <h2>Cannot reach the engine</h2>
+      <p>{reason}</p>
+    </div>
+  );
+}

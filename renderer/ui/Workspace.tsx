@@ -1,0 +1,96 @@
+import type { DockviewApi, DockviewReadyEvent, IDockviewPanelProps, SerializedDockview } from 'dockview-react';
+import { DockviewReact, themeDark } from 'dockview-react';
+import type { FunctionComponent } from 'react';
+import { useCallback, useRef } from 'react';
+import { EnginePanel } from '../features/engine/EnginePanel.tsx';
+import { EventLogPanel } from '../features/event-log/EventLogPanel.tsx';
+import { VenuesPanel } from '../features/venues/VenuesPanel.tsx';
+import { clearLayout, loadLayout, saveLayout } from './layout-storage.ts';
+
+interface PanelSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly component: FunctionComponent;
+}
+
+/** Every panel the workstation has; each is usable on its own, in any arrangement. */
+const PANELS: readonly PanelSpec[] = [
+  { id: 'venues', title: 'Venues', component: VenuesPanel },
+  { id: 'engine', title: 'Engine', component: EnginePanel },
+  { id: 'event-log', title: 'Event log', component: EventLogPanel },
+];
+
+const components: Record<string, FunctionComponent<IDockviewPanelProps>> = Object.fromEntries(
+  PANELS.map((panel) => {
+    const Component = panel.component;
+    return [panel.id, () => <Component />];
+  }),
+);
+
+function isLayout(value: unknown): value is SerializedDockview {
+  if (typeof value !== 'object' || value === null || !('grid' in value) || !('panels' in value)) return false;
+  const panels = (value as { panels: unknown }).panels;
+  return typeof panels === 'object' && panels !== null && Object.values(panels).every((panel) => PANELS.some((spec) => spec.id === (panel as { contentComponent?: unknown }).contentComponent));
+}
+
+function addDefaultLayout(api: DockviewApi): void {
+  api.addPanel({ id: 'venues', component: 'venues', title: 'Venues' });
+  api.addPanel({ id: 'engine', component: 'engine', title: 'Engine', position: { direction: 'right' }, initialWidth: 420 });
+  api.addPanel({ id: 'event-log', component: 'event-log', title: 'Event log', position: { referencePanel: 'engine', direction: 'below' } });
+}
+
+export function Workspace() {
+  const apiRef = useRef<DockviewApi | undefined>(undefined);
+
+  const onReady = useCallback((event: DockviewReadyEvent) => {
+    apiRef.current = event.api;
+    const saved = loadLayout(window.localStorage, isLayout);
+    let restored = false;
+    if (saved) {
+      try {
+        event.api.fromJSON(saved);
+        restored = true;
+      } catch {
+        event.api.clear();
+      }
+    }
+    if (!restored) addDefaultLayout(event.api);
+    event.api.onDidLayoutChange(() => saveLayout(window.localStorage, event.api.toJSON()));
+  }, []);
+
+  const resetLayout = useCallback(() => {
+    const api = apiRef.current;
+    if (!api) return;
+    clearLayout(window.localStorage);
+    api.clear();
+    addDefaultLayout(api);
+  }, []);
+
+  const reopen = useCallback((panel: PanelSpec) => {
+    const api = apiRef.current;
+    if (!api) return;
+    const existing = api.getPanel(panel.id);
+    if (existing) existing.api.setActive();
+    else api.addPanel({ id: panel.id, component: panel.id, title: panel.title });
+  }, []);
+
+  return (
+    <div className="workspace">
+      <nav className="toolbar" aria-label="Panels">
+        <span className="brand">Options Workstation</span>
+        {PANELS.map((panel) => (
+          <button key={panel.id} type="button" className="button button-quiet" onClick={() => reopen(panel)}>
+            {panel.title}
+          </button>
+        ))}
+        <span className="status-spacer" />
+        <button type="button" className="button button-quiet" onClick={resetLayout} data-testid="reset-layout">
+          Reset layout
+        </button>
+      </nav>
+      <div className="dock-host">
+        <DockviewReact components={components} onReady={onReady} theme={themeDark} />
+      </div>
+    </div>
+  );
+}
