@@ -23,7 +23,8 @@ const nodeCommon = {
 // Bundled CommonJS dependencies (ws) call require() for Node built-ins; give ESM bundles one.
 const esmNode = { ...nodeCommon, format: 'esm', outExtension: { '.js': '.mjs' }, outdir: 'dist', banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } };
 
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// A full build starts clean; an engine-only build replaces just its own bundles.
+if (!engineOnly) await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 const jobs = [
   esbuild({ ...esmNode, entryPoints: { 'engine/worker': 'core/engine/worker-entry.ts', 'web/serve': 'core/engine/web/serve-cli.ts' } }),

@@ -36,6 +36,10 @@ export interface EngineHostOptions {
   /** The worker script (built `dist/engine/worker.mjs`, or the TypeScript entry under tsx). */
   readonly workerUrl: URL;
   readonly execArgv?: readonly string[];
+  /** The worker's `process.argv` tail (the TypeScript bootstrap used by tests takes its entry here). */
+  readonly argv?: readonly string[];
+  /** Passed to the worker as `workerData` (test fixtures use it to choose a fault). */
+  readonly workerData?: unknown;
   readonly clock?: Clock;
   /** Told of every run-state change, for the host process's log. */
   readonly onRunState?: (health: EngineHealth) => void;
@@ -165,6 +169,8 @@ export class EngineHost {
     const generation = ++this.#generation;
     const worker: WorkerLike = new Worker(this.#options.workerUrl, {
       execArgv: [...(this.#options.execArgv ?? [])],
+      argv: [...(this.#options.argv ?? [])],
+      workerData: this.#options.workerData,
     }) as unknown as WorkerLike;
     this.#worker = worker;
     let lastError: Error | undefined;

@@ -31,6 +31,8 @@ export interface EngineView {
   readonly nextLogId: number;
   /** Set when a delta arrived out of sequence; the connection then asks for a fresh link. */
   readonly outOfSync: boolean;
+  /** Local clock when the last event arrived. */
+  readonly lastReceivedTsMs: number;
 }
 
 export const LOG_CAPACITY = 1000;
@@ -46,6 +48,7 @@ export const initialEngineView: EngineView = {
   log: [],
   nextLogId: 1,
   outOfSync: false,
+  lastReceivedTsMs: 0,
 };
 
 function appendLog(view: EngineView, tsMs: number, kind: LogKind, text: string): EngineView {
@@ -60,7 +63,8 @@ function withoutPending(view: EngineView, commandId: string): EngineView {
   return { ...view, pending };
 }
 
-export function reduceEngineEvent(view: EngineView, event: EngineEvent, nowMs: number): EngineView {
+export function reduceEngineEvent(previous: EngineView, event: EngineEvent, nowMs: number): EngineView {
+  const view = { ...previous, lastReceivedTsMs: nowMs };
   switch (event.type) {
     case 'Snapshot':
       return { ...view, state: event.state, seq: event.seq, outOfSync: false };

@@ -1,0 +1,82 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebMode } from '../support/web-mode.ts';
+import { launchChromium, repoRoot, startWebMode } from '../support/web-mode.ts';
+
+let web: WebMode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  web = await startWebMode();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
+  await page.goto(web.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+});
+
+async function heartbeatSeq(): Promise<number> {
+  const text = (await page.getByTestId('engine-heartbeat').textContent()) ?? '';
+  const match = /#(\d+)/.exec(text);
+  if (!match?.[1]) throw new Error(`no heartbeat number in "${text}"`);
+  return Number(match[1]);
+}
+
+describe('web mode in Chromium', () => {
+  it('shows the engine running with live heartbeats', async () => {
+    await expectText('engine-status', /Engine running/);
+    const first = await heartbeatSeq();
+    await page.waitForFunction(
+      (seen) => Number(/#(\d+)/.exec(document.querySelector('[data-testid="engine-heartbeat"]')?.textContent ?? '')?.[1] ?? 0) > seen + 2,
+      first,
+    );
+    expect(await heartbeatSeq()).toBeGreaterThan(first + 2);
+    await expectText('link-status', /link open/);
+    await expectText('venue-status', /no venue connected/);
+  });
+
+  it('removes the token from the address bar', () => {
+    expect(page.url()).not.toContain('token=');
+  });
+
+  it('round-trips a ping command and shows its answer', async () => {
+    await page.getByTestId('ping-button').click();
+    await page.getByTestId('event-log').getByText(/Ping answered in/).first().waitFor();
+    await expectText('engine-rtt', /\(1 pings\)/);
+  });
+
+  it('says what to do while no venue is connected', async () => {
+    await expectText('venues-empty', /No venue connected/);
+  });
+
+  it('persists the panel layout across a reload', async () => {
+    const saved = await page.evaluate(() => window.localStorage.getItem('workstation.layout.v1'));
+    expect(saved).toContain('event-log');
+    await page.reload();
+    await expectText('engine-status', /Engine running/);
+    for (const title of ['Venues', 'Engine', 'Event log']) await page.locator('.dv-tab', { hasText: title }).first().waitFor();
+    expect(await page.evaluate(() => window.localStorage.getItem('workstation.layout.v1'))).toBe(saved);
+  });
+
+  it('writes a screenshot of the workstation', async () => {
+    await page.getByTestId('ping-button').click();
+    await page.getByTestId('event-log').getByText(/Ping answered in/).first().waitFor();
+    const dir = join(repoRoot, 'test-results');
+    mkdirSync(dir, { recursive: true });
+    const shot = join(dir, 'workstation.png');
+    await page.screenshot({ path: shot });
+    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, join(repoRoot, 'assets', 'screenshot.png'));
+  });
+});
+
+async function expectText(testId: string, pattern: RegExp): Promise<void> {
+  const locator = page.getByTestId(testId).first();
+  await locator.filter({ hasText: pattern }).waitFor({ timeout: 15_000 });
+  expect(await locator.textContent()).toMatch(pattern);
+}

@@ -1,0 +1,63 @@
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Flags for Debian's Chromium on a machine with no network beyond loopback. */
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function chromiumPath(): string {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error("Debian's chromium is not installed: run `apt-get install chromium` (.ci/run does this)");
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, headless: true });
+}
+
+export interface WebMode {
+  readonly url: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the built web mode (dist/web/serve.mjs) on a free loopback port and waits for its URL. */
+export function startWebMode(extraArgs: readonly string[] = []): Promise<WebMode> {
+  const child = spawn(process.execPath, ['dist/web/serve.mjs', '--port', '0', ...extraArgs], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`web mode printed no URL within 20 s:\n${output}`));
+    }, 20_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(output);
+      if (!match?.[1]) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      resolve({
+        url: match[1],
+        process: child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web mode exited with ${code}:\n${output}`));
+    });
+  });
+}
