@@ -260,7 +260,7 @@ describe('simulator JSON-RPC over WebSocket', () => {
     const auth = await client.auth();
     clock.advance(61_000);
     const http = await fetch(`http://127.0.0.1:${port}/api/v2/private/get_positions?currency=BTC`, { headers: { Authorization: `bearer ${auth.result.access_token}` } });
-    expect((await http.json()).error).toMatchObject({ code: 13009 });
+    expect(((await http.json()) as any).error).toMatchObject({ code: 13009 });
     const refreshed = await client.call('public/auth', { grant_type: 'refresh_token', refresh_token: auth.result.refresh_token });
     expect(refreshed.result.access_token).not.toBe(auth.result.access_token);
     expect((await client.call('public/auth', { grant_type: 'refresh_token', refresh_token: auth.result.refresh_token })).error).toMatchObject({ code: 13004 });
@@ -269,16 +269,16 @@ describe('simulator JSON-RPC over WebSocket', () => {
 
 describe('simulator JSON-RPC over HTTP', () => {
   it('serves GET with query parameters and POST with a JSON-RPC body', async () => {
-    const get = await (await fetch(`http://127.0.0.1:${port}/api/v2/public/get_order_book?instrument_name=${perp.instrumentName}&depth=5`)).json();
+    const get = (await (await fetch(`http://127.0.0.1:${port}/api/v2/public/get_order_book?instrument_name=${perp.instrumentName}&depth=5`)).json()) as any;
     expect(get.result).toMatchObject({ instrument_name: perp.instrumentName, bids: [], asks: [], mark_price: 95_010 });
-    const post = await (await fetch(`http://127.0.0.1:${port}/api/v2/`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'public/get_time', params: {} }) })).json();
+    const post = (await (await fetch(`http://127.0.0.1:${port}/api/v2/`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'public/get_time', params: {} }) })).json()) as any;
     expect(post).toMatchObject({ id: 7, result: NOW });
-    const auth = await (await fetch(`http://127.0.0.1:${port}/api/v2/public/auth?grant_type=client_credentials&client_id=trader-id&client_secret=trader-secret`)).json();
+    const auth = (await (await fetch(`http://127.0.0.1:${port}/api/v2/public/auth?grant_type=client_credentials&client_id=trader-id&client_secret=trader-secret`)).json()) as any;
     const buy = await (
       await fetch(`http://127.0.0.1:${port}/api/v2/private/buy?instrument_name=${option.instrumentName}&amount=1&price=0.01&post_only=true`, { headers: { Authorization: `Bearer ${auth.result.access_token}` } })
     ).json();
     expect(buy.result.order).toMatchObject({ post_only: true, price: 0.01, amount: 1 });
-    expect((await (await fetch(`http://127.0.0.1:${port}/api/v2/public/subscribe?channels=deribit_price_index.btc_usd`)).json()).error).toMatchObject({ code: 11050 });
+    expect(((await (await fetch(`http://127.0.0.1:${port}/api/v2/public/subscribe?channels=deribit_price_index.btc_usd`)).json()) as any).error).toMatchObject({ code: 11050 });
     expect((await fetch(`http://127.0.0.1:${port}/api/v2/`, { method: 'POST', body: '{' })).status).toBe(400);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../../model/clock.ts';
-import type { SimError } from '../exchange/errors.ts';
+import type { Result, SimError } from '../exchange/errors.ts';
 import { ERRORS, withData } from '../exchange/errors.ts';
 import type { SimExchange } from '../exchange/exchange.ts';
 import type { TokenIssuer } from './auth.ts';
@@ -170,7 +170,7 @@ export class SimRpcServer {
       accountId,
       accountCod: this.#accountCod,
     };
-    const handler = HANDLERS[method] as (ctx: RpcContext, params: unknown) => ReturnType<(typeof HANDLERS)[typeof method]>;
+    const handler = HANDLERS[method] as unknown as (ctx: RpcContext, params: unknown) => Result<unknown>;
     let result;
     try {
       result = handler(ctx, validated.data);
