@@ -274,9 +274,9 @@ describe('simulator JSON-RPC over HTTP', () => {
     const post = (await (await fetch(`http://127.0.0.1:${port}/api/v2/`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'public/get_time', params: {} }) })).json()) as any;
     expect(post).toMatchObject({ id: 7, result: NOW });
     const auth = (await (await fetch(`http://127.0.0.1:${port}/api/v2/public/auth?grant_type=client_credentials&client_id=trader-id&client_secret=trader-secret`)).json()) as any;
-    const buy = await (
+    const buy = (await (
       await fetch(`http://127.0.0.1:${port}/api/v2/private/buy?instrument_name=${option.instrumentName}&amount=1&price=0.01&post_only=true`, { headers: { Authorization: `Bearer ${auth.result.access_token}` } })
-    ).json();
+    ).json()) as any;
     expect(buy.result.order).toMatchObject({ post_only: true, price: 0.01, amount: 1 });
     expect(((await (await fetch(`http://127.0.0.1:${port}/api/v2/public/subscribe?channels=deribit_price_index.btc_usd`)).json()) as any).error).toMatchObject({ code: 11050 });
     expect((await fetch(`http://127.0.0.1:${port}/api/v2/`, { method: 'POST', body: '{' })).status).toBe(400);
