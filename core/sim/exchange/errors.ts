@@ -18,7 +18,6 @@ export const ERRORS = {
   invalidPrice: { code: 10023, message: 'invalid_price' },
   tooManyRequests: { code: 10028, message: 'too_many_requests' },
   notOwnerOfOrder: { code: 10029, message: 'not_owner_of_order' },
-  tooManyOpenOrders: { code: 10034, message: 'too_many_open_orders' },
   priceWrongTick: { code: 10043, message: 'price_wrong_tick' },
   otherReject: { code: 11030, message: 'other_reject' },
   badArgument: { code: 11043, message: 'bad_argument' },
@@ -36,6 +35,9 @@ export const ERRORS = {
   invalidParams: { code: -32602, message: 'Invalid params' },
   parseError: { code: -32700, message: 'Parse error' },
 } as const satisfies Record<string, SimError>;
+
+/** Deribit has no plain "too many open orders" code outside portfolio margin; it rejects with other_reject. */
+export const TOO_MANY_OPEN_ORDERS: SimError = { code: 11030, message: 'other_reject', data: { reason: 'too many open orders' } };
 
 export function withData(error: SimError, data: Readonly<Record<string, unknown>>): SimError {
   return { ...error, data };

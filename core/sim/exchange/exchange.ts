@@ -4,7 +4,7 @@ import { OrderBook } from '../book/order-book.ts';
 import { amountToLots, lotsToAmount, priceToTicks, ticksToPrice, tickSizeAt } from '../instruments/ticks.ts';
 import type { Currency, InstrumentKind, SimInstrument } from '../instruments/types.ts';
 import type { Result, SimError } from './errors.ts';
-import { ERRORS, fail, ok, withData } from './errors.ts';
+import { ERRORS, fail, ok, TOO_MANY_OPEN_ORDERS, withData } from './errors.ts';
 import type { MmpState } from './mmp.ts';
 import { isFrozen, newMmpState, recordMmpFill, resetMmp } from './mmp.ts';
 import { applyFill, feeFor, floatingPnl, markValue, orderMargin, positionMargin, roundAmount } from './position-math.ts';
@@ -224,7 +224,7 @@ export class SimExchange {
     if (postOnly && (timeInForce === 'immediate_or_cancel' || timeInForce === 'fill_or_kill')) {
       return fail(withData(ERRORS.badArgument, { param: 'post_only', reason: `not allowed with ${timeInForce}` }));
     }
-    if (account.openOrders.size >= MAX_OPEN_ORDERS) return fail(ERRORS.tooManyOpenOrders);
+    if (account.openOrders.size >= MAX_OPEN_ORDERS) return fail(TOO_MANY_OPEN_ORDERS);
 
     let priceTicks: number | undefined;
     if (params.type === 'limit') {

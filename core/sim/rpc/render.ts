@@ -122,7 +122,7 @@ export function renderUserTrade(trade: SimTrade, accountId: string, instrument: 
     direction,
     amount: trade.amount,
     contracts: contracts(instrument, trade.amount),
-    ...(order?.label && { label: order.label }),
+    label: order?.label ?? '',
     mmp: order?.mmp ?? false,
     risk_reducing: false,
     api: true,

@@ -1,0 +1,122 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- documented JSON fixtures are untyped */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../model/clock.ts';
+import { SimExchange } from '../exchange/exchange.ts';
+import { buildCatalog } from '../instruments/catalog.ts';
+import { listedExpiries } from '../instruments/expiries.ts';
+import { TokenIssuer } from './auth.ts';
+import type { MarketView } from './render.ts';
+import { SimRpcServer } from './server.ts';
+
+/**
+ * Every field Deribit documents for a response (test/fixtures/deribit/, taken from Deribit's
+ * documentation) must be present in the simulator's response with the same JSON type, so a
+ * client written against Deribit parses the simulator unchanged.
+ */
+const FIXTURES = new URL('../../../test/fixtures/deribit/', import.meta.url);
+const fixture = (name: string): any => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+
+/** Fields that Deribit documents but that describe features the simulator does not model. */
+const NOT_MODELLED = new Set([
+  'interest_value', 'settlement_price', 'block_trade_tick_size', 'estimated_liquidation_price', 'realized_funding', 'leverage',
+  'initial_margin', 'maintenance_margin', 'open_orders_margin', 'average_price_usd', 'floating_profit_loss_usd', 'max_show',
+  'matching_id', 'underlying_index', 'volume_usd', 'stats',
+]);
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** Paths where `actual` lacks a documented field or has another type (null matches anything nullable). */
+function shapeDifferences(documented: unknown, actual: unknown, path = ''): string[] {
+  if (documented === null || actual === null) return [];
+  if (jsonType(documented) !== jsonType(actual)) return [`${path}: documented ${jsonType(documented)}, got ${jsonType(actual)}`];
+  if (Array.isArray(documented) && Array.isArray(actual)) {
+    if (documented.length === 0 || actual.length === 0) return [];
+    return shapeDifferences(documented[0], actual[0], `${path}[0]`);
+  }
+  if (typeof documented === 'object' && typeof actual === 'object') {
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(documented as object)) {
+      if (NOT_MODELLED.has(key)) continue;
+      if (!(key in (actual as object))) problems.push(`${path}.${key}: missing`);
+      else problems.push(...shapeDifferences(value, (actual as Record<string, unknown>)[key], `${path}.${key}`));
+    }
+    return problems;
+  }
+  return [];
+}
+
+function setup() {
+  const now = Date.UTC(2026, 10, 21, 15, 0);
+  const clock = new ManualClock(now);
+  const exchange = new SimExchange(clock);
+  const instruments = buildCatalog({
+    currency: 'BTC',
+    nowMs: now,
+    expiries: listedExpiries(now),
+    strikeInputs: (expiryMs) => ({ forward: 95_000, atmVolAnnual: 0.5, expiryYears: (expiryMs - now) / 31_536_000_000 }),
+    firstInstrumentId: 1,
+  });
+  exchange.listInstruments(instruments);
+  exchange.setIndexPrice('BTC', 95_000);
+  const option = instruments.find((i) => i.kind === 'option' && i.strike === 100_000 && i.optionType === 'call' && i.settlementPeriod === 'month')!;
+  const future = instruments.find((i) => i.kind === 'future' && !i.isPerpetual)!;
+  const perp = instruments.find((i) => i.isPerpetual)!;
+  for (const instrument of instruments) exchange.setMark(instrument.instrumentName, instrument.kind === 'option' ? { markPrice: 0.02, markIv: 0.5, deltaCoin: 0.3, gammaCoin: 0.00001, vegaUsd: 50, thetaUsd: -30 } : { markPrice: 95_100 });
+  exchange.addAccount('trader', { balances: { BTC: 10 } });
+  exchange.addAccount('bot', { balances: {}, background: true });
+  const market: MarketView = { indexPrice: () => 95_000, forward: () => 95_400, funding: () => ({ current: 0.0001, eightHour: 0.0001 }) };
+  const tokens = new TokenIssuer(clock, () => 'ab'.repeat(24));
+  tokens.register({ clientId: 'id', clientSecret: 'secret', accountId: 'trader' });
+  const server = new SimRpcServer({ exchange, market, tokens, clock });
+  const token = (server.handleRequest(undefined, { id: 1, method: 'public/auth', params: { grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret' } }) as any).result.access_token as string;
+  const call = (method: string, params: Record<string, unknown> = {}): any => server.handleRequest(undefined, { jsonrpc: '2.0', id: 1, method, params }, token);
+  return { call, exchange, option, future, perp };
+}
+
+describe('responses carry every field Deribit documents', () => {
+  const { call, exchange, option, future, perp } = setup();
+  exchange.place('bot', { instrumentName: option.instrumentName, direction: 'sell', amount: 5, type: 'limit', price: 0.021 });
+  exchange.place('bot', { instrumentName: option.instrumentName, direction: 'buy', amount: 5, type: 'limit', price: 0.019 });
+  exchange.place('bot', { instrumentName: perp.instrumentName, direction: 'sell', amount: 100_000, type: 'limit', price: 95_100 });
+  exchange.place('bot', { instrumentName: perp.instrumentName, direction: 'buy', amount: 100_000, type: 'limit', price: 95_000 });
+  const buy = call('private/buy', { instrument_name: option.instrumentName, amount: 1, price: 0.021 });
+  call('private/sell', { instrument_name: perp.instrumentName, amount: 10_000, type: 'market' });
+  const resting = call('private/sell', { instrument_name: perp.instrumentName, amount: 10_000, price: 96_000, post_only: true });
+
+  const cases: Array<[string, () => { documented: unknown; actual: unknown }]> = [
+    ['public/get_instruments (option)', () => ({ documented: fixture('public.get_instruments.json').response.result[0], actual: call('public/get_instruments', { currency: 'BTC', kind: 'option' }).result[0] })],
+    ['public/get_instruments (future)', () => ({ documented: fixture('public.get_instruments.json').response.result[1], actual: call('public/get_instruments', { currency: 'BTC', kind: 'future' }).result.find((i: any) => i.instrument_name === future.instrumentName) })],
+    ['public/ticker (perpetual)', () => ({ documented: fixture('public.ticker.json').response.result, actual: call('public/ticker', { instrument_name: perp.instrumentName }).result })],
+    ['public/ticker (option)', () => ({ documented: fixture('public.ticker.json').variants[0].response.result, actual: call('public/ticker', { instrument_name: option.instrumentName }).result })],
+    ['public/get_order_book (option)', () => ({ documented: fixture('public.get_order_book.json').variants[0].response.result, actual: call('public/get_order_book', { instrument_name: option.instrumentName }).result })],
+    ['public/get_index_price', () => ({ documented: fixture('public.get_index_price.json').response.result, actual: call('public/get_index_price', { index_name: 'btc_usd' }).result })],
+    ['public/get_book_summary_by_currency', () => ({ documented: fixture('public.get_book_summary_by_currency.json').response.result[0], actual: call('public/get_book_summary_by_currency', { currency: 'BTC', kind: 'option' }).result.find((s: any) => s.instrument_name === option.instrumentName) })],
+    ['public/auth', () => ({ documented: fixture('public.auth.json').response.result, actual: call('public/auth', { grant_type: 'client_credentials', client_id: 'id', client_secret: 'secret' }).result })],
+    ['private/buy', () => ({ documented: fixture('private.buy.json').response.result, actual: buy.result })],
+    ['private/sell (resting)', () => ({ documented: fixture('private.sell.json').response.result.order, actual: resting.result.order })],
+    ['private/get_positions', () => ({ documented: fixture('private.get_positions.json').response.result[1], actual: call('private/get_positions', { currency: 'BTC', kind: 'option' }).result[0] })],
+    ['private/get_positions (future)', () => ({ documented: fixture('private.get_positions.json').response.result[0], actual: call('private/get_positions', { currency: 'BTC', kind: 'future' }).result[0] })],
+    ['private/get_user_trades_by_currency', () => ({ documented: fixture('private.get_user_trades_by_currency.json').response.result, actual: call('private/get_user_trades_by_currency', { currency: 'BTC', count: 5 }).result })],
+    ['private/get_order_state', () => ({ documented: fixture('private.get_order_state.json').response.result, actual: call('private/get_order_state', { order_id: resting.result.order.order_id }).result })],
+    ['private/set_mmp_config', () => ({ documented: { index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 3 }, actual: call('private/set_mmp_config', { index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 3 }).result })],
+  ];
+
+  it.each(cases)('%s', (_name, get) => {
+    const { documented, actual } = get();
+    expect(actual).toBeDefined();
+    expect(shapeDifferences(documented, actual)).toEqual([]);
+  });
+
+  it('answers errors in the documented envelope', () => {
+    const documented = fixture('errors.json');
+    const actual = call('private/cancel', { order_id: 'nope' });
+    expect(actual.error).toMatchObject({ code: 10004, message: 'order_not_found' });
+    const envelope = documented.error_response_shape ?? documented.shape ?? documented.example;
+    if (envelope) expect(shapeDifferences({ ...envelope, error: { code: 0, message: '' } }, actual)).toEqual([]);
+  });
+});
