@@ -24,6 +24,7 @@ export const CURRENCY_SPECS: Readonly<Record<Currency, CurrencySpec>> = {
 const OPTION_FEE = 0.0003;
 const FUTURE_MAKER_FEE = 0;
 const FUTURE_TAKER_FEE = 0.0005;
+const OPTION_TICK_STEPS = [{ abovePrice: 0.005, tickSize: 0.0005 }] as const;
 
 export interface StrikeInputs {
   readonly forward: number;
@@ -67,54 +68,50 @@ export interface CatalogInputs {
 export function buildCatalog({ currency, nowMs, expiries, strikeInputs, firstInstrumentId }: CatalogInputs): SimInstrument[] {
   const spec = CURRENCY_SPECS[currency];
   let instrumentId = firstInstrumentId;
-  const common = {
-    currency,
-    creationTimestamp: nowMs,
-    priceIndex: `${currency.toLowerCase()}_usd`,
-    baseCurrency: currency,
-    counterCurrency: 'USD' as const,
-    settlementCurrency: currency,
+  const priceIndex = `${currency.toLowerCase()}_usd`;
+  // Every instrument is built from one literal with the same keys in the same order, so V8 gives
+  // them all one hidden class: the hot paths read these fields millions of times.
+  const make = (
+    instrumentName: string,
+    kind: SimInstrument['kind'],
+    isPerpetual: boolean,
+    expirationTimestamp: number,
+    settlementPeriod: SimInstrument['settlementPeriod'],
+    strike: number | undefined,
+    optionType: SimInstrument['optionType'],
+  ): SimInstrument => {
+    const option = kind === 'option';
+    return {
+      instrumentName,
+      instrumentId: instrumentId++,
+      currency,
+      kind,
+      isPerpetual,
+      tickSize: option ? 0.0001 : isPerpetual ? spec.perpetualTickSize : spec.futureTickSize,
+      tickSizeSteps: option ? OPTION_TICK_STEPS : [],
+      contractSize: option ? 1 : spec.futureContractSize,
+      minTradeAmount: option ? spec.optionMinAmount : spec.futureContractSize,
+      makerCommission: option ? OPTION_FEE : FUTURE_MAKER_FEE,
+      takerCommission: option ? OPTION_FEE : FUTURE_TAKER_FEE,
+      strike,
+      optionType,
+      expirationTimestamp,
+      creationTimestamp: nowMs,
+      settlementPeriod,
+      priceIndex,
+      baseCurrency: currency,
+      quoteCurrency: option ? currency : 'USD',
+      counterCurrency: 'USD',
+      settlementCurrency: currency,
+    };
   };
-  const future = (expiryMs: number, isPerpetual: boolean, settlementPeriod: SimInstrument['settlementPeriod']): SimInstrument => ({
-    ...common,
-    instrumentName: isPerpetual ? perpetualName(currency) : futureName(currency, expiryMs),
-    instrumentId: instrumentId++,
-    kind: 'future',
-    isPerpetual,
-    tickSize: isPerpetual ? spec.perpetualTickSize : spec.futureTickSize,
-    tickSizeSteps: [],
-    contractSize: spec.futureContractSize,
-    minTradeAmount: spec.futureContractSize,
-    makerCommission: FUTURE_MAKER_FEE,
-    takerCommission: FUTURE_TAKER_FEE,
-    expirationTimestamp: expiryMs,
-    settlementPeriod,
-    quoteCurrency: 'USD',
-  });
 
-  const instruments: SimInstrument[] = [future(PERPETUAL_EXPIRY_MS, true, 'perpetual')];
+  const instruments: SimInstrument[] = [make(perpetualName(currency), 'future', true, PERPETUAL_EXPIRY_MS, 'perpetual', undefined, undefined)];
   for (const expiry of expiries) {
-    if (expiry.period !== 'day') instruments.push(future(expiry.expiryMs, false, expiry.period));
+    if (expiry.period !== 'day') instruments.push(make(futureName(currency, expiry.expiryMs), 'future', false, expiry.expiryMs, expiry.period, undefined, undefined));
     for (const strike of strikesFor(strikeInputs(expiry.expiryMs))) {
       for (const optionType of ['call', 'put'] as const) {
-        instruments.push({
-          ...common,
-          instrumentName: optionName(currency, expiry.expiryMs, strike, optionType),
-          instrumentId: instrumentId++,
-          kind: 'option',
-          isPerpetual: false,
-          tickSize: 0.0001,
-          tickSizeSteps: [{ abovePrice: 0.005, tickSize: 0.0005 }],
-          contractSize: 1,
-          minTradeAmount: spec.optionMinAmount,
-          makerCommission: OPTION_FEE,
-          takerCommission: OPTION_FEE,
-          strike,
-          optionType,
-          expirationTimestamp: expiry.expiryMs,
-          settlementPeriod: expiry.period,
-          quoteCurrency: currency,
-        });
+        instruments.push(make(optionName(currency, expiry.expiryMs, strike, optionType), 'option', false, expiry.expiryMs, expiry.period, strike, optionType));
       }
     }
   }

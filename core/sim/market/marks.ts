@@ -20,14 +20,18 @@
  * the same code as the scalar functions, bit for bit); smile parameters are computed once per
  * expiry (the catalog lists options grouped by expiry, so a one-entry cache suffices).
  */
-import type { SviParams } from '../../pricing/index.ts';
-import { ChainPricer, DAYS_PER_YEAR, sviTotalVariance } from '../../pricing/index.ts';
+import { ChainPricer, DAYS_PER_YEAR } from '../../pricing/index.ts';
 import type { Mark } from '../exchange/types.ts';
 import type { Currency, SimInstrument } from '../instruments/types.ts';
 import { forwardPrice, perpetualFairPrice } from './carry.ts';
 import type { SurfaceShape } from './true-surface.ts';
 import { sviParamsAt } from './true-surface.ts';
 import { MS_PER_YEAR } from './units.ts';
+
+// Local copies read once per call: a bundler's or test runner's import shim can cost a getter
+// call per use of a module binding, which a per-option loop should not pay.
+const YEAR_MS = MS_PER_YEAR;
+const ONE_DAY_YEARS = 1 / DAYS_PER_YEAR;
 
 /** The state of one currency's market that marks depend on. */
 export interface CurrencyMarketView {
@@ -41,103 +45,195 @@ export interface CurrencyMarketView {
 
 export type MarketViewOf = (currency: Currency) => CurrencyMarketView;
 
+/** Per-instrument kind codes of the cached layout. */
+const CALL = 0;
+const PUT = 1;
+const FUTURE = 2;
+const PERPETUAL = 3;
+
+/**
+ * What compute() needs of each instrument, copied into flat arrays once per instrument list.
+ * Reading the same fields off the instrument objects every call is slower than it looks: objects
+ * built with a spread (`{...common, …}`) can each get their own hidden class, which makes every
+ * property read in the loop megamorphic.
+ */
+class ChainLayout {
+  readonly instruments: SimInstrument[];
+  readonly currency: Currency[];
+  readonly kind: Uint8Array;
+  readonly strike: Float64Array;
+  readonly expiryMs: Float64Array;
+
+  constructor(instruments: readonly SimInstrument[]) {
+    const n = instruments.length;
+    this.instruments = instruments.slice();
+    this.currency = new Array<Currency>(n);
+    this.kind = new Uint8Array(n);
+    this.strike = new Float64Array(n);
+    this.expiryMs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const instrument = instruments[i]!;
+      this.currency[i] = instrument.currency;
+      this.expiryMs[i] = instrument.expirationTimestamp;
+      if (instrument.kind === 'future') {
+        this.kind[i] = instrument.isPerpetual ? PERPETUAL : FUTURE;
+        this.strike[i] = NaN;
+        continue;
+      }
+      if (instrument.strike === undefined || instrument.optionType === undefined) {
+        throw new Error(`option ${instrument.instrumentName} has no strike or option type`);
+      }
+      this.kind[i] = instrument.optionType === 'call' ? CALL : PUT;
+      this.strike[i] = instrument.strike;
+    }
+  }
+
+  /** Same instruments in the same order (identity, not contents: instruments are immutable). */
+  matches(instruments: readonly SimInstrument[]): boolean {
+    const mine = this.instruments;
+    if (mine.length !== instruments.length) return false;
+    for (let i = 0; i < mine.length; i++) if (mine[i] !== instruments[i]) return false;
+    return true;
+  }
+}
+
 /**
  * Reusable mark computation. Besides the marks, it leaves per-instrument inputs in parallel
- * arrays (index i ↔ instruments[i]) for callers that need them, such as the makers.
+ * arrays (index i ↔ instruments[i]) for callers that need them, such as the makers. Keeps a
+ * flat copy of the last instrument list's static fields, rebuilt when the list changes.
  */
 export class MarkCalculator {
   #pricer = new ChainPricer(64);
   #slot = new Int32Array(64);
-  /** Forward (options, futures) or perpetual fair price used, USD. */
-  forward = new Float64Array(64);
-  /** Years to expiry (Infinity for the perpetual). */
-  expiryYears = new Float64Array(64);
-  /** Options: the true surface's vol (NaN at or past expiry); futures: NaN. */
-  volAnnual = new Float64Array(64);
+  #layout: ChainLayout | undefined;
+  #forward = new Float64Array(64);
+  #expiryYears = new Float64Array(64);
+  #volAnnual = new Float64Array(64);
+
+  /** Per instrument of the last compute: the forward (perpetual: its fair price) used, USD. Read only. */
+  get forward(): Float64Array {
+    return this.#forward;
+  }
+
+  /** Per instrument of the last compute: years to expiry (Infinity for the perpetual). Read only. */
+  get expiryYears(): Float64Array {
+    return this.#expiryYears;
+  }
+
+  /** Per instrument of the last compute: options' true vol (NaN at or past expiry, and for futures). Read only. */
+  get volAnnual(): Float64Array {
+    return this.#volAnnual;
+  }
 
   #ensure(count: number): void {
     if (this.#slot.length < count) {
       const size = Math.max(count, 2 * this.#slot.length);
       this.#slot = new Int32Array(size);
-      this.forward = new Float64Array(size);
-      this.expiryYears = new Float64Array(size);
-      this.volAnnual = new Float64Array(size);
+      this.#forward = new Float64Array(size);
+      this.#expiryYears = new Float64Array(size);
+      this.#volAnnual = new Float64Array(size);
     }
     if (this.#pricer.capacity < count) this.#pricer = new ChainPricer(Math.max(count, 2 * this.#pricer.capacity));
   }
 
-  /** marks[i] is the mark of instruments[i] at nowMs. */
-  compute(instruments: readonly SimInstrument[], viewOf: MarketViewOf, nowMs: number): Mark[] {
+  #layoutFor(instruments: readonly SimInstrument[]): ChainLayout {
+    let layout = this.#layout;
+    if (layout === undefined || !layout.matches(instruments)) {
+      layout = new ChainLayout(instruments);
+      this.#layout = layout;
+    }
+    return layout;
+  }
+
+  /** marks[i] is the mark of instruments[i] at nowMs. Throws for an option without strike or type. */
+  compute(instruments: readonly SimInstrument[], viewOf: MarketViewOf, nowMs: number): readonly Mark[] {
     const n = instruments.length;
     this.#ensure(n);
+    const layout = this.#layoutFor(instruments);
+    const currencyOf = layout.currency;
+    const kindOf = layout.kind;
+    const strikeOf = layout.strike;
+    const expiryMsOf = layout.expiryMs;
     const pricer = this.#pricer;
     const slot = this.#slot;
-    const forwardOut = this.forward;
-    const expiryOut = this.expiryYears;
-    const volOut = this.volAnnual;
+    const forwardOut = this.#forward;
+    const expiryOut = this.#expiryYears;
+    const volOut = this.#volAnnual;
     const marks: Mark[] = new Array<Mark>(n);
 
     let viewCurrency: Currency | undefined;
     let view: CurrencyMarketView | undefined;
     let smileCurrency: Currency | undefined;
     let smileExpiryMs = NaN;
-    let smile: SviParams | undefined;
+    // The smile of the current expiry, raw SVI, and its forward, unpacked into locals.
+    let sviA = 0;
+    let sviB = 0;
+    let sviRho = 0;
+    let sviM = 0;
+    let sviSigma2 = 0;
+    let forward = NaN;
     let count = 0;
 
     for (let i = 0; i < n; i++) {
-      const instrument = instruments[i]!;
-      if (instrument.currency !== viewCurrency) {
-        viewCurrency = instrument.currency;
-        view = viewOf(viewCurrency);
+      const currency = currencyOf[i]!;
+      if (currency !== viewCurrency) {
+        viewCurrency = currency;
+        view = viewOf(currency);
       }
       const v = view!;
+      const kind = kindOf[i]!;
+      const expiryMs = expiryMsOf[i]!;
       slot[i] = -1;
       volOut[i] = NaN;
-      if (instrument.kind === 'future') {
-        if (instrument.isPerpetual) {
-          expiryOut[i] = Infinity;
-          forwardOut[i] = perpetualFairPrice(v.indexPrice, v.premium);
-        } else {
-          const expiryYears = (instrument.expirationTimestamp - nowMs) / MS_PER_YEAR;
-          expiryOut[i] = expiryYears;
-          forwardOut[i] = forwardPrice(v.indexPrice, v.carryRate, expiryYears);
-        }
+      if (kind === PERPETUAL) {
+        expiryOut[i] = Infinity;
+        forwardOut[i] = perpetualFairPrice(v.indexPrice, v.premium);
         marks[i] = { markPrice: forwardOut[i]! };
         continue;
       }
-
-      const strike = instrument.strike;
-      if (strike === undefined || instrument.optionType === undefined) throw new Error(`option ${instrument.instrumentName} has no strike or type`);
-      const expiryYears = (instrument.expirationTimestamp - nowMs) / MS_PER_YEAR;
-      const forward = forwardPrice(v.indexPrice, v.carryRate, expiryYears);
+      const expiryYears = (expiryMs - nowMs) / YEAR_MS;
       expiryOut[i] = expiryYears;
-      forwardOut[i] = forward;
-      if (!(expiryYears > 0)) {
-        marks[i] = expiredOptionMark(forward, strike, instrument.optionType === 'call');
+      if (kind === FUTURE) {
+        forwardOut[i] = forwardPrice(v.indexPrice, v.carryRate, expiryYears);
+        marks[i] = { markPrice: forwardOut[i]! };
         continue;
       }
-      if (smileCurrency !== instrument.currency || smileExpiryMs !== instrument.expirationTimestamp) {
-        smileCurrency = instrument.currency;
-        smileExpiryMs = instrument.expirationTimestamp;
-        smile = sviParamsAt(v.shape, expiryYears);
+      const strike = strikeOf[i]!;
+      if (!(expiryYears > 0)) {
+        forwardOut[i] = v.indexPrice;
+        marks[i] = expiredOptionMark(v.indexPrice, strike, kind === CALL);
+        continue;
       }
-      const vol = Math.sqrt(sviTotalVariance(smile!, Math.log(strike / forward)) / expiryYears);
+      if (smileCurrency !== currency || smileExpiryMs !== expiryMs) {
+        smileCurrency = currency;
+        smileExpiryMs = expiryMs;
+        const smile = sviParamsAt(v.shape, expiryYears);
+        sviA = smile.a;
+        sviB = smile.b;
+        sviRho = smile.rho;
+        sviM = smile.m;
+        sviSigma2 = smile.sigma * smile.sigma;
+        forward = forwardPrice(v.indexPrice, v.carryRate, expiryYears);
+      }
+      forwardOut[i] = forward;
+      // core/pricing's sviTotalVariance, written out (same operations, same result to the bit).
+      const u = Math.log(strike / forward) - sviM;
+      const vol = Math.sqrt((sviA + sviB * (sviRho * u + Math.sqrt(u * u + sviSigma2))) / expiryYears);
       volOut[i] = vol;
       pricer.forward[count] = forward;
       pricer.strike[count] = strike;
       pricer.expiryYears[count] = expiryYears;
       pricer.volAnnual[count] = vol;
-      pricer.isCall[count] = instrument.optionType === 'call' ? 1 : 0;
+      pricer.isCall[count] = kind === CALL ? 1 : 0;
       slot[i] = count++;
     }
 
     pricer.reprice(count);
-    const oneDayYears = 1 / DAYS_PER_YEAR;
     for (let i = 0; i < n; i++) {
       const j = slot[i]!;
       if (j < 0) continue;
       let theta = pricer.thetaPerDay[j]!;
-      if (expiryOut[i]! < oneDayYears) {
+      if (expiryOut[i]! < ONE_DAY_YEARS) {
         // Deribit's cap under one day, as deribitTickerGreeks applies it: never more than the time value left.
         const forward = pricer.forward[j]!;
         const strike = pricer.strike[j]!;
@@ -165,6 +261,6 @@ function expiredOptionMark(indexPrice: number, strike: number, isCall: boolean):
 }
 
 /** One-off convenience: marks of `instruments` at nowMs (allocates a calculator). */
-export function computeMarks(instruments: readonly SimInstrument[], viewOf: MarketViewOf, nowMs: number): Mark[] {
+export function computeMarks(instruments: readonly SimInstrument[], viewOf: MarketViewOf, nowMs: number): readonly Mark[] {
   return new MarkCalculator().compute(instruments, viewOf, nowMs);
 }

@@ -57,6 +57,8 @@ const MAX_JUMP_TILT = 0.3;
 const BUTTERFLY_SAFETY = 0.9;
 /** An upper bound of max over x of x·H(x)² (≈ 0.16139 at x ≈ 2.149). */
 const MAX_X_H_SQUARED = 0.1614;
+/** Below this φ scale the skew is invisible and σ = √(1 − ρ²)/φ would overflow: flat smile. */
+const MIN_PHI_SCALE = 1e-10;
 
 /** H(x) = (1 − (1 − e^{−x})/x)/x, with its series below 10⁻⁴ where the difference cancels. */
 function heston(x: number): number {
@@ -102,8 +104,9 @@ export function sviParamsAt(shape: SurfaceShape, expiryYears: number): SviParams
   const phi = shape.phiScale * heston(shape.phiDecay * theta);
   const rho = shape.rho;
   const rootOneMinusRho2 = Math.sqrt(1 - rho * rho);
-  // φ can be 0 only with zero vol-of-vol: then the smile is flat, a = θ, b = 0.
-  if (!(phi > 0)) return { a: theta, b: 0, rho: 0, m: 0, sigma: 1 };
+  // Without vol-of-vol the smile is flat (the SSVI limit φ → 0): a = θ, b = 0. Decided per
+  // snapshot, not per slice, so slices never mix the two forms.
+  if (!(shape.phiScale >= MIN_PHI_SCALE)) return { a: theta, b: 0, rho: 0, m: 0, sigma: 1 };
   return {
     a: 0.5 * theta * (1 - rho * rho),
     b: 0.5 * theta * phi,

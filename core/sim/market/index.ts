@@ -1,0 +1,20 @@
+/** The simulator's living market: processes, true surface, marks, background makers and takers. */
+export { Rng } from './rng.ts';
+export { MS_PER_DAY, MS_PER_YEAR, yearsBetween } from './units.ts';
+export type { IndexProcessParams, IndexState } from './price-process.ts';
+export { effectiveVariance, expectedIntegratedVariance, jumpVariancePerYear, stepIndex } from './price-process.ts';
+export type { CarryParams, CarryState } from './carry.ts';
+export { forwardPrice, fundingRate8h, initialCarryState, perpetualFairPrice, stepCarry } from './carry.ts';
+export type { SurfaceShape } from './true-surface.ts';
+export { atmTotalVariance, atmVolAnnual, impliedVolAt, surfaceShape, sviParamsAt } from './true-surface.ts';
+export type { CurrencyMarketView, MarketViewOf } from './marks.ts';
+export { MarkCalculator, computeMarks } from './marks.ts';
+export type { MakerParams, MakerQuote, MakerRecord, OptionTheo, QuoteIntent, QuoteSide } from './makers.ts';
+export { DEFAULT_MAKER_PARAMS, makeFutureQuote, makeOptionQuote, needsRequote, optionHalfWidthVolPts, recordQuote } from './makers.ts';
+export type { TakerDecisionInput, TakerDirection, TakerOrder, TakerParams, Touch, TouchOf } from './takers.ts';
+export { DEFAULT_TAKER_PARAMS, WeightedPicker, arrivalTimes, decideTakerOrder, informedEdge, optionFlowWeight, takerAmount } from './takers.ts';
+export type { CurrencyModelParams, TakerRates } from './params.ts';
+export { DEFAULT_CURRENCY_PARAMS, DEFAULT_TAKER_RATES } from './params.ts';
+export type { CurrencyState, Funding, SimMarketOptions } from './market.ts';
+export { SimMarket } from './market.ts';
+export { ceilToGrid, floorToGrid, tickAbove, tickBelow } from './grid.ts';
