@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { benchmarks as linkBenchmarks } from './link.bench.ts';
+import { benchmarks as pricingBenchmarks } from './pricing.bench.ts';
 import type { Benchmark, BenchResult } from './types.ts';
 
 /**
@@ -7,19 +8,10 @@ import type { Benchmark, BenchResult } from './types.ts';
  * (all without one), prints a table and writes bench/results.json. Benchmarks measure; they
  * never fail on a target — targets are stated in notes and read by people.
  */
-async function loadBenchmarks(): Promise<Benchmark[]> {
-  const all: Benchmark[] = [...linkBenchmarks];
-  try {
-    const pricing = (await import('./pricing.bench.ts')) as { benchmarks: readonly Benchmark[] };
-    all.push(...pricing.benchmarks);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  }
-  return all;
-}
+const ALL: readonly Benchmark[] = [...linkBenchmarks, ...pricingBenchmarks];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
-const selected = (await loadBenchmarks()).filter((bench) => filters.length === 0 || bench.metrics.some((metric) => filters.some((filter) => metric.includes(filter))));
+const selected = ALL.filter((bench) => filters.length === 0 || bench.metrics.some((metric) => filters.some((filter) => metric.includes(filter))));
 if (selected.length === 0) {
   console.error(`no benchmark matches ${filters.join(', ')}`);
   process.exit(2);

@@ -106,6 +106,7 @@ const CLOSED_ORDER_HISTORY = 10_000;
 const TRADE_HISTORY = 10_000;
 const MAX_OPEN_ORDERS = 2_000;
 const LABEL_MAX = 64;
+const RECENT_TRADES = 1_000;
 
 export class SimExchange {
   readonly #clock: Clock;
@@ -114,6 +115,8 @@ export class SimExchange {
   readonly #indexPrices = new Map<Currency, number>();
   readonly #marks = new Map<string, Mark>();
   #events: ExchangeEvent[] = [];
+  /** The latest public trades, oldest first (bounded). */
+  readonly #recentTrades: SimTrade[] = [];
   #nextOrder = 1;
   #nextTrade = 1;
 
@@ -192,6 +195,11 @@ export class SimExchange {
   isActive(instrumentName: string): boolean {
     const market = this.#markets.get(instrumentName);
     return !!market && !market.settled;
+  }
+
+  /** The latest public trades across all instruments, oldest first. */
+  recentTrades(instrumentName?: string): SimTrade[] {
+    return instrumentName ? this.#recentTrades.filter((trade) => trade.instrumentName === instrumentName) : [...this.#recentTrades];
   }
 
   /** Events since the last call, in the order they happened. */
@@ -623,6 +631,8 @@ export class SimExchange {
         tickDirection: market.tickDirection,
       };
       trades.push(trade);
+      this.#recentTrades.push(trade);
+      if (this.#recentTrades.length > RECENT_TRADES) this.#recentTrades.splice(0, this.#recentTrades.length - RECENT_TRADES);
       this.#events.push({ type: 'trade', trade });
       this.#settleFill(maker, instrument, fill.maker.side, amount, price, makerFee, trade);
       this.#settleFill(taker, instrument, order.direction, amount, price, takerFee, trade);

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../model/clock.ts';
+import { ManualClock } from '../model/clock.ts';
+import { SimExchange } from './exchange/exchange.ts';
+import { listedExpiries } from './instruments/expiries.ts';
+import { buildCatalog } from './instruments/catalog.ts';
+import { ticksToPrice } from './instruments/ticks.ts';
+import type { Currency, SimInstrument } from './instruments/types.ts';
+import type { QuoteIntent } from './market/makers.ts';
+import { SimMarket } from './market/market.ts';
+import type { Credentials } from './rpc/auth.ts';
+import { TokenIssuer } from './rpc/auth.ts';
+import type { CreditConfig } from './rpc/credits.ts';
+import type { MarketView } from './rpc/render.ts';
+import { SimRpcServer } from './rpc/server.ts';
+
+/**
+ * The embedded exchange: a living market (SimMarket) trading on a Deribit-compatible matching
+ * engine (SimExchange) behind Deribit's API (SimRpcServer). `step` advances it to the clock in
+ * fixed 100 ms ticks, so a run is a deterministic function of the seed and of the client
+ * requests interleaved with the steps.
+ */
+
+export const TICK_MS = 100;
+const MAKER_ACCOUNT = 'sim-maker';
+const TAKER_ACCOUNT = 'sim-taker';
+
+/** The credentials `npm run sim` and the engine use unless told otherwise (documented in the README). */
+export const DEFAULT_CREDENTIALS: Credentials = { clientId: 'sim-trader', clientSecret: 'sim-secret', accountId: 'trader' };
+
+export const DEFAULT_BALANCES: Readonly<Record<Currency, number>> = { BTC: 10, ETH: 150 };
+
+export interface SimVenueOptions {
+  readonly seed: number;
+  readonly clock: Clock;
+  readonly currencies?: readonly Currency[];
+  readonly credentials?: readonly Credentials[];
+  readonly balances?: Readonly<Partial<Record<Currency, number>>>;
+  readonly accessTokenTtlSec?: number;
+  readonly credits?: CreditConfig;
+}
+
+interface MakerOrders {
+  bid?: string;
+  ask?: string;
+}
+
+export class SimVenue {
+  readonly exchange: SimExchange;
+  readonly market: SimMarket;
+  readonly server: SimRpcServer;
+  readonly tokens: TokenIssuer;
+  readonly #clock: Clock;
+  /** The venue's own time: the current tick while stepping, so every part sees one instant. */
+  readonly #time: ManualClock;
+  readonly #currencies: readonly Currency[];
+  readonly #makerOrders = new Map<string, MakerOrders>();
+  #instruments: SimInstrument[] = [];
+  #nextInstrumentId = 1;
+  #lastTickMs: number;
+  #loop: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: SimVenueOptions) {
+    this.#clock = options.clock;
+    this.#currencies = options.currencies ?? ['BTC', 'ETH'];
+    const startMs = options.clock.nowMs();
+    this.#time = new ManualClock(startMs);
+    this.#lastTickMs = startMs;
+    this.exchange = new SimExchange(this.#time);
+    this.market = new SimMarket(options.seed, { currencies: this.#currencies, nowMs: startMs });
+    this.tokens = new TokenIssuer(this.#time, (bytes) => randomBytes(bytes).toString('hex'), options.accessTokenTtlSec ?? 900);
+    for (const credentials of options.credentials ?? [DEFAULT_CREDENTIALS]) {
+      this.tokens.register(credentials);
+      if (!this.exchange.hasAccount(credentials.accountId)) this.exchange.addAccount(credentials.accountId, { balances: { ...DEFAULT_BALANCES, ...options.balances } });
+    }
+    this.exchange.addAccount(MAKER_ACCOUNT, { balances: {}, background: true });
+    this.exchange.addAccount(TAKER_ACCOUNT, { balances: {}, background: true });
+    this.#listNewInstruments(startMs);
+    this.#refreshMarket(startMs);
+    this.#applyMakerQuotes(startMs);
+    const market = this.market;
+    const view: MarketView = {
+      indexPrice: (currency) => market.indexPrice(currency),
+      forward: (currency, expiryMs) => market.forward(currency, expiryMs),
+      funding: (instrument) => {
+        const funding = market.funding(instrument.currency);
+        return { current: funding.currentFunding, eightHour: funding.funding8h };
+      },
+    };
+    this.server = new SimRpcServer({ exchange: this.exchange, market: view, tokens: this.tokens, clock: this.#time, ...(options.credits && { credits: options.credits }) });
+    this.server.flush();
+  }
+
+  get instruments(): readonly SimInstrument[] {
+    return this.#instruments;
+  }
+
+  /** Advances the market, the background participants and the feeds to the clock's time. */
+  step(): void {
+    const nowMs = this.#clock.nowMs();
+    while (this.#lastTickMs + TICK_MS <= nowMs) {
+      this.#lastTickMs += TICK_MS;
+      this.#time.set(this.#lastTickMs);
+      this.#tick(this.#lastTickMs);
+    }
+    // Requests between steps are stamped with the time of the last step.
+    this.#time.set(Math.max(this.#time.nowMs(), nowMs));
+  }
+
+  #tick(tickMs: number): void {
+    this.#refreshMarket(tickMs);
+    this.#applyMakerQuotes(tickMs);
+    const touch = (instrumentName: string) => {
+      const book = this.exchange.book(instrumentName);
+      const instrument = this.exchange.instrument(instrumentName);
+      if (!book || !instrument) return {};
+      const bid = book.bestBidTicks();
+      const ask = book.bestAskTicks();
+      return { ...(bid !== undefined && { bid: ticksToPrice(instrument, bid) }), ...(ask !== undefined && { ask: ticksToPrice(instrument, ask) }) };
+    };
+    for (const order of this.market.takerOrders(tickMs, touch, this.#instruments)) {
+      this.exchange.place(TAKER_ACCOUNT, { instrumentName: order.instrumentName, direction: order.direction, amount: order.amount, type: 'limit', price: order.limitPrice, timeInForce: order.timeInForce });
+    }
+    if (this.exchange.settleExpired().length > 0) {
+      this.#instruments = this.exchange.instruments();
+      this.#listNewInstruments(tickMs);
+    }
+    this.server.tick();
+  }
+
+  #refreshMarket(nowMs: number): void {
+    this.market.advance(nowMs);
+    for (const currency of this.#currencies) this.exchange.setIndexPrice(currency, this.market.indexPrice(currency));
+    const marks = this.market.marks(this.#instruments, nowMs);
+    for (let i = 0; i < this.#instruments.length; i++) this.exchange.setMark(this.#instruments[i]!.instrumentName, marks[i]!);
+  }
+
+  #applyMakerQuotes(nowMs: number): void {
+    for (const intent of this.market.makerQuotes(this.#instruments, nowMs)) this.#applyQuote(intent);
+  }
+
+  /** Moves the background maker's resting orders to the intent: amend where possible. */
+  #applyQuote(intent: QuoteIntent): void {
+    const orders = this.#makerOrders.get(intent.instrumentName) ?? {};
+    for (const side of ['bid', 'ask'] as const) {
+      const want = intent[side];
+      const orderId = orders[side];
+      if (!want) {
+        if (orderId) this.exchange.cancel(MAKER_ACCOUNT, orderId);
+        delete orders[side];
+        continue;
+      }
+      if (orderId) {
+        const edited = this.exchange.edit(MAKER_ACCOUNT, { orderId, amount: want.amount, price: want.price });
+        if (edited.ok) {
+          if (edited.value.order.orderState === 'open') continue;
+          delete orders[side];
+          continue;
+        }
+        // Filled or gone since the last quote: place a fresh one.
+        delete orders[side];
+      }
+      const placed = this.exchange.place(MAKER_ACCOUNT, { instrumentName: intent.instrumentName, direction: side === 'bid' ? 'buy' : 'sell', amount: want.amount, type: 'limit', price: want.price });
+      if (placed.ok && placed.value.order.orderState === 'open') orders[side] = placed.value.order.orderId;
+    }
+    if (orders.bid || orders.ask) this.#makerOrders.set(intent.instrumentName, orders);
+    else this.#makerOrders.delete(intent.instrumentName);
+  }
+
+  /** Lists expiries that the schedule has reached and the venue does not yet have. */
+  #listNewInstruments(nowMs: number): void {
+    const known = new Set(this.exchange.instruments().map((instrument) => instrument.instrumentName));
+    const added: SimInstrument[] = [];
+    for (const currency of this.#currencies) {
+      const catalog = buildCatalog({
+        currency,
+        nowMs,
+        expiries: listedExpiries(nowMs),
+        strikeInputs: this.market.strikeInputs(currency),
+        firstInstrumentId: this.#nextInstrumentId,
+      });
+      for (const instrument of catalog) {
+        if (known.has(instrument.instrumentName)) continue;
+        added.push(instrument);
+      }
+      this.#nextInstrumentId += catalog.length;
+    }
+    this.exchange.listInstruments(added);
+    this.#instruments = this.exchange.instruments();
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    return this.server.listen(port, host);
+  }
+
+  /** Steps the venue from a timer (live and accelerated running). */
+  run(intervalMs = 20): void {
+    this.#loop ??= setInterval(() => this.step(), intervalMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.#loop) clearInterval(this.#loop);
+    this.#loop = undefined;
+    await this.server.close();
+  }
+}
+
+/** Simulated time running `speed` times faster than the wall clock from `startMs`. */
+export function scaledClock(startMs: number, speed: number, wallNowMs: () => number): Clock {
+  const wallStartMs = wallNowMs();
+  return { nowMs: () => startMs + Math.floor((wallNowMs() - wallStartMs) * speed) };
+}
