@@ -80,7 +80,7 @@ export class SimVenue {
     this.#applyMakerQuotes(startMs);
     const market = this.market;
     const view: MarketView = {
-      indexPrice: (currency) => market.indexPrice(currency),
+      indexPrice: (currency) => this.exchange.indexPrice(currency),
       forward: (currency, expiryMs) => market.forward(currency, expiryMs),
       funding: (instrument) => {
         const funding = market.funding(instrument.currency);
@@ -130,7 +130,8 @@ export class SimVenue {
 
   #refreshMarket(nowMs: number): void {
     this.market.advance(nowMs);
-    for (const currency of this.#currencies) this.exchange.setIndexPrice(currency, this.market.indexPrice(currency));
+    // Deribit publishes index prices in cents; settlement uses the published value.
+    for (const currency of this.#currencies) this.exchange.setIndexPrice(currency, Math.round(this.market.indexPrice(currency) * 100) / 100);
     const marks = this.market.marks(this.#instruments, nowMs);
     for (let i = 0; i < this.#instruments.length; i++) this.exchange.setMark(this.#instruments[i]!.instrumentName, marks[i]!);
   }

@@ -240,7 +240,8 @@ export function renderTicker(inputs: TickerInputs): Record<string, unknown> {
   const bestBid = bidTicks === undefined ? undefined : ticksToPrice(instrument, bidTicks);
   const bestAsk = askTicks === undefined ? undefined : ticksToPrice(instrument, askTicks);
   const topLots = (side: 'buy' | 'sell') => book.depth(side, 1)[0]?.lots ?? 0;
-  const markPrice = mark?.markPrice ?? 0;
+  // Wire precision as Deribit prints it: option marks to 8 decimals, future marks to cents.
+  const markPrice = round(mark?.markPrice ?? 0, instrument.kind === 'option' ? 8 : 2);
   const band = instrument.kind === 'option' ? Math.max(0.015, markPrice * 0.15) : markPrice * 0.015;
   const base = {
     timestamp: nowMs,
@@ -266,7 +267,7 @@ export function renderTicker(inputs: TickerInputs): Record<string, unknown> {
       bid_iv: ivPercent(bestBid, instrument, underlyingPrice, nowMs),
       ask_iv: ivPercent(bestAsk, instrument, underlyingPrice, nowMs),
       interest_rate: 0,
-      underlying_price: underlyingPrice ?? indexPrice,
+      underlying_price: round(underlyingPrice ?? indexPrice, 2),
       underlying_index: 'index_price',
       greeks: {
         delta: round(mark?.deltaCoin ?? 0, 5),
