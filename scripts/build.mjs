@@ -27,7 +27,7 @@ const esmNode = { ...nodeCommon, format: 'esm', outExtension: { '.js': '.mjs' },
 if (!engineOnly) await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 const jobs = [
-  esbuild({ ...esmNode, entryPoints: { 'engine/worker': 'core/engine/worker-entry.ts', 'web/serve': 'core/engine/web/serve-cli.ts', 'sim/cli': 'core/sim/cli.ts' } }),
+  esbuild({ ...esmNode, entryPoints: { 'engine/worker': 'core/engine/worker-entry.ts', 'web/serve': 'core/engine/web/serve-cli.ts', 'sim/cli': 'core/sim/cli.ts', 'sim/worker': 'core/sim/worker-entry.ts' } }),
 ];
 if (!engineOnly) {
   jobs.push(

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Command, EngineEvent, EngineHealth, EngineState, TopicChanges } from '../protocol/index.ts';
-import { decodeCommand, decodeCommandText, HOST_COMMANDS } from '../protocol/index.ts';
+import { applyChanges, decodeCommand, decodeCommandText, EMPTY_STATE_TOPICS, HOST_COMMANDS, stateAsChanges } from '../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import type { SupervisorState } from './supervisor.ts';
@@ -81,6 +81,7 @@ export class EngineHost {
         version: ENGINE_VERSION,
       },
       venues: [],
+      ...EMPTY_STATE_TOPICS,
     };
   }
 
@@ -193,7 +194,8 @@ export class EngineHost {
     switch (message.kind) {
       case 'ready':
         this.#superviseWith({ kind: 'heartbeat', tsMs: this.#clock.nowMs() });
-        this.#publish({ ...message.state, engine: this.#withSupervision(message.state.engine) });
+        // A fresh worker's state replaces the mirror, including dropping what it no longer has.
+        this.#publish(stateAsChanges({ ...message.state, engine: this.#withSupervision(message.state.engine) }, this.#state));
         break;
       case 'heartbeat':
         this.#superviseWith({ kind: 'heartbeat', tsMs: this.#clock.nowMs() });
@@ -229,7 +231,7 @@ export class EngineHost {
   }
 
   #publish(changes: TopicChanges): void {
-    this.#state = { ...this.#state, ...changes };
+    this.#state = applyChanges(this.#state, changes);
     this.#seq += 1;
     const delta: EngineEvent = { type: 'Delta', seq: this.#seq, changes };
     for (const client of this.#clients.values()) client.deliver(delta);

@@ -1,8 +1,10 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DeribitAdapter } from '../venues/deribit/deribit-adapter.ts';
 import { systemClock } from './clock.ts';
 import { createEngine } from './engine.ts';
 import type { HostToWorker, WorkerToHost } from './worker-protocol.ts';
 import { DELTA_INTERVAL_MS, HEARTBEAT_INTERVAL_MS } from './worker-protocol.ts';
+import type { EngineWorkerData } from './venue-config.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** Entry point of the engine worker thread: wires the kernel to the host's port and timers. */
@@ -28,6 +30,24 @@ const deltaTimer = setInterval(() => {
   post({ kind: 'changes', changes });
 }, DELTA_INTERVAL_MS);
 
+const venue = (workerData as EngineWorkerData | undefined)?.venue;
+const adapter = venue
+  ? new DeribitAdapter({
+      venueId: venue.venueId,
+      displayName: venue.displayName,
+      url: venue.url,
+      ...(venue.credentials && { credentials: venue.credentials }),
+      currencies: venue.currencies,
+      clock,
+      random: Math.random,
+    })
+  : undefined;
+adapter?.onEvent((event) => {
+  for (const request of engine.onVenueEvent(event)) {
+    if (request.type === 'Resnapshot') adapter.resnapshot(request.instrumentName);
+  }
+});
+
 port.on('message', (message: HostToWorker) => {
   switch (message.kind) {
     case 'command': {
@@ -39,10 +59,12 @@ port.on('message', (message: HostToWorker) => {
     case 'shutdown':
       clearInterval(heartbeatTimer);
       clearInterval(deltaTimer);
-      port.close();
+      void adapter?.close().finally(() => port.close());
+      if (!adapter) port.close();
       break;
   }
 });
 
 engine.takeChanges();
 post({ kind: 'ready', state: engine.snapshot() });
+adapter?.start();

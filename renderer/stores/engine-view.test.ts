@@ -7,6 +7,9 @@ import { initialEngineView, LOG_CAPACITY, reduceCommandFailed, reduceCommandSent
 const state: EngineState = {
   engine: { runState: 'running', startedTsMs: 0, lastHeartbeatTsMs: 0, heartbeatSeq: 0, msgsPerSec: 0, restarts: 0, version: 't' },
   venues: [],
+  instruments: {},
+  quotes: {},
+  indices: {},
 };
 const withSnapshot = reduceEngineEvent(initialEngineView, { type: 'Snapshot', seq: 10, state }, 0);
 

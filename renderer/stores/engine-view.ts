@@ -1,4 +1,5 @@
 import type { Command, EngineEvent, EngineState, LinkStatus } from '../../core/protocol/index.ts';
+import { applyChanges } from '../../core/protocol/index.ts';
 
 /**
  * What the renderer knows of the engine, and the pure reducer that folds link events into it.
@@ -72,7 +73,7 @@ export function reduceEngineEvent(previous: EngineView, event: EngineEvent, nowM
       if (!view.state || event.seq !== view.seq + 1) {
         return appendLog({ ...view, outOfSync: true }, nowMs, 'link', `state out of sequence (expected ${view.seq + 1}, got ${event.seq}); resynchronising`);
       }
-      const next: EngineView = { ...view, state: { ...view.state, ...event.changes }, seq: event.seq };
+      const next: EngineView = { ...view, state: applyChanges(view.state, event.changes), seq: event.seq };
       const before = view.state.engine;
       const after = event.changes.engine;
       if (after && after.runState !== before.runState) {

@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EngineHost } from '../host.ts';
+import type { Currency } from '../../sim/instruments/types.ts';
+import { startWorkstationEngine } from '../workstation-engine.ts';
 import { findChromium } from './find-browser.ts';
 import { startWebServer } from './web-server.ts';
 
@@ -12,12 +13,16 @@ import { startWebServer } from './web-server.ts';
  * Web mode: the engine in a Node worker and the renderer on 127.0.0.1. Built to dist/web/serve.mjs
  * next to dist/engine/worker.mjs and dist/renderer/.
  */
-const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote --token T] [--open]
-  --port N          port to listen on (default: a free one)
-  --host ADDR       address to bind (default 127.0.0.1; non-loopback needs --allow-remote and --token)
-  --allow-remote    permit a non-loopback --host
-  --token T         link token (required with --allow-remote, at least 32 characters)
-  --open            open the workstation in Chromium's app mode when a Chromium is installed`;
+const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote --token T] [--open] [--no-sim | --sim-seed N --sim-speed X --sim-currencies BTC,ETH]
+  --port N              port to listen on (default: a free one)
+  --host ADDR           address to bind (default 127.0.0.1; non-loopback needs --allow-remote and --token)
+  --allow-remote        permit a non-loopback --host
+  --token T             link token (required with --allow-remote, at least 32 characters)
+  --open                open the workstation in Chromium's app mode when a Chromium is installed
+  --no-sim              run the engine with no venue (no embedded simulator)
+  --sim-seed N          seed of the embedded simulator's market (default 42)
+  --sim-speed X         simulated seconds per wall second (default 1)
+  --sim-currencies L    BTC, ETH or both (default BTC,ETH)`;
 
 async function main(): Promise<void> {
   let values;
@@ -29,6 +34,10 @@ async function main(): Promise<void> {
         'allow-remote': { type: 'boolean' },
         token: { type: 'string' },
         open: { type: 'boolean' },
+        'no-sim': { type: 'boolean' },
+        'sim-seed': { type: 'string' },
+        'sim-speed': { type: 'string' },
+        'sim-currencies': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -47,12 +56,32 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  const simSeed = Number(values['sim-seed'] ?? 42);
+  const simSpeed = Number(values['sim-speed'] ?? 1);
+  const simCurrencies = (values['sim-currencies'] ?? 'BTC,ETH').split(',').map((c) => c.trim().toUpperCase());
+  if (!Number.isInteger(simSeed) || !(simSpeed > 0 && simSpeed <= 1000) || simCurrencies.some((c) => c !== 'BTC' && c !== 'ETH')) {
+    console.error(`invalid simulator options\n${USAGE}`);
+    process.exit(2);
+  }
+
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const engineHost = new EngineHost({
-    workerUrl: new URL('../engine/worker.mjs', import.meta.url),
-    onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
-  });
-  engineHost.start();
+  let workstation;
+  try {
+    workstation = await startWorkstationEngine({
+      engineWorkerUrl: new URL('../engine/worker.mjs', import.meta.url),
+      simWorkerUrl: new URL('../sim/worker.mjs', import.meta.url),
+      venue: values['no-sim'] ? 'none' : 'simulator',
+      simulator: { seed: simSeed, speed: simSpeed, currencies: simCurrencies as Currency[] },
+      onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
+    });
+  } catch (error) {
+    console.error(`cannot start the engine: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const engineHost = workstation.host;
+  if (workstation.simulator) {
+    console.log(`Embedded simulator (seed ${simSeed}, ${simSpeed}x, ${workstation.simulator.instruments} instruments) at ${workstation.simulator.venue.url}`);
+  }
   let server;
   try {
     server = await startWebServer({
@@ -64,7 +93,7 @@ async function main(): Promise<void> {
       ...(values.token !== undefined && { token: values.token }),
     });
   } catch (error) {
-    await engineHost.stop();
+    await workstation.stop();
     console.error(`cannot start web mode: ${(error as Error).message}`);
     process.exit(1);
   }
@@ -74,7 +103,7 @@ async function main(): Promise<void> {
   if (values.open) openInBrowser(server.url);
 
   const shutdown = (): void => {
-    void Promise.all([server.close(), engineHost.stop()]).then(() => process.exit(0));
+    void Promise.all([server.close(), workstation.stop()]).then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -1,0 +1,147 @@
+import type { IndexRow, InstrumentRow, QuoteRow } from '../protocol/index.ts';
+import type { TickerUpdate, VenueEvent } from '../venues/venue-adapter.ts';
+import { L2Book } from './l2-book.ts';
+
+/**
+ * The engine's view of every venue's market data: instruments, L2 books, tickers and indices,
+ * folded into one QuoteRow per instrument. Applying a venue event returns what changed and what
+ * must be asked of the venue (a resnapshot after a gap), so the kernel stays free of I/O.
+ */
+export interface MarketDataChanges {
+  readonly quotes: readonly string[];
+  readonly instruments: readonly string[];
+  readonly removedInstruments: readonly string[];
+  readonly indices: readonly string[];
+  readonly resnapshot: readonly string[];
+}
+
+const NO_CHANGES: MarketDataChanges = { quotes: [], instruments: [], removedInstruments: [], indices: [], resnapshot: [] };
+
+function roundToTick(ticks: number, tickSize: number): number {
+  // Printing a tick multiple exactly: 0.0005 * 7 would otherwise be 0.0035000000000000005.
+  const decimals = Math.max(0, Math.ceil(-Math.log10(tickSize)) + 1);
+  return Number((ticks * tickSize).toFixed(decimals));
+}
+
+export class MarketData {
+  readonly #instruments = new Map<string, InstrumentRow>();
+  readonly #books = new Map<string, L2Book>();
+  readonly #tickers = new Map<string, TickerUpdate>();
+  readonly #quotes = new Map<string, QuoteRow>();
+  readonly #indices = new Map<string, IndexRow>();
+
+  instrument(name: string): InstrumentRow | undefined {
+    return this.#instruments.get(name);
+  }
+
+  instrumentsMap(): ReadonlyMap<string, InstrumentRow> {
+    return this.#instruments;
+  }
+
+  indicesMap(): ReadonlyMap<string, IndexRow> {
+    return this.#indices;
+  }
+
+  quote(name: string): QuoteRow | undefined {
+    return this.#quotes.get(name);
+  }
+
+  index(indexName: string): IndexRow | undefined {
+    return this.#indices.get(indexName);
+  }
+
+  book(name: string): L2Book | undefined {
+    return this.#books.get(name);
+  }
+
+  apply(event: VenueEvent): MarketDataChanges {
+    switch (event.type) {
+      case 'StatusChanged':
+        return NO_CHANGES;
+      case 'InstrumentsListed': {
+        const listed = new Set(event.instruments.map((instrument) => instrument.instrumentName));
+        const removed: string[] = [];
+        for (const [name, instrument] of this.#instruments) {
+          if (instrument.venueId === event.instruments[0]?.venueId && !listed.has(name)) {
+            this.#instruments.delete(name);
+            this.#books.delete(name);
+            this.#tickers.delete(name);
+            this.#quotes.delete(name);
+            removed.push(name);
+          }
+        }
+        for (const instrument of event.instruments) {
+          this.#instruments.set(instrument.instrumentName, instrument);
+          if (!this.#books.has(instrument.instrumentName)) this.#books.set(instrument.instrumentName, new L2Book(instrument.instrumentName));
+        }
+        return { ...NO_CHANGES, instruments: [...listed], removedInstruments: removed };
+      }
+      case 'BookSnapshot': {
+        const book = this.#books.get(event.instrumentName);
+        if (!book) return NO_CHANGES;
+        book.applySnapshot(event.changeId, event.bids, event.asks, event.tsMs);
+        return this.#quoteChanged(event.instrumentName, book.status.state === 'stale');
+      }
+      case 'BookChanged': {
+        const book = this.#books.get(event.instrumentName);
+        if (!book) return NO_CHANGES;
+        const wasLive = book.status.state === 'live';
+        const status = book.applyChange(event.prevChangeId, event.changeId, event.bids, event.asks, event.tsMs);
+        // Ask for a snapshot once, when the book turns stale, not for every change after it.
+        return this.#quoteChanged(event.instrumentName, wasLive && status.state === 'stale');
+      }
+      case 'TickerUpdated':
+        if (!this.#instruments.has(event.ticker.instrumentName)) return NO_CHANGES;
+        this.#tickers.set(event.ticker.instrumentName, event.ticker);
+        return this.#quoteChanged(event.ticker.instrumentName, false);
+      case 'IndexUpdated':
+        this.#indices.set(event.index.indexName, event.index);
+        return { ...NO_CHANGES, indices: [event.index.indexName] };
+      case 'FeedLost': {
+        const changed: string[] = [];
+        for (const [name, book] of this.#books) {
+          if (book.status.state === 'stale') continue;
+          book.markStale(`feed lost: ${event.reason}`);
+          this.#rebuild(name);
+          changed.push(name);
+        }
+        return { ...NO_CHANGES, quotes: changed };
+      }
+    }
+  }
+
+  #quoteChanged(name: string, resnapshot: boolean): MarketDataChanges {
+    this.#rebuild(name);
+    return { ...NO_CHANGES, quotes: [name], resnapshot: resnapshot ? [name] : [] };
+  }
+
+  #rebuild(name: string): void {
+    const instrument = this.#instruments.get(name);
+    const book = this.#books.get(name);
+    if (!instrument || !book) return;
+    const ticker = this.#tickers.get(name);
+    const status = book.status;
+    const bid = book.bestBidTicks();
+    const ask = book.bestAskTicks();
+    const row: { -readonly [K in keyof QuoteRow]: QuoteRow[K] } = {
+      instrumentName: name,
+      tsMs: Math.max(book.updatedTsMs, ticker?.tsMs ?? 0),
+      stale: status.state !== 'live',
+    };
+    if (status.state === 'stale') row.staleReason = status.reason;
+    else if (status.state === 'empty') row.staleReason = 'no snapshot yet';
+    if (bid !== undefined) {
+      row.bidPrice = roundToTick(bid, instrument.tickSize);
+      row.bidAmount = book.amountAt('bid', bid)!;
+    }
+    if (ask !== undefined) {
+      row.askPrice = roundToTick(ask, instrument.tickSize);
+      row.askAmount = book.amountAt('ask', ask)!;
+    }
+    if (ticker) {
+      const { instrumentName: _name, tsMs: _ts, ...fields } = ticker;
+      Object.assign(row, fields);
+    }
+    this.#quotes.set(name, row);
+  }
+}
