@@ -10,7 +10,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  web = await startWebMode();
+  web = await startWebMode(['--sim-currencies', 'BTC']);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
   await page.goto(web.url);
@@ -38,7 +38,7 @@ describe('web mode in Chromium', () => {
     );
     expect(await heartbeatSeq()).toBeGreaterThan(first + 2);
     await expectText('link-status', /link open/);
-    await expectText('venue-status', /no venue connected/);
+    await expectText('venue-status', /Simulator connected/);
   });
 
   it('removes the token from the address bar', () => {
@@ -51,8 +51,8 @@ describe('web mode in Chromium', () => {
     await expectText('engine-rtt', /\(1 pings\)/);
   });
 
-  it('says what to do while no venue is connected', async () => {
-    await expectText('venues-empty', /No venue connected/);
+  it('shows the embedded simulator connected with its instruments', async () => {
+    await expectText('venues-table', /Simulator\s*connected/);
   });
 
   it('persists the panel layout across a reload', async () => {

@@ -1,40 +1,38 @@
 import { useEngineStore } from '../../stores/engine-store.ts';
 import { formatClock } from '../../ui/format.ts';
 
-/** Venue connections; until one is configured, says what the trader can do about it. */
+/** Venue connections; when there is none, says how to get one. */
 export function VenuesPanel() {
   const venues = useEngineStore((view) => view.state?.venues);
+  const instrumentCount = useEngineStore((view) => (view.state ? Object.keys(view.state.instruments).length : 0));
   if (!venues || venues.length === 0) {
     return (
       <div className="panel-empty" data-testid="venues-empty">
         <h3>No venue connected</h3>
+        <p>The engine is running without a venue, so there are no books, quotes or positions to show.</p>
         <p>
-          The engine is running and streaming its health, but it has no venue to trade on yet, so there are no books, quotes or
-          positions to show.
+          Start the workstation without <code>--no-sim</code> to trade against the embedded Deribit-compatible simulator, or configure a
+          venue as the README’s “Configuring a venue” section describes.
         </p>
-        <p>
-          This build ships the engine, the engine link and the workstation shell. Venue connectivity (the embedded Deribit-compatible
-          simulator by default, Deribit testnet or production by configuration) is the next capability to land; the README’s
-          “Configuring a venue” section describes how it will be set up.
-        </p>
-        <p>Meanwhile: ping the engine from the Engine panel, or watch the event log.</p>
       </div>
     );
   }
   return (
     <div className="panel-body">
-      <table className="kv-table">
+      <table className="kv-table" data-testid="venues-table">
         <tbody>
           {venues.map((venue) => (
             <tr key={venue.venueId}>
               <th>{venue.displayName}</th>
-              <td>
-                {venue.state} since {formatClock(venue.sinceTsMs)} — {venue.detail}
+              <td className={venue.state === 'connected' ? 'level-ok' : 'level-bad'}>
+                {venue.state} since {formatClock(venue.sinceTsMs)}
               </td>
+              <td className="muted">{venue.detail}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <p className="muted">{instrumentCount} instruments listed.</p>
     </div>
   );
 }
