@@ -31,6 +31,7 @@ const event: fc.Arbitrary<OrderEvent> = fc.oneof(
   fc.record({ type: fc.constant('Replaced' as const), price: fc.constant(95_010), amount: fc.constant(100), tsMs: fc.nat() }),
   fc.record({ type: fc.constant('ReplaceRejected' as const), reason: fc.constant('r'), tsMs: fc.nat() }),
   fc.record({ type: fc.constant('AckLost' as const), tsMs: fc.nat() }),
+  fc.record({ type: fc.constant('ReconcileNeeded' as const), tsMs: fc.nat() }),
   fc.record({
     type: fc.constant('Reconciled' as const),
     venueState: fc.constantFrom('open' as const, 'filled' as const, 'cancelled' as const, 'rejected' as const, 'missing' as const),

@@ -55,6 +55,8 @@ export type OrderEvent =
   | { readonly type: 'Replaced'; readonly price: number; readonly amount: number; readonly tsMs: number }
   | { readonly type: 'ReplaceRejected'; readonly reason: string; readonly tsMs: number }
   | { readonly type: 'AckLost'; readonly tsMs: number }
+  /** The connection was lost and the order is not where we left it: ask the venue. */
+  | { readonly type: 'ReconcileNeeded'; readonly tsMs: number }
   /** The venue's own record after reconciliation: the source of truth. */
   | {
       readonly type: 'Reconciled';
@@ -72,6 +74,11 @@ export type OrderEventType = OrderEvent['type'];
 export type Transition = { readonly ok: true; readonly order: Order } | { readonly ok: false; readonly order: Order; readonly reason: string };
 
 type Rule = (order: Order, event: never) => Order;
+
+const reconcileNeeded = ((o: Order, e: Extract<OrderEvent, { type: 'ReconcileNeeded' }>) => {
+  const { pendingReplace: _unknown, ...rest } = o;
+  return { ...rest, state: 'unknown', reason: 'not open at the venue after reconnecting; asking the venue', updatedTsMs: e.tsMs };
+}) as Rule;
 
 /** State after a fill: filled when the whole amount traded, else partially filled. */
 function afterFill(order: Order, filledAmount: number): OrderState {
@@ -120,6 +127,7 @@ const reconcile = (order: Order, event: Extract<OrderEvent, { type: 'Reconciled'
 /** The table: for each state, the events it accepts and the order they produce. */
 const TABLE: { readonly [S in OrderState]: { readonly [E in OrderEventType]?: Rule } } = {
   'pending-new': {
+    ReconcileNeeded: reconcileNeeded,
     Acknowledged: ((o: Order, e: Extract<OrderEvent, { type: 'Acknowledged' }>) => ({ ...o, venueOrderId: e.venueOrderId, state: 'open', updatedTsMs: e.tsMs })) as Rule,
     Rejected: ((o: Order, e: Extract<OrderEvent, { type: 'Rejected' }>) => ({ ...o, state: 'rejected', reason: e.reason, updatedTsMs: e.tsMs })) as Rule,
     Filled: fill as Rule,
@@ -128,6 +136,7 @@ const TABLE: { readonly [S in OrderState]: { readonly [E in OrderEventType]?: Ru
     Reconciled: reconcile as Rule,
   },
   open: {
+    ReconcileNeeded: reconcileNeeded,
     Filled: fill as Rule,
     CancelRequested: ((o: Order, e: Extract<OrderEvent, { type: 'CancelRequested' }>) => ({ ...o, state: 'pending-cancel', updatedTsMs: e.tsMs })) as Rule,
     ReplaceRequested: ((o: Order, e: Extract<OrderEvent, { type: 'ReplaceRequested' }>) => ({ ...o, state: 'pending-replace', pendingReplace: { price: e.price, amount: e.amount }, updatedTsMs: e.tsMs })) as Rule,
@@ -136,6 +145,7 @@ const TABLE: { readonly [S in OrderState]: { readonly [E in OrderEventType]?: Ru
     Reconciled: reconcile as Rule,
   },
   'partially-filled': {
+    ReconcileNeeded: reconcileNeeded,
     Filled: fill as Rule,
     Acknowledged: ((o: Order) => o) as Rule,
     CancelRequested: ((o: Order, e: Extract<OrderEvent, { type: 'CancelRequested' }>) => ({ ...o, state: 'pending-cancel', updatedTsMs: e.tsMs })) as Rule,
@@ -144,6 +154,7 @@ const TABLE: { readonly [S in OrderState]: { readonly [E in OrderEventType]?: Ru
     Reconciled: reconcile as Rule,
   },
   'pending-cancel': {
+    ReconcileNeeded: reconcileNeeded,
     Filled: fill as Rule,
     Cancelled: ((o: Order, e: Extract<OrderEvent, { type: 'Cancelled' }>) => ({ ...o, state: 'cancelled', reason: e.reason, updatedTsMs: e.tsMs })) as Rule,
     // Refused cancels (already filled, not found) leave the truth to the venue: reconcile.
@@ -152,6 +163,7 @@ const TABLE: { readonly [S in OrderState]: { readonly [E in OrderEventType]?: Ru
     Reconciled: reconcile as Rule,
   },
   'pending-replace': {
+    ReconcileNeeded: reconcileNeeded,
     Filled: fill as Rule,
     Replaced: ((o: Order, e: Extract<OrderEvent, { type: 'Replaced' }>) => {
       const { pendingReplace: _done, ...rest } = o;

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { NewOrder, VenueOrderReport } from './order-manager.ts';
+import { OrderManager, originOfLabel } from './order-manager.ts';
+
+const REQUEST: NewOrder = { venueId: 'sim', instrumentName: 'BTC-PERPETUAL', side: 'buy', price: 95_000, amount: 100, postOnly: true, reduceOnly: false, origin: 'manual' };
+
+function report(label: string, overrides: Partial<VenueOrderReport> = {}): VenueOrderReport {
+  return { venueId: 'sim', venueOrderId: 'v1', label, instrumentName: 'BTC-PERPETUAL', side: 'buy', price: 95_000, amount: 100, filledAmount: 0, averagePrice: 0, venueState: 'open', postOnly: true, reduceOnly: false, tsMs: 1, ...overrides };
+}
+
+function submitted(manager: OrderManager, request: NewOrder = REQUEST) {
+  const result = manager.submit(request, 0);
+  if (!result.ok) throw new Error(result.reason);
+  return result.order;
+}
+
+describe('OrderManager', () => {
+  it('gives every order a fresh client id that carries its origin', () => {
+    const manager = new OrderManager('k1');
+    const a = submitted(manager);
+    const b = submitted(manager, { ...REQUEST, origin: 'strategy' });
+    expect(a.clientOrderId).toBe('m.k1.1');
+    expect(b.clientOrderId).toBe('s.k1.2');
+    expect(originOfLabel(a.clientOrderId)).toBe('manual');
+    expect(originOfLabel('somebody-else')).toBeUndefined();
+    expect(a.state).toBe('pending-new');
+  });
+
+  it('follows venue reports from acknowledgement through fills to cancellation', () => {
+    const manager = new OrderManager('k1');
+    const order = submitted(manager);
+    expect(manager.onReport(report(order.clientOrderId))).toMatchObject({ state: 'open', venueOrderId: 'v1' });
+    expect(manager.onReport(report(order.clientOrderId, { filledAmount: 30, averagePrice: 95_000 }))).toMatchObject({ state: 'partially-filled', filledAmount: 30 });
+    expect(manager.onReport(report(order.clientOrderId, { filledAmount: 30, venueState: 'cancelled', cancelReason: 'user_request' }))).toMatchObject({ state: 'cancelled', reason: 'user_request' });
+    const { changed } = manager.takeChanges();
+    expect(changed.map((o) => o.state)).toEqual(['cancelled']);
+  });
+
+  it('takes the first report of an order that filled at once', () => {
+    const manager = new OrderManager('k1');
+    const order = submitted(manager);
+    expect(manager.onReport(report(order.clientOrderId, { filledAmount: 100, averagePrice: 94_999, venueState: 'filled' }))).toMatchObject({ state: 'filled', filledAmount: 100 });
+  });
+
+  it('blocks an instrument while one of its orders is unknown, until the venue answers', () => {
+    const manager = new OrderManager('k1');
+    const order = submitted(manager);
+    manager.apply(order.clientOrderId, { type: 'AckLost', tsMs: 5 });
+    expect(manager.isBlocked('BTC-PERPETUAL')).toBe(true);
+    expect(manager.submit(REQUEST, 6)).toMatchObject({ ok: false, reason: expect.stringContaining('unknown state') });
+    manager.onReport(report(order.clientOrderId));
+    expect(manager.isBlocked('BTC-PERPETUAL')).toBe(false);
+    expect(manager.get(order.clientOrderId)).toMatchObject({ state: 'open' });
+  });
+
+  it('adopts orders it did not send (placed before a restart or by hand at the venue)', () => {
+    const manager = new OrderManager('k2');
+    const adopted = manager.onReport(report('s.k1.7', { venueOrderId: 'v7', filledAmount: 10 }));
+    expect(adopted).toMatchObject({ clientOrderId: 's.k1.7', origin: 'strategy', state: 'partially-filled' });
+    expect(manager.onReport(report('', { venueOrderId: 'v8' }))).toMatchObject({ clientOrderId: 'venue.v8', origin: 'manual' });
+  });
+
+  it('reconciles after a reconnect: open ones stay, acknowledged ones are asked about, never-acknowledged ones close', () => {
+    const manager = new OrderManager('k1');
+    const stillOpen = submitted(manager);
+    const goneWithId = submitted(manager);
+    const neverAcked = submitted(manager);
+    manager.onReport(report(stillOpen.clientOrderId, { venueOrderId: 'a' }));
+    manager.onReport(report(goneWithId.clientOrderId, { venueOrderId: 'b' }));
+    const toQuery = manager.reconcile('sim', [report(stillOpen.clientOrderId, { venueOrderId: 'a', filledAmount: 20 })], 9);
+    expect(toQuery.map((o) => o.clientOrderId)).toEqual([goneWithId.clientOrderId]);
+    expect(manager.get(stillOpen.clientOrderId)).toMatchObject({ state: 'partially-filled', filledAmount: 20 });
+    expect(manager.get(goneWithId.clientOrderId)).toMatchObject({ state: 'unknown' });
+    expect(manager.get(neverAcked.clientOrderId)).toMatchObject({ state: 'rejected' });
+    manager.onReport(report(goneWithId.clientOrderId, { venueOrderId: 'b', venueState: 'filled', filledAmount: 100, averagePrice: 95_000 }));
+    expect(manager.get(goneWithId.clientOrderId)).toMatchObject({ state: 'filled' });
+  });
+
+  it('forgets the oldest finished orders beyond its history', () => {
+    const manager = new OrderManager('k1');
+    for (let i = 0; i < 505; i++) {
+      const order = submitted(manager);
+      manager.onReport(report(order.clientOrderId, { venueState: 'cancelled' }));
+    }
+    const { removed } = manager.takeChanges();
+    expect(removed).toHaveLength(5);
+    expect([...manager.all()]).toHaveLength(500);
+  });
+});
