@@ -107,7 +107,7 @@ function fakeHost() {
   let resolveDisconnect: () => void = () => undefined;
   const disconnectedOnce = new Promise<void>((resolve) => (resolveDisconnect = resolve));
   const connect = vi.fn((client: EngineClient): ClientHandle => {
-    client.deliver({ type: 'Snapshot', seq: 0, state: { engine: { runState: 'running', startedTsMs: 0, lastHeartbeatTsMs: 0, heartbeatSeq: 0, msgsPerSec: 0, restarts: 0, version: 'test' }, venues: [], instruments: {}, quotes: {}, indices: {} } });
+    client.deliver({ type: 'Snapshot', seq: 0, state: { engine: { runState: 'running', startedTsMs: 0, lastHeartbeatTsMs: 0, heartbeatSeq: 0, msgsPerSec: 0, restarts: 0, version: 'test' }, venues: [], instruments: {}, quotes: {}, indices: {}, orders: {} } });
     return {
       id: 1,
       submit: (raw) => {

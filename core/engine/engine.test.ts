@@ -7,9 +7,10 @@ describe('engine kernel', () => {
     const clock = new ManualClock(1_000);
     const engine = createEngine({ clock, version: 't' });
     clock.advance(5);
-    expect(engine.handle({ type: 'Ping', commandId: 'a', clientTsMs: 990 })).toEqual([
-      { type: 'PingAnswered', commandId: 'a', clientTsMs: 990, engineTsMs: 1_005 },
-    ]);
+    expect(engine.handle({ type: 'Ping', commandId: 'a', clientTsMs: 990 })).toEqual({
+      events: [{ type: 'PingAnswered', commandId: 'a', clientTsMs: 990, engineTsMs: 1_005 }],
+      requests: [],
+    });
   });
 
   it('coalesces many heartbeats into one change carrying the latest value', () => {

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DeribitAdapter } from '../venues/deribit/deribit-adapter.ts';
 import { systemClock } from './clock.ts';
 import { createEngine } from './engine.ts';
+import { linkVenue } from './venue-link.ts';
 import type { HostToWorker, WorkerToHost } from './worker-protocol.ts';
 import { DELTA_INTERVAL_MS, HEARTBEAT_INTERVAL_MS } from './worker-protocol.ts';
 import type { EngineWorkerData } from './venue-config.ts';
@@ -42,18 +43,15 @@ const adapter = venue
       random: Math.random,
     })
   : undefined;
-adapter?.onEvent((event) => {
-  for (const request of engine.onVenueEvent(event)) {
-    if (request.type === 'Resnapshot') adapter.resnapshot(request.instrumentName);
-  }
-});
+const venueLink = linkVenue(engine, adapter);
 
 port.on('message', (message: HostToWorker) => {
   switch (message.kind) {
     case 'command': {
-      const events = engine.handle(message.command);
+      const { events, requests } = engine.handle(message.command);
       engine.recordPublished(events.length);
       post({ kind: 'reply', clientId: message.clientId, events });
+      venueLink.perform(requests);
       break;
     }
     case 'shutdown':

@@ -107,6 +107,11 @@ export class MarketData {
         }
         return { ...NO_CHANGES, quotes: changed };
       }
+      case 'OrderReported':
+      case 'OrderRequestFailed':
+      case 'OrderRequestLost':
+      case 'OrdersReconciled':
+        return NO_CHANGES;
     }
   }
 

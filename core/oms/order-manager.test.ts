@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NewOrder, VenueOrderReport } from './order-manager.ts';
+import type { VenueOrderReport } from '../venues/venue-adapter.ts';
+import type { NewOrder } from './order-manager.ts';
 import { OrderManager, originOfLabel } from './order-manager.ts';
 
 const REQUEST: NewOrder = { venueId: 'sim', instrumentName: 'BTC-PERPETUAL', side: 'buy', price: 95_000, amount: 100, postOnly: true, reduceOnly: false, origin: 'manual' };

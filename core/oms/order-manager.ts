@@ -1,3 +1,4 @@
+import type { VenueOrderReport } from '../venues/venue-adapter.ts';
 import type { Order, OrderEvent, OrderOrigin, Side, Transition } from './order-state.ts';
 import { LIVE_STATES, TERMINAL_STATES, transition } from './order-state.ts';
 
@@ -7,24 +8,6 @@ import { LIVE_STATES, TERMINAL_STATES, transition } from './order-state.ts';
  * restart — maps back to exactly one order. Ids are never reused, so an order cannot be sent
  * twice; an instrument with an order in `unknown` takes no new orders until reconciled.
  */
-
-export interface VenueOrderReport {
-  readonly venueId: string;
-  readonly venueOrderId: string;
-  /** Our client order id, when the order is ours. */
-  readonly label: string;
-  readonly instrumentName: string;
-  readonly side: Side;
-  readonly price: number;
-  readonly amount: number;
-  readonly filledAmount: number;
-  readonly averagePrice: number;
-  readonly venueState: 'open' | 'filled' | 'cancelled' | 'rejected';
-  readonly cancelReason?: string;
-  readonly postOnly: boolean;
-  readonly reduceOnly: boolean;
-  readonly tsMs: number;
-}
 
 export interface NewOrder {
   readonly venueId: string;

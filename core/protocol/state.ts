@@ -84,21 +84,42 @@ export interface IndexRow {
   readonly tsMs: number;
 }
 
+/** One of our orders as the blotter shows it (the OMS's record). */
+export interface OrderRow {
+  readonly clientOrderId: string;
+  readonly venueOrderId?: string;
+  readonly venueId: string;
+  readonly instrumentName: string;
+  readonly side: 'buy' | 'sell';
+  readonly price: number;
+  readonly amount: number;
+  readonly filledAmount: number;
+  readonly averagePrice: number;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly origin: 'strategy' | 'manual' | 'hedge';
+  readonly state: 'pending-new' | 'open' | 'partially-filled' | 'filled' | 'pending-cancel' | 'pending-replace' | 'cancelled' | 'rejected' | 'unknown';
+  readonly reason?: string;
+  readonly createdTsMs: number;
+  readonly updatedTsMs: number;
+}
+
 export interface EngineState {
   readonly engine: EngineHealth;
   readonly venues: readonly VenueStatus[];
   readonly instruments: Readonly<Record<string, InstrumentRow>>;
   readonly quotes: Readonly<Record<string, QuoteRow>>;
   readonly indices: Readonly<Record<string, IndexRow>>;
+  readonly orders: Readonly<Record<string, OrderRow>>;
 }
 
 /** Topics replaced whole by a delta. */
 export type WholeTopic = 'engine' | 'venues';
 /** Topics whose deltas upsert and remove entries by key. */
-export type KeyedTopic = 'instruments' | 'quotes' | 'indices';
+export type KeyedTopic = 'instruments' | 'quotes' | 'indices' | 'orders';
 export type Topic = WholeTopic | KeyedTopic;
 export const WHOLE_TOPICS: readonly WholeTopic[] = ['engine', 'venues'];
-export const KEYED_TOPICS: readonly KeyedTopic[] = ['instruments', 'quotes', 'indices'];
+export const KEYED_TOPICS: readonly KeyedTopic[] = ['instruments', 'quotes', 'indices', 'orders'];
 
 export interface KeyedChanges<T> {
   readonly upsert?: Readonly<Record<string, T>>;
@@ -110,7 +131,7 @@ type EntryOf<K extends KeyedTopic> = EngineState[K][string];
 /** A coalesced change: whole topics' new values, keyed topics' changed entries. */
 export type TopicChanges = { readonly [K in WholeTopic]?: EngineState[K] } & { readonly [K in KeyedTopic]?: KeyedChanges<EntryOf<K>> };
 
-export const EMPTY_STATE_TOPICS = { instruments: {}, quotes: {}, indices: {} } as const;
+export const EMPTY_STATE_TOPICS = { instruments: {}, quotes: {}, indices: {}, orders: {} } as const;
 
 function applyKeyed<T>(current: Readonly<Record<string, T>>, changes: KeyedChanges<T> | undefined): Readonly<Record<string, T>> {
   if (!changes) return current;
@@ -127,6 +148,7 @@ export function applyChanges(state: EngineState, changes: TopicChanges): EngineS
     instruments: applyKeyed(state.instruments, changes.instruments),
     quotes: applyKeyed(state.quotes, changes.quotes),
     indices: applyKeyed(state.indices, changes.indices),
+    orders: applyKeyed(state.orders, changes.orders),
   };
 }
 
@@ -139,5 +161,6 @@ export function stateAsChanges(state: EngineState, previous: EngineState): Topic
     instruments: { upsert: state.instruments, remove: removed(previous.instruments, state.instruments) },
     quotes: { upsert: state.quotes, remove: removed(previous.quotes, state.quotes) },
     indices: { upsert: state.indices, remove: removed(previous.indices, state.indices) },
+    orders: { upsert: state.orders, remove: removed(previous.orders, state.orders) },
   };
 }

@@ -10,6 +10,7 @@ const state: EngineState = {
   instruments: {},
   quotes: {},
   indices: {},
+  orders: {},
 };
 const withSnapshot = reduceEngineEvent(initialEngineView, { type: 'Snapshot', seq: 10, state }, 0);
 

@@ -1,8 +1,9 @@
 import type { Clock } from '../../model/clock.ts';
 import type { InstrumentRow, VenueConnectionState, VenueStatus } from '../../protocol/index.ts';
-import type { VenueAdapter, VenueEvent } from '../venue-adapter.ts';
+import type { OrderRequestKind, PlaceOrderRequest, VenueAdapter, VenueEvent, VenueOrderReport } from '../venue-adapter.ts';
 import { parseBook, parseIndex, parseInstruments, parseTicker } from './parse.ts';
-import { RpcConnection } from './rpc-connection.ts';
+import { parseOrderReport } from './parse-orders.ts';
+import { RpcConnection, RpcError, RpcTimeout } from './rpc-connection.ts';
 
 /**
  * The Deribit API v2 adapter (the embedded simulator, testnet or production: only the URL and
@@ -101,6 +102,62 @@ export class DeribitAdapter implements VenueAdapter {
       .catch(() => undefined);
   }
 
+  placeOrder(request: PlaceOrderRequest): void {
+    this.#orderRequest('place', request.label, `private/${request.side}`, {
+      instrument_name: request.instrumentName,
+      amount: request.amount,
+      type: 'limit',
+      price: request.price,
+      label: request.label,
+      post_only: request.postOnly,
+      reduce_only: request.reduceOnly,
+    });
+  }
+
+  replaceOrder(request: { readonly label: string; readonly venueOrderId: string; readonly price: number; readonly amount: number }): void {
+    this.#orderRequest('replace', request.label, 'private/edit', { order_id: request.venueOrderId, price: request.price, amount: request.amount });
+  }
+
+  cancelOrder(request: { readonly label: string; readonly venueOrderId: string }): void {
+    this.#orderRequest('cancel', request.label, 'private/cancel', { order_id: request.venueOrderId });
+  }
+
+  queryOrder(request: { readonly label: string; readonly venueOrderId: string }): void {
+    this.#orderRequest('query', request.label, 'private/get_order_state', { order_id: request.venueOrderId });
+  }
+
+  cancelAll(instrumentName?: string): void {
+    const connection = this.#connection;
+    if (!connection?.isOpen) return;
+    // Reports of each cancelled order arrive on user.orders; the count needs no handling.
+    const request = instrumentName ? connection.request('private/cancel_all_by_instrument', { instrument_name: instrumentName }) : connection.request('private/cancel_all');
+    request.catch(() => undefined);
+  }
+
+  /**
+   * Sends an order request and reports its outcome: the order object of a success, the venue's
+   * error, or — when no answer comes in time — a lost request whose effect is unknown.
+   */
+  #orderRequest(kind: OrderRequestKind, label: string, method: string, params: Record<string, unknown>): void {
+    const connection = this.#connection;
+    if (!connection?.isOpen || this.#phase !== 'live') {
+      this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason: `venue ${this.venueId} is not connected` });
+      return;
+    }
+    connection
+      .request<unknown>(method, params)
+      .then((result) => {
+        const order = kind === 'cancel' || kind === 'query' ? result : (result as { order?: unknown } | undefined)?.order;
+        const report = parseOrderReport(this.venueId, order);
+        if (report) this.#emit({ type: 'OrderReported', report });
+        else this.#protocolErrors += 1;
+      })
+      .catch((error: Error) => {
+        if (error instanceof RpcError) this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: error.code, reason: error.message });
+        else this.#emit({ type: 'OrderRequestLost', label, request: kind, reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
+      });
+  }
+
   #emit(event: VenueEvent): void {
     for (const listener of this.#listeners) listener(event);
   }
@@ -179,8 +236,10 @@ export class DeribitAdapter implements VenueAdapter {
     this.#tickSizes.clear();
     for (const instrument of instruments) this.#tickSizes.set(instrument.instrumentName, instrument.tickSize);
     this.#emit({ type: 'InstrumentsListed', instruments });
+    if (credentials) await this.#reconcileOrders(connection);
     const interval = this.#options.bookInterval ?? '100ms';
     const channels = [
+      ...(credentials ? this.#options.currencies.map((currency) => `user.orders.any.${currency}.raw`) : []),
       ...this.#options.currencies.map((currency) => `deribit_price_index.${currency.toLowerCase()}_usd`),
       ...instruments.flatMap((instrument) => [`book.${instrument.instrumentName}.${interval}`, `ticker.${instrument.instrumentName}.100ms`]),
     ];
@@ -188,6 +247,20 @@ export class DeribitAdapter implements VenueAdapter {
     for (let i = 0; i < channels.length; i += batch) {
       await connection.request(this.#subscribeMethod('subscribe'), { channels: channels.slice(i, i + batch) });
     }
+  }
+
+  /** Our open orders at the venue, before anything new is sent on this connection. */
+  async #reconcileOrders(connection: RpcConnection): Promise<void> {
+    const open: VenueOrderReport[] = [];
+    for (const currency of this.#options.currencies) {
+      const orders = await connection.request<unknown[]>('private/get_open_orders_by_currency', { currency });
+      for (const order of Array.isArray(orders) ? orders : []) {
+        const report = parseOrderReport(this.venueId, order);
+        if (report) open.push(report);
+        else this.#protocolErrors += 1;
+      }
+    }
+    this.#emit({ type: 'OrdersReconciled', venueId: this.venueId, open });
   }
 
   #scheduleRefresh(connection: RpcConnection, grant: { expires_in: number; refresh_token: string }): void {
@@ -217,6 +290,12 @@ export class DeribitAdapter implements VenueAdapter {
     if (channel.startsWith('ticker.')) {
       const ticker = parseTicker(data);
       if (ticker) this.#emit({ type: 'TickerUpdated', ticker });
+      else this.#protocolErrors += 1;
+      return;
+    }
+    if (channel.startsWith('user.orders.')) {
+      const report = parseOrderReport(this.venueId, data);
+      if (report) this.#emit({ type: 'OrderReported', report });
       else this.#protocolErrors += 1;
       return;
     }

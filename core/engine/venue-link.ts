@@ -1,0 +1,38 @@
+import type { VenueAdapter } from '../venues/venue-adapter.ts';
+import type { Engine, VenueRequest } from './engine.ts';
+
+/**
+ * Joins the kernel to a venue adapter: venue events go into the kernel, and what the kernel asks
+ * of the venue is carried out on the adapter. The kernel itself does no I/O.
+ */
+export interface VenueLink {
+  perform(requests: readonly VenueRequest[]): void;
+  dispose(): void;
+}
+
+export function linkVenue(engine: Engine, adapter: VenueAdapter | undefined): VenueLink {
+  const perform = (requests: readonly VenueRequest[]): void => {
+    if (!adapter) return;
+    for (const request of requests) {
+      switch (request.type) {
+        case 'Resnapshot':
+          adapter.resnapshot(request.instrumentName);
+          break;
+        case 'PlaceOrder':
+          adapter.placeOrder(request.request);
+          break;
+        case 'CancelOrder':
+          adapter.cancelOrder(request);
+          break;
+        case 'QueryOrder':
+          adapter.queryOrder(request);
+          break;
+        case 'CancelAll':
+          adapter.cancelAll(request.instrumentName);
+          break;
+      }
+    }
+  };
+  const unsubscribe = adapter?.onEvent((event) => perform(engine.onVenueEvent(event)));
+  return { perform, dispose: () => unsubscribe?.() };
+}
