@@ -13,6 +13,8 @@ export interface LogEntry {
   readonly tsMs: number;
   readonly kind: LogKind;
   readonly text: string;
+  /** The command this entry answers, so a control can show the outcome of its own click. */
+  readonly commandId?: string;
 }
 
 export interface PendingCommand {
@@ -52,8 +54,8 @@ export const initialEngineView: EngineView = {
   lastReceivedTsMs: 0,
 };
 
-function appendLog(view: EngineView, tsMs: number, kind: LogKind, text: string): EngineView {
-  const entry: LogEntry = { id: view.nextLogId, tsMs, kind, text };
+function appendLog(view: EngineView, tsMs: number, kind: LogKind, text: string, commandId?: string): EngineView {
+  const entry: LogEntry = commandId === undefined ? { id: view.nextLogId, tsMs, kind, text } : { id: view.nextLogId, tsMs, kind, text, commandId };
   const log = view.log.length >= LOG_CAPACITY ? [...view.log.slice(view.log.length - LOG_CAPACITY + 1), entry] : [...view.log, entry];
   return { ...view, log, nextLogId: view.nextLogId + 1 };
 }
@@ -87,13 +89,13 @@ export function reduceEngineEvent(previous: EngineView, event: EngineEvent, nowM
       const clockOffsetMs = event.engineTsMs - (event.clientTsMs + rttMs / 2);
       const rttSamplesMs = [...view.rttSamplesMs.slice(-(RTT_SAMPLES - 1)), rttMs];
       const next = withoutPending({ ...view, clockOffsetMs, rttSamplesMs }, event.commandId);
-      return appendLog(next, nowMs, 'accepted', `Ping answered in ${rttMs.toFixed(1)} ms`);
+      return appendLog(next, nowMs, 'accepted', `Ping answered in ${rttMs.toFixed(1)} ms`, event.commandId);
     }
     case 'CommandAccepted':
-      return appendLog(withoutPending(view, event.commandId), nowMs, 'accepted', `${event.commandType} accepted`);
+      return appendLog(withoutPending(view, event.commandId), nowMs, 'accepted', `${event.commandType} accepted`, event.commandId);
     case 'CommandRejected': {
       const type = view.pending[event.commandId]?.type ?? 'command';
-      return appendLog(withoutPending(view, event.commandId), nowMs, 'rejected', `${type} rejected: ${event.reason}`);
+      return appendLog(withoutPending(view, event.commandId), nowMs, 'rejected', `${type} rejected: ${event.reason}`, event.commandId);
     }
   }
 }
@@ -112,11 +114,11 @@ export function reduceLinkStatus(view: EngineView, link: LinkStatus, nowMs: numb
 
 export function reduceCommandSent(view: EngineView, command: Command, nowMs: number): EngineView {
   const next = { ...view, pending: { ...view.pending, [command.commandId]: { type: command.type, sentTsMs: nowMs } } };
-  return appendLog(next, nowMs, 'command', `${command.type} sent`);
+  return appendLog(next, nowMs, 'command', `${command.type} sent`, command.commandId);
 }
 
 export function reduceCommandFailed(view: EngineView, command: Command, reason: string, nowMs: number): EngineView {
-  return appendLog(withoutPending(view, command.commandId), nowMs, 'rejected', `${command.type} not sent: ${reason}`);
+  return appendLog(withoutPending(view, command.commandId), nowMs, 'rejected', `${command.type} not sent: ${reason}`, command.commandId);
 }
 
 /** Percentile of recent round trips, for the status bar. */
@@ -124,4 +126,17 @@ export function rttPercentileMs(samples: readonly number[], fraction: number): n
   if (samples.length === 0) return undefined;
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+}
+
+/** The latest answer to a command: pending while unanswered, then accepted or rejected with the reason. */
+export function commandOutcome(view: EngineView, commandId: string | undefined): { readonly state: 'none' | 'pending' | 'accepted' | 'rejected'; readonly text?: string } {
+  if (commandId === undefined) return { state: 'none' };
+  if (commandId in view.pending) return { state: 'pending' };
+  for (let i = view.log.length - 1; i >= 0; i--) {
+    const entry = view.log[i]!;
+    if (entry.commandId !== commandId) continue;
+    if (entry.kind === 'accepted') return { state: 'accepted', text: entry.text };
+    if (entry.kind === 'rejected') return { state: 'rejected', text: entry.text };
+  }
+  return { state: 'none' };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Currency } from '../../sim/instruments/types.ts';
+import type { DeribitVenueConfig } from '../venue-config.ts';
 import { startWorkstationEngine } from '../workstation-engine.ts';
 import { findChromium } from './find-browser.ts';
 import { startWebServer } from './web-server.ts';
@@ -22,7 +23,11 @@ const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote --
   --no-sim              run the engine with no venue (no embedded simulator)
   --sim-seed N          seed of the embedded simulator's market (default 42)
   --sim-speed X         simulated seconds per wall second (default 1)
-  --sim-currencies L    BTC, ETH or both (default BTC,ETH)`;
+  --sim-currencies L    BTC, ETH or both (default BTC,ETH)
+  --venue-url URL       connect to this Deribit API v2 endpoint instead of the simulator
+                        (e.g. wss://test.deribit.com/ws/api/v2); keys from the environment
+                        variables DERIBIT_CLIENT_ID and DERIBIT_CLIENT_SECRET (never logged)
+  --venue-currencies L  currencies to trade at --venue-url (default BTC)`;
 
 async function main(): Promise<void> {
   let values;
@@ -38,6 +43,8 @@ async function main(): Promise<void> {
         'sim-seed': { type: 'string' },
         'sim-speed': { type: 'string' },
         'sim-currencies': { type: 'string' },
+        'venue-url': { type: 'string' },
+        'venue-currencies': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -64,13 +71,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  const venue = configuredVenue(values['venue-url'], values['venue-currencies'], values['no-sim'] ?? false);
+
   const here = fileURLToPath(new URL('.', import.meta.url));
   let workstation;
   try {
     workstation = await startWorkstationEngine({
       engineWorkerUrl: new URL('../engine/worker.mjs', import.meta.url),
       simWorkerUrl: new URL('../sim/worker.mjs', import.meta.url),
-      venue: values['no-sim'] ? 'none' : 'simulator',
+      venue,
       simulator: { seed: simSeed, speed: simSpeed, currencies: simCurrencies as Currency[] },
       onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
     });
@@ -107,6 +116,36 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** A real venue from the command line and the environment; the simulator otherwise. */
+function configuredVenue(url: string | undefined, currencies: string | undefined, noSim: boolean): DeribitVenueConfig | 'simulator' | 'none' {
+  if (url === undefined) return noSim ? 'none' : 'simulator';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    console.error(`--venue-url: not a URL: ${url}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (parsed.protocol !== 'wss:' && parsed.protocol !== 'ws:') {
+    console.error(`--venue-url must be a ws:// or wss:// address, got ${parsed.protocol}`);
+    process.exit(2);
+  }
+  const clientId = process.env.DERIBIT_CLIENT_ID;
+  const clientSecret = process.env.DERIBIT_CLIENT_SECRET;
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    console.error('set both DERIBIT_CLIENT_ID and DERIBIT_CLIENT_SECRET, or neither (market data only)');
+    process.exit(2);
+  }
+  return {
+    kind: 'deribit',
+    venueId: 'deribit',
+    displayName: `Deribit (${parsed.host})`,
+    url,
+    ...(clientId !== undefined && clientSecret !== undefined && { credentials: { clientId, clientSecret } }),
+    currencies: (currencies ?? 'BTC').split(',').map((c) => c.trim().toUpperCase()),
+  };
 }
 
 function openInBrowser(url: string): void {
