@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { black76Price, ChainPricer, fitSvi, impliedVol, sviImpliedVol } from '../core/pricing/index.ts';
 import type { OptionKind, SmileQuote, SviParams } from '../core/pricing/index.ts';
 import type { Benchmark, BenchResult } from './types.ts';
+import { mulberry32 } from '../test/support/prng.ts';
 
 type PeerIv = (expectedCost: number, s: number, k: number, t: number, r: number, callPut: string) => number;
 type PeerPrice = (s: number, k: number, t: number, v: number, r: number, callPut: string) => number;
@@ -17,17 +18,6 @@ const require = createRequire(import.meta.url);
 const peerIv = (require('implied-volatility') as { getImpliedVolatility: PeerIv }).getImpliedVolatility;
 const peerPrice = (require('black-scholes') as { blackScholes: PeerPrice }).blackScholes;
 
-/** Seeded PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);

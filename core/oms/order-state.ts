@@ -1,3 +1,5 @@
+import type { OrderRow } from '../protocol/index.ts';
+
 /**
  * The order state machine as an explicit table. Every change to an order goes through
  * `transition`, which either moves it along an edge of the table or refuses, leaving the order
@@ -13,34 +15,18 @@
  * (reconciliation) takes it out of there.
  */
 
-export type OrderState = 'pending-new' | 'open' | 'partially-filled' | 'filled' | 'pending-cancel' | 'pending-replace' | 'cancelled' | 'rejected' | 'unknown';
+export type OrderState = OrderRow['state'];
 
 export const TERMINAL_STATES: ReadonlySet<OrderState> = new Set(['filled', 'cancelled', 'rejected']);
 /** States in which the order may be resting at the venue. */
 export const LIVE_STATES: ReadonlySet<OrderState> = new Set(['pending-new', 'open', 'partially-filled', 'pending-cancel', 'pending-replace', 'unknown']);
 
-export type Side = 'buy' | 'sell';
-export type OrderOrigin = 'strategy' | 'manual' | 'hedge';
+export type Side = OrderRow['side'];
+export type OrderOrigin = OrderRow['origin'];
 
-export interface Order {
-  readonly clientOrderId: string;
-  readonly venueOrderId?: string;
-  readonly venueId: string;
-  readonly instrumentName: string;
-  readonly side: Side;
-  readonly price: number;
-  readonly amount: number;
-  readonly filledAmount: number;
-  readonly averagePrice: number;
-  readonly postOnly: boolean;
-  readonly reduceOnly: boolean;
-  readonly origin: OrderOrigin;
-  readonly state: OrderState;
-  /** What is asked of the venue while pending-replace. */
+/** The OMS's record: what the blotter shows, plus what is asked of the venue while replacing. */
+export interface Order extends OrderRow {
   readonly pendingReplace?: { readonly price: number; readonly amount: number };
-  readonly reason?: string;
-  readonly createdTsMs: number;
-  readonly updatedTsMs: number;
 }
 
 /** What the venue (or the lack of it) says about an order. */

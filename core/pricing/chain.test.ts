@@ -6,18 +6,8 @@ import { black76Greeks } from './greeks.ts';
 import * as normal from './normal.ts';
 import * as normalised from './normalised-black.ts';
 import { DAYS_PER_YEAR } from './types.ts';
+import { mulberry32 } from '../../test/support/prng.ts';
 
-/** Seeded PRNG (mulberry32) so the chain is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fillChain(pricer: ChainPricer, seed: number): void {
   const random = mulberry32(seed);

@@ -2,18 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkButterfly, durrlemanG, fitSvi, sviImpliedVol, sviParamsProblem, sviTotalVariance } from './svi.ts';
 import type { SmileQuote, SviParams } from './svi.ts';
+import { mulberry32 } from '../../test/support/prng.ts';
 
-/** Seeded PRNG (mulberry32): deterministic noise for synthetic quotes. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal draws by Box–Muller from a seeded uniform source. */
 function gaussian(uniform: () => number): () => number {

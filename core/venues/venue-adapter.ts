@@ -1,5 +1,5 @@
 import type { LevelUpdate } from '../marketdata/l2-book.ts';
-import type { IndexRow, InstrumentRow, VenueStatus } from '../protocol/index.ts';
+import type { IndexRow, InstrumentRow, QuoteRow, VenueStatus } from '../protocol/index.ts';
 
 /**
  * What a venue adapter tells the engine, in the workstation's own terms: no venue wire format
@@ -7,22 +7,9 @@ import type { IndexRow, InstrumentRow, VenueStatus } from '../protocol/index.ts'
  * interface.
  */
 
-/** Market data fields a venue's ticker carries; IVs as fractions, Greeks as the venue reports them. */
-export interface TickerUpdate {
-  readonly instrumentName: string;
-  readonly tsMs: number;
-  readonly markPrice?: number;
-  readonly markIv?: number;
-  readonly bidIv?: number;
-  readonly askIv?: number;
-  readonly lastPrice?: number;
-  readonly underlyingPrice?: number;
-  readonly delta?: number;
-  readonly gamma?: number;
-  readonly vegaUsd?: number;
-  readonly thetaUsd?: number;
-  readonly fundingRate8h?: number;
-}
+/** Market data fields a venue's ticker carries: the quote row's ticker fields (IVs as fractions, Greeks as the venue reports them). */
+export type TickerUpdate = Pick<QuoteRow, 'instrumentName' | 'tsMs'> &
+  Partial<Pick<QuoteRow, 'markPrice' | 'markIv' | 'bidIv' | 'askIv' | 'lastPrice' | 'underlyingPrice' | 'delta' | 'gamma' | 'vegaUsd' | 'thetaUsd' | 'fundingRate8h'>>;
 
 /** A venue's record of one of our orders (a response, a notification, or a reconciliation answer). */
 export interface VenueOrderReport {
