@@ -7,8 +7,9 @@
 // size (the renderer's alone is ~7 MB). dist/web/ (the web-mode server) is not used by the
 // desktop app and is left out too.
 //
-// The engine worker is unpacked from app.asar: worker_threads load their script from the real
-// file system, and main.ts computes the app.asar.unpacked path for it.
+// The engine and simulator workers are unpacked from app.asar: worker_threads load their script
+// from the real file system, and main.ts computes the app.asar.unpacked path for them. The
+// simulator's standalone CLI (dist/sim/cli.mjs) is for `npm run sim`, not the desktop app.
 
 /** @type {import('electron-builder').Configuration} */
 const config = {
@@ -23,7 +24,7 @@ const config = {
   // ws's optional bufferutil/utf-8-validate are probed in try/catch), so the runtime
   // `dependencies` electron-builder would otherwise copy in (~48 MB) are left out. Revisit if a
   // native module is ever added.
-  files: ['dist/**/*', '!dist/**/*.map', '!dist/web{,/**/*}', 'package.json', '!node_modules{,/**/*}'],
+  files: ['dist/**/*', '!dist/**/*.map', '!dist/web{,/**/*}', '!dist/sim/cli.mjs', 'package.json', '!node_modules{,/**/*}'],
   // electron-builder's deb target refuses to build without a project homepage and a maintainer
   // (or an author with an email); package.json has neither, so they are supplied here. They are
   // also merged into the packaged package.json. The .invalid addresses can never resolve: set the
@@ -33,7 +34,7 @@ const config = {
     author: { name: 'Options Workstation', email: 'maintainers@options-workstation.invalid' },
   },
   asar: true,
-  asarUnpack: ['dist/engine/**'],
+  asarUnpack: ['dist/engine/**', 'dist/sim/**'],
   icon: 'assets/icon.png',
 
   linux: {

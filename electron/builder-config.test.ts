@@ -72,8 +72,9 @@ describe('electron-builder.config.cjs', () => {
   it('packs into an asar archive, with the engine worker unpacked where main.ts looks for it', () => {
     expect(config.asar).toBe(true);
     const unpack = stringPatterns(config.asarUnpack);
-    expect(unpack).toEqual(['dist/engine/**']);
+    expect(unpack).toEqual(['dist/engine/**', 'dist/sim/**']);
     expect(included(unpack, 'dist/engine/worker.mjs')).toBe(true);
+    expect(included(unpack, 'dist/sim/worker.mjs')).toBe(true);
     expect(included(unpack, packageJson.main)).toBe(false);
     expect(included(unpack, 'dist/renderer/index.html')).toBe(false);
     // main.ts swaps app.asar for app.asar.unpacked and loads <dist>/engine/worker.mjs.

@@ -88,13 +88,21 @@ const fakes = vi.hoisted(() => {
       timeline.push('host.stop');
     });
     readonly connect = vi.fn();
-    constructor(readonly options: { workerUrl: URL; execArgv?: string[] }) {
+    constructor(readonly options: { workerUrl: URL; execArgv?: string[]; workerData?: { venue?: unknown } }) {
       FakeEngineHost.instances.push(this);
     }
   }
 
+  const simulatorVenue = { kind: 'deribit', venueId: 'sim', displayName: 'Simulator', url: 'ws://127.0.0.1:1/ws/api/v2', currencies: ['BTC', 'ETH'] };
+  const startSimulator = vi.fn(async (options: { workerUrl: URL }) => {
+    timeline.push('simulator.start');
+    return { port: 1, instruments: 0, venue: simulatorVenue, workerUrl: options.workerUrl, stop: vi.fn(async () => void timeline.push('simulator.stop')) };
+  });
+
   return {
     timeline,
+    startSimulator,
+    simulatorVenue,
     resolveReady,
     ready,
     quitted,
@@ -119,6 +127,7 @@ const fakes = vi.hoisted(() => {
 
 vi.mock('electron', () => ({ ...fakes.electron, default: fakes.electron }));
 vi.mock('../core/engine/host.ts', () => ({ EngineHost: fakes.FakeEngineHost }));
+vi.mock('../core/engine/simulator.ts', () => ({ startSimulator: fakes.startSimulator }));
 
 function appListener(name: string): Listener {
   const [listener] = fakes.app.listeners.get(name) ?? [];
@@ -190,8 +199,10 @@ describe('electron/main.ts', () => {
   describe('once the app is ready', () => {
     beforeAll(async () => {
       fakes.resolveReady();
-      // main.ts chained its handler on the same promise first, so it has run when this resumes.
+      // main.ts chained its handler on the same promise first; it then awaits the (fake)
+      // simulator, so give it a bounded number of microtask turns to create the window.
       await fakes.ready;
+      for (let turn = 0; turn < 100 && fakes.FakeBrowserWindow.instances.length === 0; turn++) await Promise.resolve();
     });
 
     it('hardens the default session before creating the window: every permission is denied', () => {
@@ -254,6 +265,11 @@ describe('electron/main.ts', () => {
       expect(host.options.workerUrl.protocol).toBe('file:');
       expect(fileURLToPath(host.options.workerUrl)).toMatch(/[/\\]engine[/\\]worker\.mjs$/);
       expect(host.options.execArgv ?? []).toEqual([]);
+      // With no venue configured the engine trades against the embedded simulator, started first in its own worker.
+      expect(fakes.startSimulator).toHaveBeenCalledTimes(1);
+      expect(fileURLToPath(fakes.startSimulator.mock.calls[0]![0].workerUrl)).toMatch(/[/\\]sim[/\\]worker\.mjs$/);
+      expect(host.options.workerData?.venue).toEqual(fakes.simulatorVenue);
+      expect(fakes.timeline.indexOf('simulator.start')).toBeLessThan(fakes.timeline.indexOf('host.start'));
       expect(fakes.ipcMain.on).toHaveBeenCalledWith(IPC_OPEN_ENGINE_LINK, expect.any(Function));
       expect(fakes.ipcMain.on).toHaveBeenCalledTimes(1);
     });
@@ -278,6 +294,7 @@ describe('electron/main.ts', () => {
       expect(fakes.app.quit).toHaveBeenCalledTimes(1);
       expect(host.stop).toHaveBeenCalledTimes(1);
       expect(fakes.timeline.indexOf('host.stop')).toBeLessThan(fakes.timeline.indexOf('quit'));
+      expect(fakes.timeline.indexOf('simulator.stop')).toBeLessThan(fakes.timeline.indexOf('quit'));
     });
   });
 });

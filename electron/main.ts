@@ -1,7 +1,8 @@
 import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EngineHost } from '../core/engine/host.ts';
+import type { WorkstationEngine } from '../core/engine/workstation-engine.ts';
+import { startWorkstationEngine } from '../core/engine/workstation-engine.ts';
 import { relayEngineLink } from './engine-relay.ts';
 import { hardenSession, hardenWebContents } from './hardening.ts';
 import { serveRendererFile } from './renderer-files.ts';
@@ -20,7 +21,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 }
 
-let host: EngineHost | undefined;
+let workstation: WorkstationEngine | undefined;
 
 function createWindow(): void {
   const window = new BrowserWindow({
@@ -45,15 +46,17 @@ app.on('second-instance', () => {
   }
 });
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) => serveRendererFile(join(distDir, 'renderer'), request.url));
-  host = new EngineHost({
-    workerUrl: pathToFileURL(join(unpackedDistDir, 'engine', 'worker.mjs')),
+  // The engine trades against the embedded simulator (in its own worker) until a venue is configured.
+  workstation = await startWorkstationEngine({
+    engineWorkerUrl: pathToFileURL(join(unpackedDistDir, 'engine', 'worker.mjs')),
+    simWorkerUrl: pathToFileURL(join(unpackedDistDir, 'sim', 'worker.mjs')),
+    venue: 'simulator',
     onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
   });
-  host.start();
-  relayEngineLink(ipcMain, host, () => new MessageChannelMain());
+  relayEngineLink(ipcMain, workstation.host, () => new MessageChannelMain());
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -61,5 +64,5 @@ void app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => {
-  void host?.stop().finally(() => app.quit());
+  void (workstation?.stop() ?? Promise.resolve()).finally(() => app.quit());
 });
