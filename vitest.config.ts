@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'unit',
           include: ['core/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'electron/**/*.test.ts', 'test/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
+          // Tests that start worker threads and sockets need headroom on a loaded 2-core machine;
+          // this bounds a hang, it measures nothing.
+          testTimeout: 20_000,
         },
       },
       {

@@ -29,6 +29,8 @@ export class MarketData {
   readonly #tickers = new Map<string, TickerUpdate>();
   readonly #quotes = new Map<string, QuoteRow>();
   readonly #indices = new Map<string, IndexRow>();
+  /** Quotes whose book or ticker changed since their row was built: rebuilt when read, so a burst of book changes between two publications costs one rebuild. */
+  readonly #outdated = new Set<string>();
 
   instrument(name: string): InstrumentRow | undefined {
     return this.#instruments.get(name);
@@ -43,6 +45,7 @@ export class MarketData {
   }
 
   quote(name: string): QuoteRow | undefined {
+    if (this.#outdated.delete(name)) this.#rebuild(name);
     return this.#quotes.get(name);
   }
 
@@ -67,6 +70,7 @@ export class MarketData {
             this.#books.delete(name);
             this.#tickers.delete(name);
             this.#quotes.delete(name);
+            this.#outdated.delete(name);
             removed.push(name);
           }
         }
@@ -102,7 +106,7 @@ export class MarketData {
         for (const [name, book] of this.#books) {
           if (book.status.state === 'stale') continue;
           book.markStale(`feed lost: ${event.reason}`);
-          this.#rebuild(name);
+          this.#outdated.add(name);
           changed.push(name);
         }
         return { ...NO_CHANGES, quotes: changed };
@@ -116,7 +120,7 @@ export class MarketData {
   }
 
   #quoteChanged(name: string, resnapshot: boolean): MarketDataChanges {
-    this.#rebuild(name);
+    this.#outdated.add(name);
     return { ...NO_CHANGES, quotes: [name], resnapshot: resnapshot ? [name] : [] };
   }
 

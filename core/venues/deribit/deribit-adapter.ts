@@ -1,7 +1,8 @@
 import type { Clock } from '../../model/clock.ts';
 import type { InstrumentRow, VenueConnectionState, VenueStatus } from '../../protocol/index.ts';
 import type { OrderRequestKind, PlaceOrderRequest, VenueAdapter, VenueEvent, VenueOrderReport } from '../venue-adapter.ts';
-import { parseBook, parseIndex, parseInstruments, parseTicker } from './parse.ts';
+import type { BookMessage } from './parse.ts';
+import { parseBook, parseIndex, parseInstruments, parseTicker, scanBookFrame } from './parse.ts';
 import { parseOrderReport } from './parse-orders.ts';
 import { RpcConnection, RpcError, RpcTimeout } from './rpc-connection.ts';
 
@@ -45,6 +46,14 @@ export class DeribitAdapter implements VenueAdapter {
   readonly #options: DeribitAdapterOptions;
   readonly #listeners = new Set<(event: VenueEvent) => void>();
   readonly #tickSizes = new Map<string, number>();
+  readonly #tickSizeOf = (instrumentName: string): number | undefined => this.#tickSizes.get(instrumentName);
+  /** Book frames in the shape Deribit sends them skip generic JSON parsing (see scanBookFrame). */
+  readonly #onText = (text: string): boolean => {
+    const book = scanBookFrame(text, this.#tickSizeOf);
+    if (!book) return false;
+    this.#emitBook(book);
+    return true;
+  };
   #connection: RpcConnection | undefined;
   #phase: Phase = 'idle';
   #attempt = 0;
@@ -185,6 +194,7 @@ export class DeribitAdapter implements VenueAdapter {
           this.#lastFrameMs = this.#options.clock.nowMs();
           this.#messages += 1;
         },
+        onText: this.#onText,
         onProtocolError: () => {
           this.#protocolErrors += 1;
         },
@@ -278,13 +288,9 @@ export class DeribitAdapter implements VenueAdapter {
 
   #onNotification(channel: string, data: unknown): void {
     if (channel.startsWith('book.')) {
-      const book = parseBook(data, (name) => this.#tickSizes.get(name));
-      if (!book) {
-        this.#protocolErrors += 1;
-        return;
-      }
-      if (book.type === 'snapshot') this.#emit({ type: 'BookSnapshot', instrumentName: book.instrumentName, changeId: book.changeId, bids: book.bids, asks: book.asks, tsMs: book.tsMs });
-      else this.#emit({ type: 'BookChanged', instrumentName: book.instrumentName, prevChangeId: book.prevChangeId, changeId: book.changeId, bids: book.bids, asks: book.asks, tsMs: book.tsMs });
+      const book = parseBook(data, this.#tickSizeOf);
+      if (book) this.#emitBook(book);
+      else this.#protocolErrors += 1;
       return;
     }
     if (channel.startsWith('ticker.')) {
@@ -304,6 +310,11 @@ export class DeribitAdapter implements VenueAdapter {
       if (index) this.#emit({ type: 'IndexUpdated', index: { ...index, currency: index.indexName.split('_')[0]!.toUpperCase() } });
       else this.#protocolErrors += 1;
     }
+  }
+
+  #emitBook(book: BookMessage): void {
+    if (book.type === 'snapshot') this.#emit({ type: 'BookSnapshot', instrumentName: book.instrumentName, changeId: book.changeId, bids: book.bids, asks: book.asks, tsMs: book.tsMs });
+    else this.#emit({ type: 'BookChanged', instrumentName: book.instrumentName, prevChangeId: book.prevChangeId, changeId: book.changeId, bids: book.bids, asks: book.asks, tsMs: book.tsMs });
   }
 
   #checkSilence(dataTimeoutMs: number): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LevelUpdate } from '../../marketdata/l2-book.ts';
+import type { LevelAction, LevelUpdate } from '../../marketdata/l2-book.ts';
 import type { InstrumentRow } from '../../protocol/index.ts';
 import type { TickerUpdate } from '../venue-adapter.ts';
 
@@ -142,4 +142,237 @@ export function parseIndex(data: unknown): { indexName: string; price: number; t
   const d = data as { index_name?: unknown; price?: unknown; timestamp?: unknown };
   if (typeof d.index_name !== 'string' || typeof d.price !== 'number' || typeof d.timestamp !== 'number') return undefined;
   return { indexName: d.index_name, price: d.price, tsMs: d.timestamp };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path for book notifications, straight from the frame's text.
+
+/**
+ * The compact shape Deribit (and the simulator) send a book notification in, as a regular
+ * expression: the frame's whole grammar (strict JSON numbers, strings without escapes or control
+ * characters, fields in Deribit's order, nothing unknown, nothing after). Irregexp checks it in
+ * native code several times faster than JSON.parse builds the objects; once it matches, the
+ * values are read at known offsets.
+ */
+const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const PLAIN_STRING = String.raw`[^"\\\x00-\x1f]*`;
+const LEVEL = String.raw`\["(?:new|change|delete)",${NUMBER},${NUMBER}\]`;
+const LEVELS = String.raw`\[(?:${LEVEL}(?:,${LEVEL})*)?\]`;
+const FRAME_PREFIX = '{"jsonrpc":"2.0","method":"subscription","params":{"channel":"book.';
+const escapeRegExp = (literal: string): string => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const BOOK_FRAME = new RegExp(
+  `^${escapeRegExp(FRAME_PREFIX)}${PLAIN_STRING}","data":\\{"type":"(?:snapshot|change)","timestamp":${NUMBER},(?:"prev_change_id":${NUMBER},)?` +
+    `"instrument_name":"${PLAIN_STRING}","change_id":${NUMBER},"bids":${LEVELS},"asks":${LEVELS}\\}\\}\\}$`,
+);
+
+/** Exactly representable powers of ten (Clinger's fast path needs 10^k exact: k ≤ 22). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22] as const;
+const pow10 = (k: number): number => POW10[k]!;
+/** Tick indices the decimal conversion answers for; beyond, the float conversion (as parseBook's) decides. */
+const MAX_DECIMAL_TICKS = 1e8;
+
+/** Read position in the frame being scanned (a small integer: module state without allocation). */
+let at = 0;
+
+/**
+ * Reads the JSON number at `at` (already validated) and moves past it; the same double as
+ * JSON.parse. Up to 15 significant digits and a power of ten within 10^±22 it is Clinger's fast
+ * path (one correctly rounded operation on exact operands); anything longer goes to Number().
+ */
+function readNumber(text: string): number {
+  const start = at;
+  let i = at;
+  let c = text.charCodeAt(i);
+  const negative = c === 45;
+  if (negative) c = text.charCodeAt(++i);
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let exact = true;
+  while (c >= 48 && c <= 57) {
+    if (digits < 15) {
+      mantissa = mantissa * 10 + (c - 48);
+      if (mantissa !== 0) digits++;
+    } else exact = false;
+    c = text.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      if (digits < 15) {
+        mantissa = mantissa * 10 + (c - 48);
+        if (mantissa !== 0) digits++;
+        scale++;
+      } else exact = false;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (c === 101 || c === 69) {
+    exact = false;
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57) c = text.charCodeAt(++i);
+  }
+  at = i;
+  if (exact && scale <= 22) {
+    const magnitude = mantissa / pow10(scale);
+    return negative ? -magnitude : magnitude;
+  }
+  return Number(text.slice(start, i));
+}
+
+/** The current instrument's tick as units × 10^-decimals exactly (0.0005 = 5 × 10^-4); units 0 when it has no such form. */
+let tickSize = Number.NaN;
+let tickUnits = 0;
+let tickDecimals = 0;
+
+function useTick(size: number): void {
+  if (size === tickSize) return;
+  tickSize = size;
+  tickUnits = 0;
+  tickDecimals = 0;
+  for (let d = 0; d <= 15; d++) {
+    const units = Math.round(size * pow10(d));
+    if (units > 0 && units <= Number.MAX_SAFE_INTEGER && units / pow10(d) === size) {
+      tickUnits = units;
+      tickDecimals = d;
+      return;
+    }
+  }
+}
+
+/**
+ * Reads the price at `at` as ticks of the current tick size: priceToTicks(price, tickSize), but for
+ * prices on the grid by exact decimal arithmetic (digits × 10^k against the tick's units, no
+ * division by the float tick); anything else (off the grid within priceToTicks' tolerance, long
+ * mantissas, exponents, huge indices) through priceToTicks itself.
+ */
+function readTicks(text: string): number | undefined {
+  const start = at;
+  let i = at;
+  let c = text.charCodeAt(i);
+  const negative = c === 45;
+  if (negative) c = text.charCodeAt(++i);
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let exact = true;
+  while (c >= 48 && c <= 57) {
+    if (digits < 15) {
+      mantissa = mantissa * 10 + (c - 48);
+      if (mantissa !== 0) digits++;
+    } else exact = false;
+    c = text.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      if (digits < 15) {
+        mantissa = mantissa * 10 + (c - 48);
+        if (mantissa !== 0) digits++;
+        scale++;
+      } else exact = false;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (c === 101 || c === 69) {
+    exact = false;
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57) c = text.charCodeAt(++i);
+  }
+  at = i;
+  if (exact && mantissa !== 0 && tickUnits > 0) {
+    // price / tick = mantissa × 10^(tickDecimals - scale) / tickUnits, in integers.
+    const shift = tickDecimals - scale;
+    let q = -1;
+    if (shift >= 0) {
+      if (shift <= 22) q = mantissa * pow10(shift);
+    } else if (shift >= -22 && mantissa % pow10(-shift) === 0) q = mantissa / pow10(-shift);
+    if (q > 0 && q <= Number.MAX_SAFE_INTEGER && q % tickUnits === 0) {
+      q /= tickUnits;
+      if (q <= MAX_DECIMAL_TICKS) return negative ? -q : q;
+    }
+  }
+  const price = exact && scale <= 22 ? (negative ? -mantissa : mantissa) / pow10(scale) : Number(text.slice(start, i));
+  return priceToTicks(price, tickSize);
+}
+
+/** Reads validated levels from just after their `[` to just after their `]`; false when a price is off the grid. */
+function readLevels(text: string, out: LevelUpdate[]): boolean {
+  if (text.charCodeAt(at) === 93) {
+    at++;
+    return true;
+  }
+  for (;;) {
+    // ["new",  ["change",  ["delete",
+    const c = text.charCodeAt(at + 2);
+    const action: LevelAction = c === 110 ? 'new' : c === 99 ? 'change' : 'delete';
+    at += c === 110 ? 7 : 10;
+    const priceTicks = readTicks(text);
+    if (priceTicks === undefined) return false;
+    at++;
+    const amount = readNumber(text);
+    out.push({ action, priceTicks, amount });
+    at += 2;
+    if (text.charCodeAt(at - 1) === 93) return true;
+  }
+}
+
+/**
+ * The instrument name as a string of its own. A slice of the frame would keep the whole frame
+ * (a snapshot can be megabytes) alive for as long as anything holds the name — a map key, a
+ * quote row — where JSON.parse's strings are copies. One copy per instrument, reused.
+ */
+const ownNames = new Map<string, string>();
+const MAX_OWN_NAMES = 100_000;
+
+function ownName(slice: string): string {
+  const known = ownNames.get(slice);
+  if (known !== undefined) return known;
+  if (ownNames.size >= MAX_OWN_NAMES) ownNames.clear();
+  // The name holds no escapes or control characters (validated): JSON round-trips it exactly, as a copy.
+  const copy = JSON.parse(JSON.stringify(slice)) as string;
+  ownNames.set(copy, copy);
+  return copy;
+}
+
+/**
+ * The hot path for book frames: a `book.*` subscription notification read straight from its
+ * text, without JSON.parse and without dividing by the float tick. It answers only for the compact
+ * shape Deribit (and the simulator) send (BOOK_FRAME) and returns undefined for anything else,
+ * valid or not: the caller then parses the frame generically (JSON.parse, then parseBook), which
+ * also rejects what is malformed. Whenever it returns a message, that message is the one
+ * JSON.parse + parseBook give for the frame (property-tested against them).
+ */
+export function scanBookFrame(text: string, tickSizeOf: (instrumentName: string) => number | undefined): BookMessage | undefined {
+  if (!BOOK_FRAME.test(text)) return undefined;
+  // The channel holds no quote (validated): its end is the first one after the prefix.
+  at = text.indexOf('"', FRAME_PREFIX.length) + '","data":{"type":"'.length;
+  const snapshot = text.charCodeAt(at) === 115;
+  at += snapshot ? 'snapshot","timestamp":'.length : 'change","timestamp":'.length;
+  const tsMs = readNumber(text);
+  let prevChangeId: number | undefined;
+  if (text.charCodeAt(at + 2) === 112) {
+    at += ',"prev_change_id":'.length;
+    prevChangeId = readNumber(text);
+  }
+  if (!snapshot && prevChangeId === undefined) return undefined;
+  at += ',"instrument_name":"'.length;
+  const nameEnd = text.indexOf('"', at);
+  const slice = text.slice(at, nameEnd);
+  const size = tickSizeOf(slice);
+  if (size === undefined) return undefined;
+  const instrumentName = ownName(slice);
+  useTick(size);
+  at = nameEnd + '","change_id":'.length;
+  const changeId = readNumber(text);
+  at += ',"bids":['.length;
+  const bids: LevelUpdate[] = [];
+  if (!readLevels(text, bids)) return undefined;
+  at += ',"asks":['.length;
+  const asks: LevelUpdate[] = [];
+  if (!readLevels(text, asks)) return undefined;
+  if (snapshot) return { type: 'snapshot', instrumentName, changeId, bids, asks, tsMs };
+  return { type: 'change', instrumentName, prevChangeId: prevChangeId!, changeId, bids, asks, tsMs };
 }

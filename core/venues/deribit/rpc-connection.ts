@@ -32,6 +32,11 @@ export interface RpcConnectionOptions {
   readonly onNotification: (channel: string, data: unknown) => void;
   /** Any frame at all arrived (for the silent-feed watchdog). */
   readonly onFrame?: () => void;
+  /**
+   * A fast path for the hottest frames (book notifications): returns true when it consumed the
+   * frame, false to let the generic JSON path handle it.
+   */
+  readonly onText?: (text: string) => boolean;
   /** A frame that is not valid JSON-RPC: counted by the caller, never fatal. */
   readonly onProtocolError?: (reason: string) => void;
   readonly onClose: (reason: string) => void;
@@ -108,6 +113,7 @@ export class RpcConnection {
 
   #onFrame(text: string): void {
     this.#options.onFrame?.();
+    if (this.#options.onText?.(text)) return;
     let message: unknown;
     try {
       message = JSON.parse(text);
