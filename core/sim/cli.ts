@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
+import { isLoopback } from './admin/endpoint.ts';
 import type { Currency } from './instruments/types.ts';
 import { DEFAULT_CREDENTIALS, scaledClock, SimVenue } from './venue.ts';
 
 /**
  * `npm run sim -- --port 8123 --seed 42 [--speed 10] [--client-id ID --client-secret SECRET]`:
- * the embedded exchange on its own, for third-party Deribit clients and manual testing.
+ * the embedded exchange on its own, for third-party Deribit clients and manual testing. Its admin
+ * endpoint (fault injection, core/sim/admin/endpoint.ts) answers loopback clients that send the
+ * printed token in the x-sim-admin-token header.
  */
 const USAGE = `usage: npm run sim -- [--port N] [--seed N] [--speed X] [--currencies BTC,ETH] [--client-id ID --client-secret SECRET] [--host ADDR]
   --port N            port for ws://HOST:N/ws/api/v2 and http://HOST:N/api/v2/ (default 8123; 0 picks one)
@@ -13,7 +16,8 @@ const USAGE = `usage: npm run sim -- [--port N] [--seed N] [--speed X] [--curren
   --currencies LIST   BTC, ETH or both (default BTC,ETH)
   --client-id ID      API key of the trading account (default ${DEFAULT_CREDENTIALS.clientId})
   --client-secret S   its secret (default ${DEFAULT_CREDENTIALS.clientSecret})
-  --host ADDR         address to bind (default 127.0.0.1)`;
+  --host ADDR         address to bind (default 127.0.0.1)
+  --admin-token T     token for the admin endpoint http://HOST:N/admin/ (default: random, printed)`;
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -38,6 +42,7 @@ try {
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       host: { type: 'string' },
+      'admin-token': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -58,14 +63,19 @@ if (currencies.length === 0 || currencies.some((c) => c !== 'BTC' && c !== 'ETH'
 if ((values['client-id'] === undefined) !== (values['client-secret'] === undefined)) fail('--client-id and --client-secret go together');
 const credentials = { clientId: values['client-id'] ?? DEFAULT_CREDENTIALS.clientId, clientSecret: values['client-secret'] ?? DEFAULT_CREDENTIALS.clientSecret, accountId: 'trader' };
 const host = values.host ?? '127.0.0.1';
+const adminToken = values['admin-token'];
+if (adminToken !== undefined && !/^[\x21-\x7e]{8,256}$/.test(adminToken)) fail('--admin-token: 8 to 256 printable characters without spaces');
 
 const clock = scaledClock(Date.now(), speed, () => Date.now());
-const venue = new SimVenue({ seed, clock, currencies: currencies as Currency[], credentials: [credentials] });
+const venue = new SimVenue({ seed, clock, currencies: currencies as Currency[], credentials: [credentials], ...(adminToken !== undefined && { adminToken }) });
 try {
   const boundPort = await venue.listen(port, host);
   venue.run();
   console.log(`Deribit-compatible simulator: ws://${host}:${boundPort}/ws/api/v2 and http://${host}:${boundPort}/api/v2/`);
   console.log(`seed ${seed}, speed ${speed}x, ${venue.instruments.length} instruments (${currencies.join(', ')}); client_id ${credentials.clientId}`);
+  const adminHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : isLoopback(host) ? (host.includes(':') ? `[${host}]` : host) : undefined;
+  if (adminHost) console.log(`admin (loopback clients only): POST http://${adminHost}:${boundPort}/admin/fault, GET …/admin/sessions, GET …/admin/faults with header x-sim-admin-token: ${venue.adminToken}`);
+  else console.log(`admin endpoint unreachable: it answers loopback clients only and ${host} is not a loopback address`);
 } catch (error) {
   fail(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
 }

@@ -46,6 +46,21 @@ describe('SimVenue', () => {
     expect(position[0]).toMatchObject({ kind: 'future', size: 1000 });
   });
 
+  it('running behind its clock, yields to I/O between turns instead of catching up in one go', async () => {
+    const clock = new ManualClock(START);
+    const venue = new SimVenue({ seed: 2, clock, currencies: ['BTC'] });
+    clock.advance(3_600_000); // an hour of ticks due at once: many seconds of work
+    venue.run(10);
+    try {
+      // This timer can only fire if the venue's turn returned before catching up.
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      expect(venue.market.nowMs).toBeGreaterThan(START);
+      expect(venue.market.nowMs).toBeLessThan(clock.nowMs());
+    } finally {
+      await venue.close();
+    }
+  });
+
   it('settles an expiry and lists the next one', () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 22, 7, 59, 0));
     const venue = new SimVenue({ seed: 1, clock, currencies: ['BTC'] });

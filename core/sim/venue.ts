@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../model/clock.ts';
 import { ManualClock } from '../model/clock.ts';
+import type { FaultController } from './admin/faults.ts';
 import { SimExchange } from './exchange/exchange.ts';
 import { listedExpiries } from './instruments/expiries.ts';
 import { buildCatalog } from './instruments/catalog.ts';
 import { ticksToPrice } from './instruments/ticks.ts';
 import type { Currency, SimInstrument } from './instruments/types.ts';
+import { DEFAULT_BALANCES, DEFAULT_CREDENTIALS } from './defaults.ts';
 import type { QuoteIntent } from './market/makers.ts';
 import { SimMarket } from './market/market.ts';
 import type { Credentials } from './rpc/auth.ts';
@@ -25,10 +27,7 @@ export const TICK_MS = 100;
 const MAKER_ACCOUNT = 'sim-maker';
 const TAKER_ACCOUNT = 'sim-taker';
 
-/** The credentials `npm run sim` and the engine use unless told otherwise (documented in the README). */
-export const DEFAULT_CREDENTIALS: Credentials = { clientId: 'sim-trader', clientSecret: 'sim-secret', accountId: 'trader' };
-
-export const DEFAULT_BALANCES: Readonly<Record<Currency, number>> = { BTC: 10, ETH: 150 };
+export { DEFAULT_BALANCES, DEFAULT_CREDENTIALS } from './defaults.ts';
 
 export interface SimVenueOptions {
   readonly seed: number;
@@ -38,6 +37,8 @@ export interface SimVenueOptions {
   readonly balances?: Readonly<Partial<Record<Currency, number>>>;
   readonly accessTokenTtlSec?: number;
   readonly credits?: CreditConfig;
+  /** Token of the admin endpoint (fault injection); random per run when omitted. */
+  readonly adminToken?: string;
 }
 
 interface MakerOrders {
@@ -87,7 +88,22 @@ export class SimVenue {
         return { current: funding.currentFunding, eightHour: funding.funding8h };
       },
     };
-    this.server = new SimRpcServer({ exchange: this.exchange, market: view, tokens: this.tokens, clock: this.#time, ...(options.credits && { credits: options.credits }) });
+    this.server = new SimRpcServer({
+      exchange: this.exchange,
+      market: view,
+      tokens: this.tokens,
+      clock: this.#time,
+      ...(options.credits && { credits: options.credits }),
+      ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+      marketControl: {
+        // The index moves now; the exchange's index and marks follow at once (at the last tick's
+        // time, so the market's own path and draws are untouched).
+        jump: (currency, fraction) => {
+          this.market.jump(currency, fraction);
+          this.#refreshMarket(this.#lastTickMs);
+        },
+      },
+    });
     this.server.flush();
   }
 
@@ -95,17 +111,35 @@ export class SimVenue {
     return this.#instruments;
   }
 
+  /** Fault injection (core/sim/admin/faults.ts): `venue.faults.apply({ type: 'jumpPrice', currency: 'BTC', fraction: -0.1 })`. */
+  get faults(): FaultController {
+    return this.server.faults;
+  }
+
+  /** The token the admin endpoint (/admin/…) requires in its x-sim-admin-token header. */
+  get adminToken(): string {
+    return this.server.adminToken;
+  }
+
   /** Advances the market, the background participants and the feeds to the clock's time. */
   step(): void {
+    this.#advance(undefined);
+  }
+
+  /** Runs the ticks due by the clock's time; stops early, behind the clock, when `yieldNow` says so. */
+  #advance(yieldNow: (() => boolean) | undefined): void {
     const nowMs = this.#clock.nowMs();
     while (this.#lastTickMs + TICK_MS <= nowMs) {
       this.#lastTickMs += TICK_MS;
       this.#time.set(this.#lastTickMs);
       this.#tick(this.#lastTickMs);
+      // Behind the clock: requests until the next turn are stamped with the last tick's time.
+      if (this.#lastTickMs + TICK_MS <= nowMs && yieldNow?.()) return;
     }
     // Requests between steps are stamped with the time of the last step.
     this.#time.set(Math.max(this.#time.nowMs(), nowMs));
   }
+
 
   #tick(tickMs: number): void {
     this.#refreshMarket(tickMs);
@@ -142,6 +176,8 @@ export class SimVenue {
 
   /** Moves the background maker's resting orders to the intent: amend where possible. */
   #applyQuote(intent: QuoteIntent): void {
+    // A halted book is left as it is (its orders frozen) until trading resumes.
+    if ((intent.bid || intent.ask) && this.exchange.isHalted(intent.instrumentName)) return;
     const orders = this.#makerOrders.get(intent.instrumentName) ?? {};
     for (const side of ['bid', 'ask'] as const) {
       const want = intent[side];
@@ -194,14 +230,27 @@ export class SimVenue {
     return this.server.listen(port, host);
   }
 
-  /** Steps the venue from a timer (live and accelerated running). */
+  /**
+   * Steps the venue from a timer (live and accelerated running). Each turn runs ticks for at most
+   * about one interval of wall time and then yields, so that when the venue cannot keep up (too
+   * high a speed, too many subscriptions) it falls behind its clock gracefully — sockets are still
+   * written and read between turns — instead of spending ever longer turns catching up.
+   */
   run(intervalMs = 20): void {
-    this.#loop ??= setInterval(() => this.step(), intervalMs);
+    this.#loop ??= setInterval(() => {
+      const yieldAtMs = performance.now() + intervalMs;
+      this.#advance(() => performance.now() >= yieldAtMs);
+    }, intervalMs);
+  }
+
+  /** Stops the timer `run` started (the venue keeps serving requests at its last tick's time). */
+  pause(): void {
+    if (this.#loop) clearInterval(this.#loop);
+    this.#loop = undefined;
   }
 
   async close(): Promise<void> {
-    if (this.#loop) clearInterval(this.#loop);
-    this.#loop = undefined;
+    this.pause();
     await this.server.close();
   }
 }

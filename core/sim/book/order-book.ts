@@ -134,6 +134,11 @@ export class OrderBook {
     return this.#asks.levels[0]?.priceTicks;
   }
 
+  /** Lots at the best level of a side (0 when the side is empty). */
+  bestLots(side: Side): number {
+    return this.#side(side).levels[0]?.lots ?? 0;
+  }
+
   /** Adds a resting order at the back of its level's queue. The caller ensures it does not cross. */
   add(order: Omit<RestingOrder, 'seq'>): RestingOrder {
     if (this.#orders.has(order.orderId)) throw new Error(`duplicate order id ${order.orderId}`);

@@ -17,6 +17,7 @@ export const ERRORS = {
   invalidAmount: { code: 10021, message: 'invalid_amount' },
   invalidPrice: { code: 10023, message: 'invalid_price' },
   tooManyRequests: { code: 10028, message: 'too_many_requests' },
+  matchingEngineQueueFull: { code: 10047, message: 'matching_engine_queue_full' },
   notOwnerOfOrder: { code: 10029, message: 'not_owner_of_order' },
   priceWrongTick: { code: 10043, message: 'price_wrong_tick' },
   otherReject: { code: 11030, message: 'other_reject' },

@@ -100,6 +100,8 @@ interface Market {
   lastPrice: number | undefined;
   tickDirection: 0 | 1 | 2 | 3;
   settled: boolean;
+  /** Trading halted (fault injection): new orders and edits get book_closed; cancels still work. */
+  halted: boolean;
 }
 
 const CLOSED_ORDER_HISTORY = 10_000;
@@ -129,7 +131,7 @@ export class SimExchange {
   listInstruments(instruments: readonly SimInstrument[]): void {
     for (const instrument of instruments) {
       if (this.#markets.has(instrument.instrumentName)) continue;
-      this.#markets.set(instrument.instrumentName, { instrument, book: new OrderBook(), lastPrice: undefined, tickDirection: 0, settled: false });
+      this.#markets.set(instrument.instrumentName, { instrument, book: new OrderBook(), lastPrice: undefined, tickDirection: 0, settled: false, halted: false });
     }
   }
 
@@ -197,6 +199,30 @@ export class SimExchange {
     return !!market && !market.settled;
   }
 
+  /**
+   * Halts trading in an instrument: new orders and edits are refused with book_closed (10012),
+   * resting orders stay on the book, frozen (nothing can reach them), and may still be
+   * cancelled. False when the instrument is unknown or settled.
+   */
+  halt(instrumentName: string): boolean {
+    const market = this.#markets.get(instrumentName);
+    if (!market || market.settled) return false;
+    market.halted = true;
+    return true;
+  }
+
+  /** Ends a halt; false when the instrument was not halted. */
+  resume(instrumentName: string): boolean {
+    const market = this.#markets.get(instrumentName);
+    if (!market?.halted) return false;
+    market.halted = false;
+    return true;
+  }
+
+  isHalted(instrumentName: string): boolean {
+    return this.#markets.get(instrumentName)?.halted ?? false;
+  }
+
   /** The latest public trades across all instruments, oldest first. */
   recentTrades(instrumentName?: string): SimTrade[] {
     return instrumentName ? this.#recentTrades.filter((trade) => trade.instrumentName === instrumentName) : [...this.#recentTrades];
@@ -216,7 +242,7 @@ export class SimExchange {
     if (!account) return fail(ERRORS.unauthorized);
     const market = this.#markets.get(params.instrumentName);
     if (!market) return fail(withData(ERRORS.invalidInstrument, { param: 'instrument_name', value: params.instrumentName }));
-    if (market.settled) return fail(ERRORS.bookClosed);
+    if (market.settled || market.halted) return fail(ERRORS.bookClosed);
     const instrument = market.instrument;
     const nowMs = this.#clock.nowMs();
 
@@ -329,6 +355,7 @@ export class SimExchange {
       return fail(owner === accountId ? ERRORS.notOpenOrder : ERRORS.orderNotFound);
     }
     const market = this.#markets.get(current.instrumentName)!;
+    if (market.halted) return fail(ERRORS.bookClosed);
     const instrument = market.instrument;
     const book = market.book;
     const nowMs = this.#clock.nowMs();
@@ -548,15 +575,16 @@ export class SimExchange {
     return ok(true);
   }
 
-  /** Triggers MMP as if a limit had been hit (fault injection and tests). */
-  triggerMmp(accountId: string, indexName: string): void {
+  /** Triggers MMP as if a limit had been hit (fault injection and tests); false without an MMP configuration for the index. */
+  triggerMmp(accountId: string, indexName: string): boolean {
     const account = this.#accounts.get(accountId);
     const state = account?.mmp.get(indexName);
-    if (!account || !state) return;
+    if (!account || !state) return false;
     const nowMs = this.#clock.nowMs();
     const frozenUntilMs = state.config.frozenTimeSec > 0 ? nowMs + state.config.frozenTimeSec * 1000 : Number.POSITIVE_INFINITY;
     account.mmp.set(indexName, { ...state, fills: [], frozenUntilMs });
     this.#onMmpTriggered(account, indexName, frozenUntilMs);
+    return true;
   }
 
   // ── settlement ────────────────────────────────────────────────────────────

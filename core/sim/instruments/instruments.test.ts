@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalog, strikesFor } from './catalog.ts';
 import { listedExpiries } from './expiries.ts';
 import { optionName, parseInstrumentName } from './naming.ts';
-import { amountToLots, lotsToAmount, priceToTicks, roundPriceToTicks, ticksToPrice } from './ticks.ts';
+import { amountToLots, lotsToAmount, priceToTicks, roundDecimals, roundPriceToTicks, ticksToPrice } from './ticks.ts';
 import type { SimInstrument } from './types.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 15, 0); // Saturday 21 Nov 2026, 15:00 UTC
@@ -108,5 +108,21 @@ describe('ticks and lots', () => {
     expect(amountToLots(option, 0.15)).toBeUndefined();
     expect(amountToLots(option, 0)).toBeUndefined();
     expect(amountToLots(option, 0.1 + 0.2)).toBe(3);
+  });
+});
+
+describe('roundDecimals', () => {
+  it('is Number(value.toFixed(decimals)), for any value and decimals, ties included', () => {
+    const same = (value: number, decimals: number): boolean => roundDecimals(value, decimals) === Number(value.toFixed(decimals));
+    fc.assert(fc.property(fc.double({ noNaN: true, min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 12 }), same), { numRuns: 20_000 });
+    // Exact halves and their neighbours, where rounding is decided by the binary value.
+    fc.assert(
+      fc.property(fc.integer({ min: -1e7, max: 1e7 }), fc.integer({ min: 0, max: 8 }), (units, decimals) => {
+        const half = (units + 0.5) / 10 ** decimals;
+        return same(half, decimals) && same(half + Number.EPSILON * Math.abs(half), decimals) && same(half - Number.EPSILON * Math.abs(half), decimals);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const [value, decimals] of [[1.005, 2], [0.0035000000000000005, 5], [2.5, 0], [-2.5, 0], [1e21, 2], [Infinity, 2], [123.456, 20]] as const) expect(same(value, decimals)).toBe(true);
   });
 });

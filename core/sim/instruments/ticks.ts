@@ -27,10 +27,32 @@ export function priceToTicks(instrument: SimInstrument, price: number): number |
   return toMultiple(price, instrument.tickSize);
 }
 
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/**
+ * `Number(value.toFixed(decimals))`, without the string round trip on the hot paths (tickers,
+ * book levels). Exact: away from a tie, value·10^d computed in floating point (relative error
+ * ≤ 2⁻⁵³, so < 1e-7 absolute below 1e9) has the same nearest integer n as the exact product
+ * toFixed rounds, and n / 10^d is correctly rounded, like parsing toFixed's decimal string. Near
+ * a tie, for large magnitudes and for more than 15 decimals it defers to toFixed itself.
+ */
+export function roundDecimals(value: number, decimals: number): number {
+  const scale = POWERS_OF_TEN[decimals];
+  if (scale !== undefined) {
+    const scaled = value * scale;
+    if (Math.abs(scaled) < 1e9 && Math.abs(Math.abs(scaled - Math.trunc(scaled)) - 0.5) > 1e-6) return Math.round(scaled) / scale;
+  }
+  return Number(value.toFixed(decimals));
+}
+
+/** Decimals that print a multiple of `step` cleanly: one more than the step's own. */
+function decimalsOf(step: number): number {
+  return Math.max(0, -Math.floor(Math.log10(step)) + 1);
+}
+
 export function ticksToPrice(instrument: SimInstrument, ticks: number): number {
   // Rounded to the tick's decimals so 0.0005 * 7 prints as 0.0035, not 0.0035000000000000005.
-  const decimals = Math.max(0, -Math.floor(Math.log10(instrument.tickSize)) + 1);
-  return Number((ticks * instrument.tickSize).toFixed(decimals));
+  return roundDecimals(ticks * instrument.tickSize, decimalsOf(instrument.tickSize));
 }
 
 /** Rounds a price to the nearest valid tick toward the passive side (bids down, asks up). */
@@ -46,6 +68,5 @@ export function amountToLots(instrument: SimInstrument, amount: number): number 
 }
 
 export function lotsToAmount(instrument: SimInstrument, lots: number): number {
-  const decimals = Math.max(0, -Math.floor(Math.log10(instrument.minTradeAmount)) + 1);
-  return Number((lots * instrument.minTradeAmount).toFixed(decimals));
+  return roundDecimals(lots * instrument.minTradeAmount, decimalsOf(instrument.minTradeAmount));
 }

@@ -101,6 +101,8 @@ export class SimMarket {
   #nowMs: number;
   #lastTakerMs: number;
   #quotedInstruments: readonly SimInstrument[] = [];
+  /** The inputs of the calculator's last run: marks, makers and takers of one tick share it. */
+  #marksMemo: { instruments: readonly SimInstrument[]; nowMs: number; views: readonly CurrencyMarketView[]; marks: readonly Mark[] } | undefined;
 
   constructor(seed: number, options: SimMarketOptions) {
     this.#rng = new Rng(seed);
@@ -257,7 +259,21 @@ export class SimMarket {
   /** Marks at nowMs (advancing to it first): marks[i] belongs to instruments[i]. */
   marks(instruments: readonly SimInstrument[], nowMs: number): readonly Mark[] {
     this.advance(nowMs);
-    return this.#calculator.compute(instruments, this.#viewOf, nowMs);
+    return this.#computeMarks(instruments, nowMs);
+  }
+
+  /**
+   * The calculator's marks (and its forward/expiry/vol arrays) for these instruments at nowMs.
+   * The result is a pure function of the instrument list, the time and the currencies' views (a
+   * new view object whenever the state moves), so when all three are the ones of the last run —
+   * marks, maker quotes and taker orders within one venue tick — that run is reused.
+   */
+  #computeMarks(instruments: readonly SimInstrument[], nowMs: number): readonly Mark[] {
+    const memo = this.#marksMemo;
+    if (memo && memo.instruments === instruments && memo.nowMs === nowMs && this.currencies.every((currency, k) => this.#sim(currency).view === memo.views[k])) return memo.marks;
+    const marks = this.#calculator.compute(instruments, this.#viewOf, nowMs);
+    this.#marksMemo = { instruments, nowMs, views: this.currencies.map((currency) => this.#sim(currency).view), marks };
+    return marks;
   }
 
   /**
@@ -269,7 +285,7 @@ export class SimMarket {
     this.advance(nowMs);
     this.#quotedInstruments = instruments;
     const calc = this.#calculator;
-    const marks = calc.compute(instruments, this.#viewOf, nowMs);
+    const marks = this.#computeMarks(instruments, nowMs);
     const intents: QuoteIntent[] = [];
     for (let i = 0; i < instruments.length; i++) {
       const instrument = instruments[i]!;
@@ -325,7 +341,7 @@ export class SimMarket {
     this.#lastTakerMs = nowMs;
     this.advance(nowMs);
     const calc = this.#calculator;
-    const marks = calc.compute(instruments, this.#viewOf, nowMs);
+    const marks = this.#computeMarks(instruments, nowMs);
     const params = this.#takerParams;
     const orders: TakerOrder[] = [];
 

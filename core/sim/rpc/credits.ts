@@ -23,6 +23,8 @@ export const DEFAULT_CREDITS: CreditConfig = {
 export class CreditPool {
   #credits: number;
   #lastMs: number;
+  /** Set by `exhaust`: the next request is refused whatever has refilled since. */
+  #refuseNext = false;
   constructor(
     readonly config: CreditPoolConfig,
     nowMs: number,
@@ -40,6 +42,10 @@ export class CreditPool {
   /** Takes the cost of one request; false (and nothing taken) when the pool cannot pay it. */
   take(nowMs: number): boolean {
     this.#refill(nowMs);
+    if (this.#refuseNext) {
+      this.#refuseNext = false;
+      return false;
+    }
     if (this.#credits < this.config.costPerRequest) return false;
     this.#credits -= this.config.costPerRequest;
     return true;
@@ -50,15 +56,19 @@ export class CreditPool {
     return this.#credits;
   }
 
-  /** Empties the pool (fault injection: "exhaust credits"). */
+  /**
+   * Empties the pool (fault injection: "exhaust credits"): the next request is refused even if
+   * simulated time has refilled some credits before it arrives; refilling then resumes as usual.
+   */
   exhaust(nowMs: number): void {
     this.#refill(nowMs);
     this.#credits = 0;
+    this.#refuseNext = true;
   }
 }
 
 /** Methods that go through the matching engine and draw from its pool. */
-export const MATCHING_METHODS: ReadonlySet<string> = new Set([
+export const MATCHING_METHOD_NAMES = [
   'private/buy',
   'private/sell',
   'private/edit',
@@ -67,4 +77,8 @@ export const MATCHING_METHODS: ReadonlySet<string> = new Set([
   'private/cancel_all_by_instrument',
   'private/cancel_all_by_currency',
   'private/mass_quote',
-]);
+] as const;
+
+export type MatchingMethod = (typeof MATCHING_METHOD_NAMES)[number];
+
+export const MATCHING_METHODS: ReadonlySet<string> = new Set(MATCHING_METHOD_NAMES);

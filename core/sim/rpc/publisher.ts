@@ -7,6 +7,7 @@ import { scopeMatches } from './channels.ts';
 import type { MarketView } from './render.ts';
 import { bookLevels, renderAccountSummary, renderOrder, renderPosition, renderPublicTrade, renderUserTrade, tickerFor } from './render.ts';
 import type { Session } from './session.ts';
+import { notificationText } from './session.ts';
 
 /**
  * Fans the exchange's changes out to subscribed sessions in Deribit's notification formats.
@@ -48,6 +49,8 @@ export class Publisher {
   readonly #pendingTrades: SimTrade[] = [];
   readonly #pendingUser = new Map<string, { orders: SimOrder[]; trades: SimTrade[] }>();
   readonly #dirtyPortfolios = new Map<string, Set<Currency>>();
+  /** Book feeds (`book.{instrument}.{interval}`) whose next change is to skip a change_id. */
+  readonly #pendingGaps = new Set<string>();
   #changeCounter = 1;
   #lastMarkPriceMs = 0;
 
@@ -81,6 +84,24 @@ export class Publisher {
         asks: [...feed.levels.asks].sort((a, b) => a[0] - b[0]).map(([price, amount]) => ['new', price, amount]),
       });
     }
+  }
+
+  /**
+   * Fault injection: the next change published on the book feed of `instrumentName` (both
+   * intervals unless one is named) carries a prev_change_id the subscribers never saw — as if one
+   * change had been lost — so a client must detect the gap and resubscribe. Once per call.
+   */
+  injectGap(instrumentName: string, interval?: 'raw' | '100ms'): void {
+    for (const each of interval ? [interval] : (['raw', '100ms'] as const)) this.#pendingGaps.add(`book.${instrumentName}.${each}`);
+  }
+
+  /** Forgets injected gaps not yet published. */
+  clearGaps(): void {
+    this.#pendingGaps.clear();
+  }
+
+  get pendingGaps(): readonly string[] {
+    return [...this.#pendingGaps];
   }
 
   /** Current levels of a book feed; created (from the live book) on first use. */
@@ -167,11 +188,13 @@ export class Publisher {
     const bids = diffSide(feed.levels.bids, after.bids, true);
     const asks = diffSide(feed.levels.asks, after.asks, false);
     if (bids.length === 0 && asks.length === 0) return;
-    const prevChangeId = feed.changeId;
+    // An injected gap consumes a change_id nobody receives.
+    const prevChangeId = this.#pendingGaps.size > 0 && this.#pendingGaps.delete(name) ? this.#changeCounter++ : feed.changeId;
     feed.changeId = this.#changeCounter++;
     feed.levels = after;
     const data = { type: 'change', timestamp: this.clock.nowMs(), prev_change_id: prevChangeId, instrument_name: instrumentName, change_id: feed.changeId, bids, asks };
-    for (const session of subscribers) session.notify(name, data);
+    const text = notificationText(JSON.stringify(name), JSON.stringify(data));
+    for (const session of subscribers) session.sendText(text, name);
   }
 
   #publishRawTrades(trade: SimTrade): void {
@@ -303,9 +326,11 @@ export class Publisher {
 
     const publishMarkPrices = nowMs - this.#lastMarkPriceMs >= MARKPRICE_INTERVAL_MS;
     if (publishMarkPrices) this.#lastMarkPriceMs = nowMs;
+    // A ticker is rendered once per tick, however many sessions subscribe to it.
+    const tickers = new Map<string, string | null>();
     for (const session of this.#sessions) {
       for (const [name, channel] of session.subscriptions) {
-        if (channel.type === 'ticker') this.#sendTicker(session, name, channel.instrumentName, nowMs);
+        if (channel.type === 'ticker') this.#sendTicker(session, name, channel.instrumentName, nowMs, tickers);
         else if (channel.type === 'priceIndex') {
           const currency = indexCurrency(channel.indexName);
           const price = currency ? this.market.indexPrice(currency) : undefined;
@@ -323,10 +348,14 @@ export class Publisher {
     }
   }
 
-  #sendTicker(session: Session, name: string, instrumentName: string, nowMs: number): void {
-    const instrument = this.exchange.instrument(instrumentName);
-    if (!instrument || !this.exchange.isActive(instrumentName)) return;
-    session.notify(name, tickerFor(this.exchange, this.market, instrument, nowMs));
+  #sendTicker(session: Session, name: string, instrumentName: string, nowMs: number, rendered: Map<string, string | null>): void {
+    let text = rendered.get(name);
+    if (text === undefined) {
+      const instrument = this.exchange.instrument(instrumentName);
+      text = instrument && this.exchange.isActive(instrumentName) ? notificationText(JSON.stringify(name), JSON.stringify(tickerFor(this.exchange, this.market, instrument, nowMs))) : null;
+      rendered.set(name, text);
+    }
+    if (text !== null) session.sendText(text, name);
   }
 }
 

@@ -2,7 +2,7 @@ import { impliedVolFromCoinPrice } from '../../pricing/index.ts';
 import type { OrderBook } from '../book/order-book.ts';
 import type { AccountSummary, SimExchange } from '../exchange/exchange.ts';
 import type { Mark, SimOrder, SimPosition, SimTrade } from '../exchange/types.ts';
-import { lotsToAmount, ticksToPrice } from '../instruments/ticks.ts';
+import { lotsToAmount, roundDecimals, ticksToPrice } from '../instruments/ticks.ts';
 import type { Currency, SimInstrument } from '../instruments/types.ts';
 
 /**
@@ -22,9 +22,7 @@ export interface MarketView {
 const YEAR_MS = 365 * 86_400_000;
 const DERIBIT_CANCEL_REASONS: ReadonlySet<string> = new Set(['user_request', 'cancel_on_disconnect', 'mmp_trigger', 'settlement']);
 
-function round(value: number, decimals: number): number {
-  return Number(value.toFixed(decimals));
-}
+const round = roundDecimals;
 
 export function renderInstrument(instrument: SimInstrument, active: boolean): Record<string, unknown> {
   const option = instrument.kind === 'option';
@@ -221,6 +219,8 @@ export interface TickerInputs {
   readonly funding: { readonly current: number; readonly eightHour: number } | undefined;
   readonly lastPrice: number | undefined;
   readonly nowMs: number;
+  /** Trading halted: the book's state is `closed`. */
+  readonly halted?: boolean;
 }
 
 /** IV in percent of a coin price, or 0 where none reproduces it (Deribit shows 0 for an empty side). */
@@ -232,20 +232,23 @@ function ivPercent(priceCoin: number | undefined, instrument: SimInstrument, for
   return vol === undefined ? 0 : round(vol * 100, 2);
 }
 
-/** The body of public/ticker and ticker.* notifications. */
+/**
+ * The body of public/ticker and ticker.* notifications. Written out field by field (no spreads):
+ * the publisher renders one per subscribed instrument every 100 ms, so this is a hot path.
+ */
 export function renderTicker(inputs: TickerInputs): Record<string, unknown> {
   const { instrument, book, mark, indexPrice, underlyingPrice, funding, lastPrice, nowMs } = inputs;
   const bidTicks = book.bestBidTicks();
   const askTicks = book.bestAskTicks();
   const bestBid = bidTicks === undefined ? undefined : ticksToPrice(instrument, bidTicks);
   const bestAsk = askTicks === undefined ? undefined : ticksToPrice(instrument, askTicks);
-  const topLots = (side: 'buy' | 'sell') => book.depth(side, 1)[0]?.lots ?? 0;
+  const option = instrument.kind === 'option';
   // Wire precision as Deribit prints it: option marks to 8 decimals, future marks to cents.
-  const markPrice = round(mark?.markPrice ?? 0, instrument.kind === 'option' ? 8 : 2);
-  const band = instrument.kind === 'option' ? Math.max(0.015, markPrice * 0.15) : markPrice * 0.015;
-  const base = {
+  const markPrice = round(mark?.markPrice ?? 0, option ? 8 : 2);
+  const band = option ? Math.max(0.015, markPrice * 0.15) : markPrice * 0.015;
+  const ticker: Record<string, unknown> = {
     timestamp: nowMs,
-    state: 'open',
+    state: inputs.halted ? 'closed' : 'open',
     stats: { volume: 0, price_change: null, low: null, high: null },
     open_interest: 0,
     min_price: Math.max(instrument.tickSize, round(markPrice - band, 8)),
@@ -256,32 +259,30 @@ export function renderTicker(inputs: TickerInputs): Record<string, unknown> {
     index_price: indexPrice,
     estimated_delivery_price: indexPrice,
     best_bid_price: bestBid ?? 0,
-    best_bid_amount: bestBid === undefined ? 0 : lotsToAmount(instrument, topLots('buy')),
+    best_bid_amount: bestBid === undefined ? 0 : lotsToAmount(instrument, book.bestLots('buy')),
     best_ask_price: bestAsk ?? 0,
-    best_ask_amount: bestAsk === undefined ? 0 : lotsToAmount(instrument, topLots('sell')),
+    best_ask_amount: bestAsk === undefined ? 0 : lotsToAmount(instrument, book.bestLots('sell')),
   };
-  if (instrument.kind === 'option') {
-    return {
-      ...base,
-      mark_iv: round((mark?.markIv ?? 0) * 100, 2),
-      bid_iv: ivPercent(bestBid, instrument, underlyingPrice, nowMs),
-      ask_iv: ivPercent(bestAsk, instrument, underlyingPrice, nowMs),
-      interest_rate: 0,
-      underlying_price: round(underlyingPrice ?? indexPrice, 2),
-      underlying_index: 'index_price',
-      greeks: {
-        delta: round(mark?.deltaCoin ?? 0, 5),
-        gamma: round(mark?.gammaCoin ?? 0, 5),
-        vega: round(mark?.vegaUsd ?? 0, 5),
-        theta: round(mark?.thetaUsd ?? 0, 5),
-        rho: 0,
-      },
+  if (option) {
+    ticker.mark_iv = round((mark?.markIv ?? 0) * 100, 2);
+    ticker.bid_iv = ivPercent(bestBid, instrument, underlyingPrice, nowMs);
+    ticker.ask_iv = ivPercent(bestAsk, instrument, underlyingPrice, nowMs);
+    ticker.interest_rate = 0;
+    ticker.underlying_price = round(underlyingPrice ?? indexPrice, 2);
+    ticker.underlying_index = 'index_price';
+    ticker.greeks = {
+      delta: round(mark?.deltaCoin ?? 0, 5),
+      gamma: round(mark?.gammaCoin ?? 0, 5),
+      vega: round(mark?.vegaUsd ?? 0, 5),
+      theta: round(mark?.thetaUsd ?? 0, 5),
+      rho: 0,
     };
+  } else if (instrument.isPerpetual) {
+    ticker.current_funding = funding?.current ?? 0;
+    ticker.funding_8h = funding?.eightHour ?? 0;
+    ticker.interest_value = 0;
   }
-  if (instrument.isPerpetual) {
-    return { ...base, current_funding: funding?.current ?? 0, funding_8h: funding?.eightHour ?? 0, interest_value: 0 };
-  }
-  return base;
+  return ticker;
 }
 
 /** The ticker of an active instrument from the exchange's and the market's current state. */
@@ -291,9 +292,10 @@ export function tickerFor(exchange: SimExchange, market: MarketView, instrument:
     book: exchange.book(instrument.instrumentName)!,
     mark: exchange.mark(instrument.instrumentName),
     indexPrice: market.indexPrice(instrument.currency) ?? 0,
-    underlyingPrice: market.forward(instrument.currency, instrument.expirationTimestamp),
-    funding: market.funding(instrument),
+    underlyingPrice: instrument.kind === 'option' ? market.forward(instrument.currency, instrument.expirationTimestamp) : undefined,
+    funding: instrument.isPerpetual ? market.funding(instrument) : undefined,
     lastPrice: exchange.lastPrice(instrument.instrumentName),
     nowMs,
+    halted: exchange.isHalted(instrument.instrumentName),
   });
 }

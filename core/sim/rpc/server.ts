@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../../model/clock.ts';
+import { ADMIN_PREFIX, serveAdmin } from '../admin/endpoint.ts';
+import type { MarketControl } from '../admin/faults.ts';
+import { FaultController } from '../admin/faults.ts';
 import type { Result, SimError } from '../exchange/errors.ts';
 import { ERRORS, withData } from '../exchange/errors.ts';
 import type { SimExchange } from '../exchange/exchange.ts';
@@ -22,11 +27,16 @@ import { Session } from './session.ts';
  * methods over HTTP at /api/v2/<method> (GET with query parameters, POST with a JSON-RPC body).
  * Bad input gets Deribit's error object; the connection and the simulator carry on, except on
  * credit exhaustion, where Deribit closes the session.
+ *
+ * Fault injection (`faults`, core/sim/admin) hooks in at three places: each session's outgoing
+ * and incoming traffic, matching-engine requests before they run, and the admin endpoint under
+ * /admin/ on the same HTTP server (loopback clients with the per-run `adminToken` only).
  */
 
 export const WS_PATH = '/ws/api/v2';
 export const HTTP_PREFIX = '/api/v2/';
 const MAX_FRAME_BYTES = 1 << 20;
+const FLUSH_BYTES = 64 * 1024;
 
 export interface SimServerOptions {
   readonly exchange: SimExchange;
@@ -34,6 +44,10 @@ export interface SimServerOptions {
   readonly tokens: TokenIssuer;
   readonly clock: Clock;
   readonly credits?: CreditConfig;
+  /** Token the admin endpoint requires (header x-sim-admin-token); random per run when omitted. */
+  readonly adminToken?: string;
+  /** The market model's controls for the jumpPrice fault (the venue supplies them). */
+  readonly marketControl?: MarketControl;
 }
 
 interface RpcRequest {
@@ -56,6 +70,8 @@ function parseRequest(raw: unknown): Parsed {
 
 export class SimRpcServer {
   readonly publisher: Publisher;
+  readonly faults: FaultController;
+  readonly adminToken: string;
   readonly #options: SimServerOptions;
   readonly #sessions = new Set<Session>();
   readonly #accountCod = new Set<string>();
@@ -66,6 +82,16 @@ export class SimRpcServer {
   constructor(options: SimServerOptions) {
     this.#options = options;
     this.publisher = new Publisher(options.exchange, options.market, options.clock);
+    this.adminToken = options.adminToken ?? randomBytes(16).toString('hex');
+    this.faults = new FaultController({
+      clock: options.clock,
+      exchange: options.exchange,
+      publisher: this.publisher,
+      sessions: () => this.#sessions,
+      cancelOnDisconnect: (session) => session.cancelOnDisconnect || (session.accountId !== undefined && this.#accountCod.has(session.accountId)),
+      flush: () => this.flush(),
+      market: options.marketControl,
+    });
   }
 
   get sessions(): ReadonlySet<Session> {
@@ -74,13 +100,14 @@ export class SimRpcServer {
 
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
     const http = createServer((request, response) => void this.#serveHttp(request, response));
-    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+    // Pongs are answered here rather than by ws, so that a hung session (fault injection) is silent to pings too.
+    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, autoPong: false });
     http.on('upgrade', (request, socket, head) => {
       if ((request.url ?? '').split('?')[0] !== WS_PATH) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      wss.handleUpgrade(request, socket, head, (ws) => this.#attach(ws));
+      wss.handleUpgrade(request, socket, head, (ws) => this.#attach(ws, socket));
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -107,11 +134,23 @@ export class SimRpcServer {
 
   /** Every 100 ms of simulated time: aggregated channels and heartbeats. */
   tick(): void {
+    // The tick's frames leave each connection in a few large writes rather than one per frame.
+    for (const session of this.#sessions) session.transport.cork?.();
+    try {
+      this.#tick();
+    } finally {
+      for (const session of this.#sessions) session.transport.uncork?.();
+    }
+  }
+
+  #tick(): void {
+    this.faults.tick();
     this.flush();
     this.publisher.tick();
     const nowMs = this.#options.clock.nowMs();
     for (const session of this.#sessions) {
-      if (session.heartbeatIntervalSec === undefined) continue;
+      // A hung session (fault injection) is silent both ways: no heartbeat verdict on it.
+      if (session.heartbeatIntervalSec === undefined || session.traffic?.hung) continue;
       if (nowMs - session.lastHeartbeatMs < session.heartbeatIntervalSec * 1000) continue;
       if (session.awaitingTestReply) {
         session.close(1000, 'heartbeat test_request not answered');
@@ -160,6 +199,9 @@ export class SimRpcServer {
     if (method.startsWith('private/') && !accountId) return this.#response(id, undefined, ERRORS.unauthorized, usIn);
     if (method.startsWith('private/') && !this.#options.exchange.hasAccount(accountId!)) return this.#response(id, undefined, ERRORS.unauthorized, usIn);
 
+    const intercept = MATCHING_METHODS.has(method) ? this.faults.interceptOrder(method, accountId, session !== undefined) : undefined;
+    if (intercept?.kind === 'reject') return this.#response(id, undefined, intercept.error, usIn);
+
     const ctx: RpcContext = {
       exchange: this.#options.exchange,
       market: this.#options.market,
@@ -179,7 +221,13 @@ export class SimRpcServer {
       result = { ok: false as const, error: withData({ code: 11094, message: 'internal_server_error' }, { reason: (error as Error).message }) };
     }
     this.flush();
-    return result.ok ? this.#response(id, result.value, undefined, usIn) : this.#response(id, undefined, result.error, usIn);
+    const response = result.ok ? this.#response(id, result.value, undefined, usIn) : this.#response(id, undefined, result.error, usIn);
+    if (intercept && session) {
+      // Executed; its answer is late (delayOrderAcks) or lost (dropOrderAcks).
+      if (intercept.kind === 'delay') this.faults.holdAck(session, response, intercept.delayMs);
+      return undefined;
+    }
+    return response;
   }
 
   #response(id: unknown, result: unknown, error: SimError | undefined, usIn = this.#options.clock.nowMs() * 1000): Record<string, unknown> {
@@ -195,14 +243,33 @@ export class SimRpcServer {
     };
   }
 
-  #attach(ws: WebSocket): void {
+  #attach(ws: WebSocket, socket: Duplex): void {
+    // ws writes each frame as its own corked pair of writes. Corking the socket around a burst (a
+    // tick's notifications; a request's answer and what it caused) nests, so the burst leaves in
+    // few system calls; a long burst is flushed every FLUSH_BYTES so the client can start reading
+    // while the rest is produced and the socket's buffer never waits for the end of the burst.
+    let pendingBytes = 0;
+    const flush = (): void => {
+      const depth = socket.writableCorked;
+      for (let i = 0; i < depth; i++) socket.uncork();
+      for (let i = 0; i < depth; i++) socket.cork();
+      pendingBytes = 0;
+    };
     const session = new Session(
       this.#nextSessionId++,
       {
         send: (text) => {
-          if (ws.readyState === ws.OPEN) ws.send(text);
+          if (ws.readyState !== ws.OPEN) return;
+          ws.send(text);
+          if (socket.writableCorked > 0 && (pendingBytes += text.length) >= FLUSH_BYTES) flush();
         },
         close: (code, reason) => ws.close(code, reason),
+        terminate: () => ws.terminate(),
+        cork: () => socket.cork(),
+        uncork: () => {
+          socket.uncork();
+          if (socket.writableCorked === 0) pendingBytes = 0;
+        },
       },
       this.#options.credits ?? DEFAULT_CREDITS,
       this.#options.clock.nowMs(),
@@ -210,8 +277,17 @@ export class SimRpcServer {
     this.#sessions.add(session);
     this.publisher.addSession(session);
     ws.on('message', (data) => {
-      const response = this.handleText(session, data.toString());
-      if (response !== undefined) session.send(response);
+      if (session.traffic?.refuseIncoming()) return;
+      socket.cork();
+      try {
+        const response = this.handleText(session, data.toString());
+        if (response !== undefined) session.send(response);
+      } finally {
+        socket.uncork();
+      }
+    });
+    ws.on('ping', (data) => {
+      if (!session.traffic?.refuseIncoming() && ws.readyState === ws.OPEN) ws.pong(data);
     });
     ws.on('close', () => this.#detach(session));
     ws.on('error', () => ws.terminate());
@@ -230,6 +306,10 @@ export class SimRpcServer {
 
   async #serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith(ADMIN_PREFIX)) {
+      await serveAdmin(request, response, this.faults, this.adminToken);
+      return;
+    }
     const send = (status: number, body: unknown): void => {
       const text = JSON.stringify(body);
       response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
