@@ -117,6 +117,8 @@ export function createEngine({ clock, version }: EngineOptions): Engine {
         else if (event.request === 'replace') orders.apply(event.label, { type: 'ReplaceRejected', reason: event.reason, tsMs });
         else if (event.request === 'cancel') orders.apply(event.label, { type: 'CancelRejected', reason: event.reason, tsMs });
         else if (event.code === 10004) orders.apply(event.label, { type: 'Reconciled', venueState: 'missing', tsMs });
+        // A failed query is not retried here: the next reconnect reconciles again.
+        if (event.request === 'query') return [];
         const after = orders.get(event.label);
         return after?.state === 'unknown' && after.venueOrderId ? [{ type: 'QueryOrder', venueId: after.venueId, label: after.clientOrderId, venueOrderId: after.venueOrderId }] : [];
       }

@@ -149,8 +149,11 @@ export class DeribitAdapter implements VenueAdapter {
    */
   #orderRequest(kind: OrderRequestKind, label: string, method: string, params: Record<string, unknown>): void {
     const connection = this.#connection;
-    if (!connection?.isOpen || this.#phase !== 'live') {
-      this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason: `venue ${this.venueId} is not connected` });
+    // Queries are how reconciliation completes, so they may go out while syncing; nothing else may.
+    const usable = connection?.isOpen && (this.#phase === 'live' || (kind === 'query' && this.#phase === 'syncing'));
+    if (!connection || !usable) {
+      // Reported asynchronously, like every other outcome, so a caller is never re-entered.
+      queueMicrotask(() => this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason: `venue ${this.venueId} is not connected` }));
       return;
     }
     connection
