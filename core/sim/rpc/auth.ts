@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../model/clock.ts';
 
 /**
@@ -56,6 +57,15 @@ export class TokenIssuer {
     if (!record || record.expiresAtMs <= this.clock.nowMs()) return { ok: false, reason: 'invalid_credentials' };
     this.#refresh.delete(refreshToken);
     return { ok: true, grant: this.#issue(record.accountId, record.scope) };
+  }
+
+  /** The account of a request signed with the client's secret (Deribit's deri-hmac-sha256), or undefined. */
+  verifySignature(clientId: string, signedText: string, signatureHex: string): string | undefined {
+    const credentials = this.#credentials.get(clientId);
+    if (!credentials) return undefined;
+    const expected = Buffer.from(createHmac('sha256', credentials.clientSecret).update(signedText).digest('hex'));
+    const given = Buffer.from(signatureHex.toLowerCase());
+    return expected.length === given.length && timingSafeEqual(expected, given) ? credentials.accountId : undefined;
   }
 
   /** The account an access token acts for, or undefined when unknown or expired. */

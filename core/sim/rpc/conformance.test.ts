@@ -8,6 +8,7 @@ import { listedExpiries } from '../instruments/expiries.ts';
 import { TokenIssuer } from './auth.ts';
 import type { MarketView } from './render.ts';
 import { SimRpcServer } from './server.ts';
+import { shapeDifferences } from '../../../test/support/json-shape.ts';
 
 /**
  * Every field Deribit documents for a response (test/fixtures/deribit/, taken from Deribit's
@@ -16,39 +17,6 @@ import { SimRpcServer } from './server.ts';
  */
 const FIXTURES = new URL('../../../test/fixtures/deribit/', import.meta.url);
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
-
-/** Fields that Deribit documents but that describe features the simulator does not model. */
-const NOT_MODELLED = new Set([
-  'interest_value', 'settlement_price', 'block_trade_tick_size', 'estimated_liquidation_price', 'realized_funding', 'leverage',
-  'initial_margin', 'maintenance_margin', 'open_orders_margin', 'average_price_usd', 'floating_profit_loss_usd', 'max_show',
-  'matching_id', 'underlying_index', 'volume_usd', 'stats',
-]);
-
-function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-/** Paths where `actual` lacks a documented field or has another type (null matches anything nullable). */
-function shapeDifferences(documented: unknown, actual: unknown, path = ''): string[] {
-  if (documented === null || actual === null) return [];
-  if (jsonType(documented) !== jsonType(actual)) return [`${path}: documented ${jsonType(documented)}, got ${jsonType(actual)}`];
-  if (Array.isArray(documented) && Array.isArray(actual)) {
-    if (documented.length === 0 || actual.length === 0) return [];
-    return shapeDifferences(documented[0], actual[0], `${path}[0]`);
-  }
-  if (typeof documented === 'object' && typeof actual === 'object') {
-    const problems: string[] = [];
-    for (const [key, value] of Object.entries(documented as object)) {
-      if (NOT_MODELLED.has(key)) continue;
-      if (!(key in (actual as object))) problems.push(`${path}.${key}: missing`);
-      else problems.push(...shapeDifferences(value, (actual as Record<string, unknown>)[key], `${path}.${key}`));
-    }
-    return problems;
-  }
-  return [];
-}
 
 function setup() {
   const now = Date.UTC(2026, 10, 21, 15, 0);

@@ -190,7 +190,7 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
     return ok('ok');
   },
   'public/get_instruments': (ctx, params) => {
-    const currency = params.currency === 'ANY' ? undefined : params.currency;
+    const currency = params.currency === 'ANY' || params.currency === undefined ? undefined : params.currency;
     if (params.expired) return ok([]);
     return ok(ctx.exchange.instruments(currency, kindOf(params.kind)).map((instrument) => renderInstrument(instrument, true)));
   },
@@ -285,6 +285,14 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
     const summary = ctx.exchange.accountSummary(requireAccount(ctx)!, params.currency);
     if (!summary) return fail(ERRORS.unauthorized);
     return ok(renderAccountSummary(summary, { id: 1, ...(params.extended && { email: 'trader@simulator.invalid' }) }));
+  },
+  'private/get_account_summaries': (ctx, params) => {
+    const accountId = requireAccount(ctx)!;
+    const summaries = (['BTC', 'ETH'] as const).flatMap((currency) => {
+      const summary = ctx.exchange.accountSummary(accountId, currency);
+      return summary ? [renderAccountSummary(summary, { id: 1 })] : [];
+    });
+    return ok({ id: 1, ...(params.extended && { email: 'trader@simulator.invalid' }), summaries });
   },
   'private/get_user_trades_by_currency': (ctx, params) => {
     const accountId = requireAccount(ctx)!;

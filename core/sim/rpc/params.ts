@@ -30,7 +30,8 @@ export const PARAMS = {
   'public/hello': z.object({ client_name: z.string().optional(), client_version: z.string().optional() }),
   'public/set_heartbeat': z.object({ interval: num.refine((value) => value >= 10, 'interval must be at least 10 seconds') }),
   'public/disable_heartbeat': z.object({}),
-  'public/get_instruments': z.object({ currency: currencyOrAny, kind: kind.optional(), expired: bool.optional() }),
+  // Deribit answers without a currency (all of them); widely used clients (ccxt) rely on that.
+  'public/get_instruments': z.object({ currency: currencyOrAny.optional(), kind: kind.optional(), expired: bool.optional() }),
   'public/get_currencies': z.object({}),
   'public/get_index_price': z.object({ index_name: str }),
   'public/get_order_book': z.object({ instrument_name: str, depth: num.optional() }),
@@ -62,6 +63,7 @@ export const PARAMS = {
   'private/get_order_state': z.object({ order_id: str }),
   'private/get_positions': z.object({ currency: currencyOrAny.optional(), kind: kind.optional() }),
   'private/get_account_summary': z.object({ currency, extended: bool.optional() }),
+  'private/get_account_summaries': z.object({ extended: bool.optional() }),
   'private/get_user_trades_by_currency': z.object({
     currency,
     kind: kind.optional(),

@@ -34,6 +34,8 @@ import { Session } from './session.ts';
  */
 
 export const WS_PATH = '/ws/api/v2';
+/** A bearer access token, or an account already authenticated by a request signature. */
+export type HttpCredential = string | { readonly accountId: string };
 export const HTTP_PREFIX = '/api/v2/';
 const MAX_FRAME_BYTES = 1 << 20;
 const FLUSH_BYTES = 64 * 1024;
@@ -163,7 +165,7 @@ export class SimRpcServer {
   }
 
   /** Handles one text frame of a session (or of HTTP, when `session` is undefined). */
-  handleText(session: Session | undefined, text: string, bearer?: string): unknown {
+  handleText(session: Session | undefined, text: string, bearer?: HttpCredential): unknown {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -173,7 +175,7 @@ export class SimRpcServer {
     return this.handleRequest(session, raw, bearer);
   }
 
-  handleRequest(session: Session | undefined, raw: unknown, bearer?: string): unknown {
+  handleRequest(session: Session | undefined, raw: unknown, bearer?: HttpCredential): unknown {
     const usIn = this.#options.clock.nowMs() * 1000;
     const parsed = parseRequest(raw);
     if (!parsed.ok) return this.#response(parsed.id, undefined, parsed.error, usIn);
@@ -193,8 +195,8 @@ export class SimRpcServer {
     const validated = schema.safeParse(params);
     if (!validated.success) return this.#response(id, undefined, withData(ERRORS.invalidParams, describeIssue(validated.error)), usIn);
 
-    const token = typeof params.access_token === 'string' ? params.access_token : bearer;
-    const tokenAccount = token === undefined ? undefined : this.#options.tokens.accountFor(token);
+    const token = typeof params.access_token === 'string' ? params.access_token : typeof bearer === 'string' ? bearer : undefined;
+    const tokenAccount = token === undefined ? (typeof bearer === 'object' ? bearer.accountId : undefined) : this.#options.tokens.accountFor(token);
     const accountId = tokenAccount ?? session?.accountId;
     if (method.startsWith('private/') && !accountId) return this.#response(id, undefined, ERRORS.unauthorized, usIn);
     if (method.startsWith('private/') && !this.#options.exchange.hasAccount(accountId!)) return this.#response(id, undefined, ERRORS.unauthorized, usIn);
@@ -304,6 +306,34 @@ export class SimRpcServer {
     }
   }
 
+  /**
+   * HTTP authorization as Deribit accepts it: `bearer <access token>`, or a request signed with
+   * `deri-hmac-sha256 id=…,ts=…,sig=…,nonce=…` where sig = HMAC-SHA256(secret,
+   * ts\nnonce\nMETHOD\nURI\nBODY\n) — what third-party clients such as ccxt send. The simulator
+   * checks the signature, not the timestamp's freshness (its clock may run accelerated).
+   */
+  #httpCredential(authorization: string | undefined, method: string, uri: string): HttpCredential | undefined {
+    if (!authorization) return undefined;
+    if (authorization.toLowerCase().startsWith('bearer ')) return authorization.slice(7).trim();
+    if (!authorization.startsWith('deri-hmac-sha256 ')) return undefined;
+    const fields = new Map(
+      authorization
+        .slice('deri-hmac-sha256 '.length)
+        .split(',')
+        .map((part) => {
+          const at = part.indexOf('=');
+          return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+        }),
+    );
+    const id = fields.get('id');
+    const ts = fields.get('ts');
+    const sig = fields.get('sig');
+    const nonce = fields.get('nonce') ?? '';
+    if (!id || !ts || !sig) return undefined;
+    const accountId = this.#options.tokens.verifySignature(id, `${ts}\n${nonce}\n${method}\n${uri}\n\n`, sig);
+    return accountId === undefined ? undefined : { accountId };
+  }
+
   async #serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
@@ -320,8 +350,8 @@ export class SimRpcServer {
       return;
     }
     const authorization = request.headers.authorization;
-    const bearer = authorization?.toLowerCase().startsWith('bearer ') ? authorization.slice(7).trim() : undefined;
     const pathMethod = url.pathname.slice(HTTP_PREFIX.length);
+    const bearer = this.#httpCredential(authorization, request.method ?? 'GET', request.url ?? '/');
     if (request.method === 'GET') {
       const params: Record<string, unknown> = {};
       for (const [key, value] of url.searchParams) params[key.replace(/\[\]$/, '')] = value;
