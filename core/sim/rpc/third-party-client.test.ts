@@ -39,17 +39,18 @@ describe('ccxt against the simulator', () => {
 
   it('authenticates signed private requests and trades', async () => {
     const balance = await exchange.fetchBalance();
-    expect(balance.total.BTC).toBeGreaterThan(0);
+    expect((balance.total as unknown as Record<string, number>).BTC).toBeGreaterThan(0);
     const bid = (await exchange.fetchTicker('BTC/USD:BTC')).bid!;
     const order = await exchange.createOrder('BTC/USD:BTC', 'limit', 'buy', 10, Math.round(bid * 0.9), { post_only: true });
     expect(order.status).toBe('open');
-    expect(venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).map((o) => o.orderId)).toContain(order.id);
-    const cancelled = await exchange.cancelOrder(order.id);
+    expect(venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).map((o) => o.orderId)).toContain(order.id!);
+    const cancelled = await exchange.cancelOrder(order.id!);
     expect(cancelled.status).toBe('canceled');
   });
 
   it('is refused with a wrong secret', async () => {
-    const impostor = new ccxt.deribit({ apiKey: DEFAULT_CREDENTIALS.clientId, secret: 'wrong', urls: { api: { rest: exchange.urls.api.rest } } });
+    const rest = (exchange.urls.api as Record<string, string>).rest;
+    const impostor = new ccxt.deribit({ apiKey: DEFAULT_CREDENTIALS.clientId, secret: 'wrong', urls: { api: { rest } } });
     await expect(impostor.fetchBalance()).rejects.toThrow(/unauthorized|13009/i);
   });
 });
