@@ -2,8 +2,11 @@ import type { DockviewApi, DockviewReadyEvent, IDockviewPanelProps, SerializedDo
 import { DockviewReact, themeDark } from 'dockview-react';
 import type { FunctionComponent } from 'react';
 import { useCallback, useRef } from 'react';
+import { ChainPanel } from '../features/chain/ChainPanel.tsx';
 import { EnginePanel } from '../features/engine/EnginePanel.tsx';
 import { EventLogPanel } from '../features/event-log/EventLogPanel.tsx';
+import { OrdersPanel } from '../features/orders/OrdersPanel.tsx';
+import { SmilePanel } from '../features/smile/SmilePanel.tsx';
 import { VenuesPanel } from '../features/venues/VenuesPanel.tsx';
 import { clearLayout, loadLayout, saveLayout } from './layout-storage.ts';
 
@@ -15,6 +18,9 @@ interface PanelSpec {
 
 /** Every panel the workstation has; each is usable on its own, in any arrangement. */
 const PANELS: readonly PanelSpec[] = [
+  { id: 'chain', title: 'Chain', component: ChainPanel },
+  { id: 'smile', title: 'Smile', component: SmilePanel },
+  { id: 'orders', title: 'Orders', component: OrdersPanel },
   { id: 'venues', title: 'Venues', component: VenuesPanel },
   { id: 'engine', title: 'Engine', component: EnginePanel },
   { id: 'event-log', title: 'Event log', component: EventLogPanel },
@@ -33,10 +39,21 @@ function isLayout(value: unknown): value is SerializedDockview {
   return typeof panels === 'object' && panels !== null && Object.values(panels).every((panel) => PANELS.some((spec) => spec.id === (panel as { contentComponent?: unknown }).contentComponent));
 }
 
+/**
+ * The chain takes most of the screen on the left, the smile the right; the order ticket and
+ * blotter, then venue/engine status and the event log, share a strip along the bottom so each
+ * stays in view.
+ */
 function addDefaultLayout(api: DockviewApi): void {
-  api.addPanel({ id: 'venues', component: 'venues', title: 'Venues' });
-  api.addPanel({ id: 'engine', component: 'engine', title: 'Engine', position: { direction: 'right' }, initialWidth: 420 });
-  api.addPanel({ id: 'event-log', component: 'event-log', title: 'Event log', position: { referencePanel: 'engine', direction: 'below' } });
+  const width = api.width > 0 ? api.width : 1440;
+  const height = api.height > 0 ? api.height : 800;
+  api.addPanel({ id: 'chain', component: 'chain', title: 'Chain' });
+  api.addPanel({ id: 'smile', component: 'smile', title: 'Smile', position: { referencePanel: 'chain', direction: 'right' }, initialWidth: Math.round(width * 0.36) });
+  api.addPanel({ id: 'orders', component: 'orders', title: 'Orders', position: { direction: 'below' }, initialHeight: Math.max(190, Math.round(height * 0.28)) });
+  api.addPanel({ id: 'venues', component: 'venues', title: 'Venues', position: { referencePanel: 'orders', direction: 'right' }, initialWidth: Math.round(width * 0.28) });
+  api.addPanel({ id: 'engine', component: 'engine', title: 'Engine', position: { referencePanel: 'venues', direction: 'within' } });
+  api.addPanel({ id: 'event-log', component: 'event-log', title: 'Event log', position: { referencePanel: 'venues', direction: 'right' }, initialWidth: Math.round(width * 0.24) });
+  api.getPanel('venues')?.api.setActive();
 }
 
 export function Workspace() {

@@ -12,4 +12,5 @@ export const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
   headerHeight: 28,
   spacing: 4,
   borderColor: '#263040',
+  valueChangeValueHighlightBackgroundColor: 'rgba(88, 166, 255, 0.32)',
 });

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAYOUT_KEY } from '../../renderer/ui/layout-storage.ts';
 import type { WebMode } from '../support/web-mode.ts';
 import { launchChromium, repoRoot, startWebMode } from '../support/web-mode.ts';
 
@@ -21,6 +22,11 @@ afterAll(async () => {
   await web?.stop();
 });
 
+/** Brings a docked panel to the front (panels sharing a group are tabs). */
+async function showPanel(title: string): Promise<void> {
+  await page.locator('.dv-tab', { hasText: title }).first().click();
+}
+
 async function heartbeatSeq(): Promise<number> {
   const text = (await page.getByTestId('engine-heartbeat').textContent()) ?? '';
   const match = /#(\d+)/.exec(text);
@@ -31,6 +37,7 @@ async function heartbeatSeq(): Promise<number> {
 describe('web mode in Chromium', () => {
   it('shows the engine running with live heartbeats', async () => {
     await expectText('engine-status', /Engine running/);
+    await showPanel('Engine');
     const first = await heartbeatSeq();
     await page.waitForFunction(
       (seen) => Number(/#(\d+)/.exec(document.querySelector('[data-testid="engine-heartbeat"]')?.textContent ?? '')?.[1] ?? 0) > seen + 2,
@@ -52,26 +59,28 @@ describe('web mode in Chromium', () => {
   });
 
   it('shows the embedded simulator connected with its instruments', async () => {
+    await showPanel('Venues');
     await expectText('venues-table', /Simulator\s*connected/);
   });
 
   it('persists the panel layout across a reload', async () => {
-    const saved = await page.evaluate(() => window.localStorage.getItem('workstation.layout.v1'));
+    const saved = await page.evaluate((key) => window.localStorage.getItem(key), LAYOUT_KEY);
     expect(saved).toContain('event-log');
     await page.reload();
     await expectText('engine-status', /Engine running/);
     for (const title of ['Venues', 'Engine', 'Event log']) await page.locator('.dv-tab', { hasText: title }).first().waitFor();
-    expect(await page.evaluate(() => window.localStorage.getItem('workstation.layout.v1'))).toBe(saved);
+    expect(await page.evaluate((key) => window.localStorage.getItem(key), LAYOUT_KEY)).toBe(saved);
   });
 
   it('writes a screenshot of the workstation', async () => {
+    await showPanel('Engine');
     await page.getByTestId('ping-button').click();
     await page.getByTestId('event-log').getByText(/Ping answered in/).first().waitFor();
     const dir = join(repoRoot, 'test-results');
     mkdirSync(dir, { recursive: true });
     const shot = join(dir, 'workstation.png');
     await page.screenshot({ path: shot });
-    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, join(repoRoot, 'assets', 'screenshot.png'));
+
   });
 });
 

@@ -50,7 +50,9 @@ export function OrdersPanel() {
   const [amountText, setAmountText] = useState('');
   const [postOnly, setPostOnly] = useState(true);
   const [lastCommandId, setLastCommandId] = useState<string | undefined>(undefined);
-  const outcome = useEngineStore((view) => commandOutcome(view, lastCommandId));
+  // Selected as primitives: a selector returning a fresh object would re-render without end.
+  const outcomeState = useEngineStore((view) => commandOutcome(view, lastCommandId).state);
+  const outcomeText = useEngineStore((view) => commandOutcome(view, lastCommandId).text);
   const rows = useMemo(() => (orders ? Object.values(orders) : []), [orders]);
   const liveCount = rows.filter((order) => LIVE.has(order.state)).length;
   const check = checkTicket(instrument, { priceText, amountText });
@@ -98,8 +100,8 @@ export function OrdersPanel() {
         <button type="submit" className="button" disabled={!linkOpen || !check.ok} data-testid="ticket-submit" title={check.ok ? '' : check.reason}>
           {side === 'buy' ? 'Buy' : 'Sell'}
         </button>
-        <span className={`ticket-outcome outcome-${outcome.state}`} data-testid="ticket-outcome">
-          {!check.ok && (priceText || amountText) ? check.reason : outcome.state === 'pending' ? 'sending…' : (outcome.text ?? '')}
+        <span className={`ticket-outcome outcome-${outcomeState}`} data-testid="ticket-outcome">
+          {!check.ok && (priceText || amountText) ? check.reason : outcomeState === 'pending' ? 'sending…' : (outcomeText ?? '')}
         </span>
         <span className="status-spacer" />
         <button type="button" className="button button-danger" disabled={!linkOpen} onClick={() => sendCommand({ type: 'CancelAllOrders' })} data-testid="cancel-all">

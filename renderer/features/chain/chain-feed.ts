@@ -1,0 +1,124 @@
+import type { GridApi } from 'ag-grid-community';
+import type { QuoteRow } from '../../../core/protocol/index.ts';
+import { useEngineStore } from '../../stores/engine-store.ts';
+import type { EngineView } from '../../stores/engine-view.ts';
+import { useSelectionStore } from '../../stores/selection-store.ts';
+import type { ExpiryChain } from '../market/chain-index.ts';
+import { buildChainIndex, findExpiry, indexFor } from '../market/chain-index.ts';
+import type { ChainRow } from './chain-rows.ts';
+import { deriveChainRows, rowId, rowsById } from './chain-rows.ts';
+
+export interface ChainSummary {
+  readonly forward: number | undefined;
+  readonly atmStrike: number | undefined;
+  readonly indexPrice: number | undefined;
+}
+
+/** How often market data reaches the grid: 5 Hz, faster than a trader reads a 30-row chain. */
+export const CHAIN_REFRESH_MS = 200;
+
+function sameStrikes(a: ExpiryChain, b: ExpiryChain): boolean {
+  return a.currency === b.currency && a.expiryMs === b.expiryMs && a.strikes.length === b.strikes.length && a.strikes.every((strike, i) => strike === b.strikes[i]);
+}
+
+/**
+ * Feeds the chain grid from the stores without React: subscribes to the engine and selection
+ * stores, derives the selected expiry's rows, and hands the grid only the rows that changed, by
+ * row id, as async transactions (the grid batches them into one render), at most once per
+ * `refreshMs`. The whole row set is replaced only when the expiry or its strikes change.
+ * Returns the unsubscribe.
+ */
+export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: ChainSummary) => void, refreshMs = CHAIN_REFRESH_MS): () => void {
+  let chain: ExpiryChain | undefined;
+  let rows = new Map<string, ChainRow>();
+  let lastQuotes: Readonly<Record<string, QuoteRow>> | undefined;
+  let lastSelected: string | undefined;
+  let lastIndex: number | undefined;
+  let lastSummary: ChainSummary = { forward: undefined, atmStrike: undefined, indexPrice: undefined };
+
+  const publish = (summary: ChainSummary): void => {
+    if (summary.forward === lastSummary.forward && summary.atmStrike === lastSummary.atmStrike && summary.indexPrice === lastSummary.indexPrice) return;
+    lastSummary = summary;
+    onSummary(summary);
+  };
+
+  let centreFrame: number | undefined;
+  /** Scrolls the ATM row to the middle once the grid has laid out its viewport. */
+  const centreRow = (id: string, attempts = 20): void => {
+    if (centreFrame !== undefined) cancelAnimationFrame(centreFrame);
+    centreFrame = requestAnimationFrame(() => {
+      centreFrame = undefined;
+      if (api.isDestroyed()) return;
+      const range = api.getVerticalPixelRange();
+      const node = api.getRowNode(id);
+      if (node && range.bottom > range.top) api.ensureNodeVisible(node, 'middle');
+      else if (attempts > 0) centreRow(id, attempts - 1);
+    });
+  };
+
+  const sync = (): void => {
+    if (api.isDestroyed()) return;
+    const view = useEngineStore.getState();
+    const selection = useSelectionStore.getState();
+    const quotes = view.state?.quotes ?? {};
+    const next = findExpiry(buildChainIndex(view.state?.instruments), selection.underlying, selection.expiryMs);
+    const indexPrice = indexFor(view.state?.indices, next?.currency)?.price;
+
+    if (next !== chain) {
+      const keepRows = chain !== undefined && next !== undefined && sameStrikes(chain, next);
+      chain = next;
+      if (!keepRows) {
+        const derived = next ? deriveChainRows(next, quotes, selection.instrumentName) : undefined;
+        rows = rowsById(derived?.rows ?? []);
+        lastQuotes = quotes;
+        lastSelected = selection.instrumentName;
+        lastIndex = indexPrice;
+        // Pending updates name rows of the chain being replaced: apply them before it goes.
+        api.flushAsyncTransactions();
+        api.setGridOption('rowData', derived ? [...derived.rows] : []);
+        const atm = derived?.atmStrike;
+        if (atm !== undefined) centreRow(rowId(atm));
+        publish({ forward: derived?.forward, atmStrike: atm, indexPrice });
+        return;
+      }
+    }
+    if (!chain) return;
+    if (quotes === lastQuotes && selection.instrumentName === lastSelected && indexPrice === lastIndex) return;
+    lastQuotes = quotes;
+    lastSelected = selection.instrumentName;
+    lastIndex = indexPrice;
+    const derived = deriveChainRows(chain, quotes, selection.instrumentName, rows);
+    if (derived.changed.length > 0) {
+      rows = rowsById(derived.rows);
+      api.applyTransactionAsync({ update: [...derived.changed] });
+    }
+    publish({ forward: derived.forward, atmStrike: derived.atmStrike, indexPrice });
+  };
+
+  // Market data is coalesced to one grid update per refresh period (trailing edge, so the last
+  // tick is always shown); the trader's own clicks and the listing apply at once.
+  let lastSyncMs = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const syncNow = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    lastSyncMs = performance.now();
+    sync();
+  };
+  const onEngine = (view: EngineView, previous: EngineView): void => {
+    if (view.state?.instruments !== previous.state?.instruments) return syncNow();
+    if (timer !== undefined) return;
+    if (view.state?.quotes === lastQuotes && view.state?.indices === previous.state?.indices) return;
+    timer = setTimeout(syncNow, Math.max(0, lastSyncMs + refreshMs - performance.now()));
+  };
+
+  syncNow();
+  const unsubscribeEngine = useEngineStore.subscribe(onEngine);
+  const unsubscribeSelection = useSelectionStore.subscribe(syncNow);
+  return () => {
+    if (timer !== undefined) clearTimeout(timer);
+    if (centreFrame !== undefined) cancelAnimationFrame(centreFrame);
+    unsubscribeEngine();
+    unsubscribeSelection();
+  };
+}

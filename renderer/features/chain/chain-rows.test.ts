@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { QuoteRow } from '../../../core/protocol/index.ts';
+import { buildChainIndex, findExpiry } from '../market/chain-index.ts';
+import { chainInstruments, EXPIRY_A, instrumentsOf, option, quote } from '../market/test-fixtures.ts';
+import { deriveChainRows, rowsById, usdPerCoin } from './chain-rows.ts';
+
+const chain = findExpiry(buildChainIndex(instrumentsOf([...chainInstruments('BTC', EXPIRY_A, [94_000, 95_000, 96_000]), option('BTC', EXPIRY_A, 97_000, 'call')])), 'BTC', EXPIRY_A)!;
+const C = (strike: number) => `BTC-27NOV26-${strike}-C`;
+const P = (strike: number) => `BTC-27NOV26-${strike}-P`;
+
+function quotesAt(forward: number): Record<string, QuoteRow> {
+  const quotes: Record<string, QuoteRow> = {};
+  for (const name of chain.names) quotes[name] = quote(name, { underlyingPrice: forward, bidPrice: 0.01, askPrice: 0.011, markIv: 0.5 });
+  return quotes;
+}
+
+describe('chain rows', () => {
+  it('makes one row per strike, ascending, id = strike, with calls and puts', () => {
+    const { rows, changed, forward, atmStrike } = deriveChainRows(chain, quotesAt(95_300), undefined);
+    expect(rows.map((row) => row.id)).toEqual(['94000', '95000', '96000', '97000']);
+    expect(changed).toEqual(rows);
+    expect(forward).toBe(95_300);
+    expect(atmStrike).toBe(95_000);
+    expect(rows[1]!.call?.instrumentName).toBe(C(95_000));
+    expect(rows[1]!.put?.quote?.bidPrice).toBe(0.01);
+    expect(rows[3]!.put).toBeUndefined();
+  });
+
+  it('flags the ATM row and the in-the-money side against the forward', () => {
+    const { rows } = deriveChainRows(chain, quotesAt(95_300), undefined);
+    expect(rows.map((row) => row.atm)).toEqual([false, true, false, false]);
+    expect(rows.map((row) => row.call?.itm)).toEqual([true, true, false, false]);
+    expect(rows.map((row) => row.put?.itm)).toEqual([false, false, true, undefined]);
+    const none = deriveChainRows(chain, {}, undefined);
+    expect(none.rows.every((row) => !row.atm && !row.call?.itm && !row.put?.itm)).toBe(true);
+    expect(none.forward).toBeUndefined();
+  });
+
+  it('reuses unchanged rows so only changed ones reach the grid', () => {
+    const quotes = quotesAt(95_300);
+    const first = deriveChainRows(chain, quotes, undefined);
+    const same = deriveChainRows(chain, quotes, undefined, rowsById(first.rows));
+    expect(same.changed).toEqual([]);
+    expect(same.rows[0]).toBe(first.rows[0]);
+
+    // applyChanges replaces only the entries that changed: one put ticks.
+    const ticked = { ...quotes, [P(96_000)]: { ...quotes[P(96_000)]!, bidPrice: 0.012 } };
+    const next = deriveChainRows(chain, ticked, undefined, rowsById(first.rows));
+    expect(next.changed.map((row) => row.id)).toEqual(['96000']);
+    expect(next.rows[2]!.call).toBe(first.rows[2]!.call);
+    expect(next.rows[2]!.put?.quote?.bidPrice).toBe(0.012);
+  });
+
+  it('moves the ATM flag and the moneyness with the forward', () => {
+    const first = deriveChainRows(chain, quotesAt(95_300), undefined);
+    const moved = deriveChainRows(chain, quotesAt(95_700), undefined, rowsById(first.rows));
+    expect(moved.atmStrike).toBe(96_000);
+    expect(moved.rows.map((row) => row.atm)).toEqual([false, false, true, false]);
+  });
+
+  it('marks the selected side and changes only the rows it leaves and enters', () => {
+    const quotes = quotesAt(95_300);
+    const first = deriveChainRows(chain, quotes, C(94_000));
+    expect(first.rows[0]!.call?.selected).toBe(true);
+    expect(first.rows[0]!.put?.selected).toBe(false);
+    const moved = deriveChainRows(chain, quotes, P(96_000), rowsById(first.rows));
+    expect(moved.changed.map((row) => row.id)).toEqual(['94000', '96000']);
+    expect(moved.rows[2]!.put?.selected).toBe(true);
+  });
+
+  it('values a premium in USD at its own underlying, else the forward', () => {
+    const { rows } = deriveChainRows(chain, quotesAt(95_300), undefined);
+    expect(usdPerCoin(rows[0]!.call, 1)).toBe(95_300);
+    expect(usdPerCoin({ instrumentName: 'x', quote: undefined, itm: false, selected: false }, 95_000)).toBe(95_000);
+    expect(usdPerCoin(undefined, undefined)).toBeUndefined();
+  });
+});
