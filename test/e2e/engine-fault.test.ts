@@ -5,7 +5,7 @@ import { EngineHost } from '../../core/engine/host.ts';
 import type { WebServer } from '../../core/engine/web/web-server.ts';
 import { startWebServer } from '../../core/engine/web/web-server.ts';
 import { FAULTY_WORKER_ENTRY, tsWorker } from '../support/ts-worker.ts';
-import { launchChromium, repoRoot } from '../support/web-mode.ts';
+import { launchChromium, repoRoot, showPanel } from '../support/web-mode.ts';
 
 // The real renderer against a host whose worker hangs on its first command: the trader must
 // see the stall, be refused commands, and bring the engine back with one acknowledged click.
@@ -32,6 +32,7 @@ afterAll(async () => {
 describe('a stalled engine in the UI', () => {
   it('shows the stall, and restarts only when the trader acknowledges it', async () => {
     await page.getByTestId('engine-status').filter({ hasText: 'Engine running' }).waitFor();
+    await showPanel(page, 'Engine');
     await page.getByTestId('ping-button').click();
 
     const banner = page.getByTestId('banner');

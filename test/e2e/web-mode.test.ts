@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAYOUT_KEY } from '../../renderer/ui/layout-storage.ts';
 import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, repoRoot, startWebMode } from '../support/web-mode.ts';
+import { launchChromium, repoRoot, showPanel, startWebMode } from '../support/web-mode.ts';
 
 let web: WebMode;
 let browser: Browser;
@@ -22,11 +22,6 @@ afterAll(async () => {
   await web?.stop();
 });
 
-/** Brings a docked panel to the front (panels sharing a group are tabs). */
-async function showPanel(title: string): Promise<void> {
-  await page.locator('.dv-tab', { hasText: title }).first().click();
-}
-
 async function heartbeatSeq(): Promise<number> {
   const text = (await page.getByTestId('engine-heartbeat').textContent()) ?? '';
   const match = /#(\d+)/.exec(text);
@@ -37,7 +32,7 @@ async function heartbeatSeq(): Promise<number> {
 describe('web mode in Chromium', () => {
   it('shows the engine running with live heartbeats', async () => {
     await expectText('engine-status', /Engine running/);
-    await showPanel('Engine');
+    await showPanel(page, 'Engine');
     const first = await heartbeatSeq();
     await page.waitForFunction(
       (seen) => Number(/#(\d+)/.exec(document.querySelector('[data-testid="engine-heartbeat"]')?.textContent ?? '')?.[1] ?? 0) > seen + 2,
@@ -59,7 +54,7 @@ describe('web mode in Chromium', () => {
   });
 
   it('shows the embedded simulator connected with its instruments', async () => {
-    await showPanel('Venues');
+    await showPanel(page, 'Venues');
     await expectText('venues-table', /Simulator\s*connected/);
   });
 
@@ -73,7 +68,7 @@ describe('web mode in Chromium', () => {
   });
 
   it('writes a screenshot of the workstation', async () => {
-    await showPanel('Engine');
+    await showPanel(page, 'Engine');
     await page.getByTestId('ping-button').click();
     await page.getByTestId('event-log').getByText(/Ping answered in/).first().waitFor();
     const dir = join(repoRoot, 'test-results');

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,4 +60,9 @@ export function startWebMode(extraArgs: readonly string[] = []): Promise<WebMode
       reject(new Error(`web mode exited with ${code}:\n${output}`));
     });
   });
+}
+
+/** Brings a docked panel to the front (panels sharing a dock group are tabs). */
+export async function showPanel(page: Page, title: string): Promise<void> {
+  await page.locator('.dv-tab', { hasText: title }).first().click();
 }
