@@ -40,9 +40,8 @@ function isLayout(value: unknown): value is SerializedDockview {
 }
 
 /**
- * The chain takes most of the screen on the left, the smile the right; the order ticket and
- * blotter, then venue/engine status and the event log, share a strip along the bottom so each
- * stays in view.
+ * The chain takes most of the screen on the left, the smile the right; along the bottom, the
+ * order ticket and blotter, and beside it the event log with the venue and engine panels as tabs.
  */
 function addDefaultLayout(api: DockviewApi): void {
   const width = api.width > 0 ? api.width : 1440;
@@ -50,10 +49,10 @@ function addDefaultLayout(api: DockviewApi): void {
   api.addPanel({ id: 'chain', component: 'chain', title: 'Chain' });
   api.addPanel({ id: 'smile', component: 'smile', title: 'Smile', position: { referencePanel: 'chain', direction: 'right' }, initialWidth: Math.round(width * 0.36) });
   api.addPanel({ id: 'orders', component: 'orders', title: 'Orders', position: { direction: 'below' }, initialHeight: Math.max(190, Math.round(height * 0.28)) });
-  api.addPanel({ id: 'venues', component: 'venues', title: 'Venues', position: { referencePanel: 'orders', direction: 'right' }, initialWidth: Math.round(width * 0.28) });
-  api.addPanel({ id: 'engine', component: 'engine', title: 'Engine', position: { referencePanel: 'venues', direction: 'within' } });
-  api.addPanel({ id: 'event-log', component: 'event-log', title: 'Event log', position: { referencePanel: 'venues', direction: 'right' }, initialWidth: Math.round(width * 0.24) });
-  api.getPanel('venues')?.api.setActive();
+  api.addPanel({ id: 'event-log', component: 'event-log', title: 'Event log', position: { referencePanel: 'orders', direction: 'right' }, initialWidth: Math.round(width * 0.36) });
+  api.addPanel({ id: 'venues', component: 'venues', title: 'Venues', position: { referencePanel: 'event-log', direction: 'within' } });
+  api.addPanel({ id: 'engine', component: 'engine', title: 'Engine', position: { referencePanel: 'event-log', direction: 'within' } });
+  api.getPanel('event-log')?.api.setActive();
 }
 
 export function Workspace() {

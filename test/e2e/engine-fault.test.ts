@@ -41,6 +41,7 @@ describe('a stalled engine in the UI', () => {
     expect(host.health.runState).toBe('stalled');
 
     await page.getByTestId('ping-button').click();
+    await showPanel(page, 'Event log');
     await page.getByTestId('event-log').getByText(/Ping rejected: engine is stalled/).waitFor();
 
     await banner.getByRole('button', { name: /restart engine/i }).click();

@@ -49,8 +49,9 @@ describe('web mode in Chromium', () => {
 
   it('round-trips a ping command and shows its answer', async () => {
     await page.getByTestId('ping-button').click();
-    await page.getByTestId('event-log').getByText(/Ping answered in/).first().waitFor();
     await expectText('engine-rtt', /\(1 pings\)/);
+    await showPanel(page, 'Event log');
+    await page.getByTestId('event-log').getByText(/Ping answered in/).first().waitFor();
   });
 
   it('shows the embedded simulator connected with its instruments', async () => {
@@ -70,6 +71,7 @@ describe('web mode in Chromium', () => {
   it('writes a screenshot of the workstation', async () => {
     await showPanel(page, 'Engine');
     await page.getByTestId('ping-button').click();
+    await showPanel(page, 'Event log');
     await page.getByTestId('event-log').getByText(/Ping answered in/).first().waitFor();
     const dir = join(repoRoot, 'test-results');
     mkdirSync(dir, { recursive: true });
