@@ -81,7 +81,7 @@ describe('EngineHost supervision', () => {
     const handle = host.connect(client);
     await client.waitFor(isRunState('running'));
     handle.submit({ type: 'Ping', commandId: 'hang-now', clientTsMs: 0 });
-    const stalled = await client.waitFor(isRunState('stalled'));
+    const stalled = await client.next(isRunState('stalled'));
     const engine = isDelta(stalled) ? stalled.changes.engine : undefined;
     expect(engine?.reason).toMatch(/no heartbeat for \d+ ms/);
     // Declared from the last heartbeat it saw, by a check that runs every SUPERVISION_INTERVAL_MS.
@@ -105,7 +105,7 @@ describe('EngineHost supervision', () => {
     const handle = host.connect(client);
     await client.waitFor(isRunState('running'));
     handle.submit({ type: 'Ping', commandId: 'crash-now', clientTsMs: 0 });
-    const exited = await client.waitFor(isRunState('exited'));
+    const exited = await client.next(isRunState('exited'));
     expect(isDelta(exited) && exited.changes.engine?.reason).toBe('crashed: injected crash');
     // A late renderer still learns the engine is down from the host's mirror.
     const late = new EventCollector();

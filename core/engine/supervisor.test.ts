@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SupervisorState } from './supervisor.ts';
 import { canRestart, initialSupervisorState, supervise } from './supervisor.ts';
-import { STALL_AFTER_MS, SUPERVISION_INTERVAL_MS } from './worker-protocol.ts';
+import { STALL_AFTER_MS, STARTUP_GRACE_MS, SUPERVISION_INTERVAL_MS } from './worker-protocol.ts';
 
 describe('supervise', () => {
   it('declares a stall within 1 s of the last heartbeat for any heartbeat schedule', () => {
@@ -45,6 +45,13 @@ describe('supervise', () => {
       }),
       { seed: 7, numRuns: 200 },
     );
+  });
+
+  it('gives a starting worker a longer grace before its first heartbeat', () => {
+    const starting = supervise(initialSupervisorState(0), { kind: 'started', tsMs: 0 });
+    expect(supervise(starting, { kind: 'check', tsMs: STALL_AFTER_MS + 1 }).runState).toBe('starting');
+    expect(supervise(starting, { kind: 'check', tsMs: STARTUP_GRACE_MS }).runState).toBe('stalled');
+    expect(supervise(starting, { kind: 'check', tsMs: STARTUP_GRACE_MS }).reason).toContain('no first heartbeat');
   });
 
   it('keeps an exited engine exited, even if a queued heartbeat arrives', () => {

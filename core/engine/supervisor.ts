@@ -1,5 +1,5 @@
 import type { EngineRunState } from '../protocol/index.ts';
-import { STALL_AFTER_MS } from './worker-protocol.ts';
+import { STALL_AFTER_MS, STARTUP_GRACE_MS } from './worker-protocol.ts';
 
 /**
  * Worker supervision as a pure state machine: the host feeds it heartbeats, exits and periodic
@@ -34,8 +34,13 @@ export function supervise(state: SupervisorState, input: SupervisorInput): Super
     case 'check': {
       if (state.runState !== 'running' && state.runState !== 'starting') return state;
       const silentMs = input.tsMs - state.lastHeartbeatTsMs;
-      if (silentMs < STALL_AFTER_MS) return state;
-      return { ...state, runState: 'stalled', reason: `no heartbeat for ${Math.round(silentMs)} ms` };
+      // A worker still loading its code has not started heartbeating: it gets longer than a running one.
+      if (silentMs < (state.runState === 'starting' ? STARTUP_GRACE_MS : STALL_AFTER_MS)) return state;
+      return {
+        ...state,
+        runState: 'stalled',
+        reason: state.runState === 'starting' ? `no first heartbeat within ${Math.round(silentMs)} ms of starting` : `no heartbeat for ${Math.round(silentMs)} ms`,
+      };
     }
     case 'exited':
       if (state.runState === 'restarting') return state;

@@ -7,6 +7,9 @@ import type { Engine } from './engine.ts';
 import { createEngine } from './engine.ts';
 import { linkVenue } from './venue-link.ts';
 
+/** Fewer expiries than Deribit lists: the same code paths, a lighter market for a busy test machine. */
+const LIGHT_SCHEDULE = { dailies: 1, weeklies: 1, monthlies: 1, quarterlies: 1 };
+
 /**
  * The engine, through its adapter, against the simulator's injected faults over 127.0.0.1: each
  * fault must end with books consistent and orders reconciled, and nothing sent on stale data.
@@ -18,7 +21,7 @@ afterEach(async () => {
 
 async function setup() {
   const clock = { nowMs: () => Date.now() };
-  const venue = new SimVenue({ seed: 5, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'] });
+  const venue = new SimVenue({ seed: 5, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'], schedule: LIGHT_SCHEDULE });
   const port = await venue.listen(0);
   venue.run(10);
   cleanups.push(() => venue.close());

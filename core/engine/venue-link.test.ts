@@ -7,6 +7,9 @@ import type { Engine } from './engine.ts';
 import { createEngine } from './engine.ts';
 import { linkVenue } from './venue-link.ts';
 
+/** Fewer expiries than Deribit lists: the same code paths, a lighter market for a busy test machine. */
+const LIGHT_SCHEDULE = { dailies: 1, weeklies: 1, monthlies: 1, quarterlies: 1 };
+
 /** The kernel trading against the simulator through the real adapter, over 127.0.0.1. */
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -15,7 +18,7 @@ afterEach(async () => {
 
 async function connected(): Promise<{ engine: Engine; link: ReturnType<typeof linkVenue>; venue: SimVenue; waitFor: (check: () => boolean, what: string) => Promise<void> }> {
   const clock = { nowMs: () => Date.now() };
-  const venue = new SimVenue({ seed: 11, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'] });
+  const venue = new SimVenue({ seed: 11, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'], schedule: LIGHT_SCHEDULE });
   const port = await venue.listen(0);
   venue.run(10);
   cleanups.push(() => venue.close());

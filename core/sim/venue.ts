@@ -3,7 +3,8 @@ import type { Clock } from '../model/clock.ts';
 import { ManualClock } from '../model/clock.ts';
 import type { FaultController } from './admin/faults.ts';
 import { SimExchange } from './exchange/exchange.ts';
-import { listedExpiries } from './instruments/expiries.ts';
+import type { ExpirySchedule } from './instruments/expiries.ts';
+import { DERIBIT_SCHEDULE, listedExpiries } from './instruments/expiries.ts';
 import { buildCatalog } from './instruments/catalog.ts';
 import { ticksToPrice } from './instruments/ticks.ts';
 import type { Currency, SimInstrument } from './instruments/types.ts';
@@ -37,6 +38,8 @@ export interface SimVenueOptions {
   readonly balances?: Readonly<Partial<Record<Currency, number>>>;
   readonly accessTokenTtlSec?: number;
   readonly credits?: CreditConfig;
+  /** Which expiries are listed (Deribit's schedule by default); tests list fewer to stay light. */
+  readonly schedule?: ExpirySchedule;
   /** Token of the admin endpoint (fault injection); random per run when omitted. */
   readonly adminToken?: string;
 }
@@ -55,6 +58,7 @@ export class SimVenue {
   /** The venue's own time: the current tick while stepping, so every part sees one instant. */
   readonly #time: ManualClock;
   readonly #currencies: readonly Currency[];
+  readonly #schedule: ExpirySchedule;
   readonly #makerOrders = new Map<string, MakerOrders>();
   #instruments: SimInstrument[] = [];
   #nextInstrumentId = 1;
@@ -64,6 +68,7 @@ export class SimVenue {
   constructor(options: SimVenueOptions) {
     this.#clock = options.clock;
     this.#currencies = options.currencies ?? ['BTC', 'ETH'];
+    this.#schedule = options.schedule ?? DERIBIT_SCHEDULE;
     const startMs = options.clock.nowMs();
     this.#time = new ManualClock(startMs);
     this.#lastTickMs = startMs;
@@ -212,7 +217,7 @@ export class SimVenue {
       const catalog = buildCatalog({
         currency,
         nowMs,
-        expiries: listedExpiries(nowMs),
+        expiries: listedExpiries(nowMs, this.#schedule),
         strikeInputs: this.market.strikeInputs(currency),
         firstInstrumentId: this.#nextInstrumentId,
       });
