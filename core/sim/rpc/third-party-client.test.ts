@@ -1,7 +1,8 @@
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CREDENTIALS } from '../defaults.ts';
-import { scaledClock, SimVenue } from '../venue.ts';
+import { ManualClock } from '../../model/clock.ts';
+import { SimVenue } from '../venue.ts';
 
 /**
  * An existing third-party Deribit client — ccxt, the most used JavaScript exchange library —
@@ -11,9 +12,12 @@ let venue: SimVenue;
 let exchange: InstanceType<typeof ccxt.deribit>;
 
 beforeAll(async () => {
-  venue = new SimVenue({ seed: 21, clock: scaledClock(Date.UTC(2026, 10, 21, 15), 1, () => Date.now()), currencies: ['BTC'] });
+  // A frozen market (stepped once, then still): the test reads the same books ccxt reads.
+  const clock = new ManualClock(Date.UTC(2026, 10, 21, 15));
+  venue = new SimVenue({ seed: 21, clock, currencies: ['BTC'] });
+  clock.advance(2_000);
+  venue.step();
   const port = await venue.listen(0);
-  venue.run(20);
   exchange = new ccxt.deribit({
     apiKey: DEFAULT_CREDENTIALS.clientId,
     secret: DEFAULT_CREDENTIALS.clientSecret,
