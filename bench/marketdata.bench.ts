@@ -27,19 +27,9 @@ import { DeribitAdapter } from '../core/venues/deribit/deribit-adapter.ts';
 import type { BookMessage } from '../core/venues/deribit/parse.ts';
 import { parseBook, scanBookFrame } from '../core/venues/deribit/parse.ts';
 import type { VenueEvent } from '../core/venues/venue-adapter.ts';
+import { mulberry32 } from '../test/support/prng.ts';
 import { median, percentile } from './stats.ts';
 
-/** Seeded PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The frame set

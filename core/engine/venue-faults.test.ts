@@ -1,66 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS } from '../sim/defaults.ts';
-import { scaledClock, SimVenue } from '../sim/venue.ts';
-import { DeribitAdapter } from '../venues/deribit/deribit-adapter.ts';
-import type { VenueEvent } from '../venues/venue-adapter.ts';
+import type { EngineOnSimulator } from '../../test/support/engine-on-simulator.ts';
+import { engineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import type { Engine } from './engine.ts';
-import { createEngine } from './engine.ts';
-import { linkVenue } from './venue-link.ts';
-
-/** Fewer expiries than Deribit lists: the same code paths, a lighter market for a busy test machine. */
-const LIGHT_SCHEDULE = { dailies: 1, weeklies: 1, monthlies: 1, quarterlies: 1 };
 
 /**
  * The engine, through its adapter, against the simulator's injected faults over 127.0.0.1: each
  * fault must end with books consistent and orders reconciled, and nothing sent on stale data.
  */
-const cleanups: Array<() => Promise<void> | void> = [];
+const running: EngineOnSimulator[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const setup of running.splice(0)) await setup.close();
 });
 
 async function setup() {
-  const clock = { nowMs: () => Date.now() };
-  const venue = new SimVenue({ seed: 5, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'], schedule: LIGHT_SCHEDULE });
-  const port = await venue.listen(0);
-  venue.run(10);
-  cleanups.push(() => venue.close());
-  const engine = createEngine({ clock, version: 't' });
-  const adapter = new DeribitAdapter({
-    venueId: 'sim',
-    displayName: 'Simulator',
-    url: `ws://127.0.0.1:${port}/ws/api/v2`,
-    credentials: { clientId: DEFAULT_CREDENTIALS.clientId, clientSecret: DEFAULT_CREDENTIALS.clientSecret },
-    currencies: ['BTC'],
-    clock,
-    random: () => 0.5,
-    reconnectBaseMs: 50,
-    requestTimeoutMs: 1000,
-  });
-  const link = linkVenue(engine, adapter);
-  const events: VenueEvent[] = [];
-  adapter.onEvent((event) => events.push(event));
-  adapter.start();
-  cleanups.push(() => adapter.close());
-  cleanups.push(() => link.dispose());
-  const waitFor = (check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        stop();
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      const stop = adapter.onEvent(() => {
-        if (!check()) return;
-        clearTimeout(timer);
-        stop();
-        resolve();
-      });
-    });
-  await waitFor(() => engine.venue('sim')?.state === 'connected', 'connection');
+  const connected = await engineOnSimulator(5, { reconnectBaseMs: 50, requestTimeoutMs: 1000 });
+  running.push(connected);
+  const { engine, waitFor } = connected;
   const perp = Object.values(engine.snapshot().instruments).find((i) => i.isPerpetual)!;
   await waitFor(() => engine.quote(perp.instrumentName)?.bidPrice !== undefined, 'a perpetual quote');
-  return { venue, engine, link, events, waitFor, perp };
+  return { ...connected, perp };
 }
 
 function restingBid(engine: Engine, instrumentName: string, tickSize: number): number {

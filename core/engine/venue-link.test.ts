@@ -1,58 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineOnSimulator } from '../../test/support/engine-on-simulator.ts';
+import { engineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import type { OrderRow } from '../protocol/index.ts';
-import { DEFAULT_CREDENTIALS } from '../sim/defaults.ts';
-import { scaledClock, SimVenue } from '../sim/venue.ts';
-import { DeribitAdapter } from '../venues/deribit/deribit-adapter.ts';
 import type { Engine } from './engine.ts';
-import { createEngine } from './engine.ts';
-import { linkVenue } from './venue-link.ts';
-
-/** Fewer expiries than Deribit lists: the same code paths, a lighter market for a busy test machine. */
-const LIGHT_SCHEDULE = { dailies: 1, weeklies: 1, monthlies: 1, quarterlies: 1 };
 
 /** The kernel trading against the simulator through the real adapter, over 127.0.0.1. */
-const cleanups: Array<() => Promise<void> | void> = [];
+const running: EngineOnSimulator[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const setup of running.splice(0)) await setup.close();
 });
 
-async function connected(): Promise<{ engine: Engine; link: ReturnType<typeof linkVenue>; venue: SimVenue; waitFor: (check: () => boolean, what: string) => Promise<void> }> {
-  const clock = { nowMs: () => Date.now() };
-  const venue = new SimVenue({ seed: 11, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'], schedule: LIGHT_SCHEDULE });
-  const port = await venue.listen(0);
-  venue.run(10);
-  cleanups.push(() => venue.close());
-  const engine = createEngine({ clock, version: 't' });
-  const adapter = new DeribitAdapter({
-    venueId: 'sim',
-    displayName: 'Simulator',
-    url: `ws://127.0.0.1:${port}/ws/api/v2`,
-    credentials: { clientId: DEFAULT_CREDENTIALS.clientId, clientSecret: DEFAULT_CREDENTIALS.clientSecret },
-    currencies: ['BTC'],
-    clock,
-    random: () => 0.5,
-  });
-  const link = linkVenue(engine, adapter);
-  adapter.start();
-  cleanups.push(() => adapter.close());
-  cleanups.push(() => link.dispose());
-  // Waits on the adapter's own event stream: every check runs after an event, none on a timer.
-  const waitFor = (check: () => boolean, what: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        stop();
-        reject(new Error(`timed out waiting for ${what}`));
-      }, 10_000);
-      const stop = adapter.onEvent(() => {
-        if (!check()) return;
-        clearTimeout(timer);
-        stop();
-        resolve();
-      });
-    });
-  await waitFor(() => engine.venue('sim')?.state === 'connected', 'connection');
-  return { engine, link, venue, waitFor };
+async function connected(): Promise<EngineOnSimulator> {
+  const setup = await engineOnSimulator(11);
+  running.push(setup);
+  return setup;
 }
 
 function orderOf(engine: Engine, clientOrderId: string): OrderRow | undefined {
