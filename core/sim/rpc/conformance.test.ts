@@ -46,6 +46,11 @@ function setup() {
   return { call, exchange, option, future, perp };
 }
 
+/** The standard-margin account summary fields (portfolio-margin maps and projections are not modelled). */
+const SUMMARY_FIELDS = { currency: '', balance: 0, equity: 0, available_funds: 0, available_withdrawal_funds: 0, margin_balance: 0, initial_margin: 0, maintenance_margin: 0, total_pl: 0, session_rpl: 0, session_upl: 0, options_value: 0, futures_pl: 0, delta_total: 0, fee_balance: 0 };
+/** MMP configuration fields for the regular orders group (mass-quote groups and max_quote_quantity are not modelled). */
+const MMP_CONFIG_FIELDS = { index_name: '', interval: 0, frozen_time: 0, quantity_limit: 0 };
+
 describe('responses carry every field Deribit documents', () => {
   const { call, exchange, option, future, perp } = setup();
   exchange.place('bot', { instrumentName: option.instrumentName, direction: 'sell', amount: 5, type: 'limit', price: 0.021 });
@@ -71,7 +76,24 @@ describe('responses carry every field Deribit documents', () => {
     ['private/get_positions (future)', () => ({ documented: fixture('private.get_positions.json').response.result[0], actual: call('private/get_positions', { currency: 'BTC', kind: 'future' }).result[0] })],
     ['private/get_user_trades_by_currency', () => ({ documented: fixture('private.get_user_trades_by_currency.json').response.result, actual: call('private/get_user_trades_by_currency', { currency: 'BTC', count: 5 }).result })],
     ['private/get_order_state', () => ({ documented: fixture('private.get_order_state.json').response.result, actual: call('private/get_order_state', { order_id: resting.result.order.order_id }).result })],
+    ['public/get_time', () => ({ documented: fixture('public.get_time.json').response.result, actual: call('public/get_time').result })],
+    ['public/test', () => ({ documented: fixture('public.test.json').response.result, actual: call('public/test').result })],
+    ['public/get_currencies', () => ({ documented: fixture('public.get_currencies.json').response.result[0], actual: call('public/get_currencies').result[0] })],
+    ['private/get_open_orders_by_currency', () => ({ documented: fixture('private.get_open_orders_by_currency.json').response.result[0], actual: call('private/get_open_orders_by_currency', { currency: 'BTC' }).result[0] })],
+    ['private/edit', () => ({ documented: fixture('private.edit.json').response.result, actual: call('private/edit', { order_id: resting.result.order.order_id, amount: 20_000, price: 96_500, post_only: true }).result })],
+    ['private/get_account_summary', () => ({ documented: SUMMARY_FIELDS, actual: call('private/get_account_summary', { currency: 'BTC' }).result })],
+    ['private/cancel', () => {
+      const order = call('private/sell', { instrument_name: perp.instrumentName, amount: 10_000, price: 97_000, post_only: true }).result.order;
+      return { documented: fixture('private.cancel.json').response.result, actual: call('private/cancel', { order_id: order.order_id }).result };
+    }],
+    ['private/cancel_all_by_instrument', () => ({ documented: fixture('private.cancel_all_by_instrument.json').response.result, actual: call('private/cancel_all_by_instrument', { instrument_name: perp.instrumentName }).result })],
+    ['private/cancel_all_by_currency', () => ({ documented: fixture('private.cancel_all_by_currency.json').response.result, actual: call('private/cancel_all_by_currency', { currency: 'BTC', kind: 'option' }).result })],
+    ['private/cancel_all', () => ({ documented: fixture('private.cancel_all.json').response.result, actual: call('private/cancel_all').result })],
+    ['private/enable_cancel_on_disconnect (account)', () => ({ documented: fixture('private.enable_cancel_on_disconnect.json').response.result, actual: call('private/enable_cancel_on_disconnect', { scope: 'account' }).result })],
+    ['private/disable_cancel_on_disconnect (account)', () => ({ documented: fixture('private.disable_cancel_on_disconnect.json').response.result, actual: call('private/disable_cancel_on_disconnect', { scope: 'account' }).result })],
     ['private/set_mmp_config', () => ({ documented: { index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 3 }, actual: call('private/set_mmp_config', { index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 3 }).result })],
+    ['private/get_mmp_config', () => ({ documented: MMP_CONFIG_FIELDS, actual: call('private/get_mmp_config', { index_name: 'btc_usd' }).result[0] })],
+    ['private/reset_mmp', () => ({ documented: fixture('private.reset_mmp.json').response.result, actual: call('private/reset_mmp', { index_name: 'btc_usd' }).result })],
   ];
 
   it.each(cases)('%s', (_name, get) => {

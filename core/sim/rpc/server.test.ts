@@ -247,6 +247,30 @@ describe('simulator JSON-RPC over WebSocket', () => {
     expect((await watcher.call('private/get_order_state', { order_id: order.order_id })).result).toMatchObject({ order_state: 'cancelled', cancel_reason: 'cancel_on_disconnect' });
   });
 
+  it('mass-quotes both sides, amends them in place, cancels a side with amount 0, and reports per-side errors', async () => {
+    const client = await Client.open();
+    await client.auth();
+    const quote = (quotes: unknown[]) => client.call('private/mass_quote', { quote_id: 'q1', mmp_group: 'default', detailed: true, quotes });
+    expect((await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', bid: { price: 0.01, amount: 1 } }])).error).toMatchObject({ code: 13042, message: 'cod_not_enabled' });
+    await client.call('private/enable_cancel_on_disconnect');
+    const first = await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', bid: { price: 0.01, amount: 1 }, ask: { price: 0.05, amount: 2 } }]);
+    expect(first.result.errors).toEqual([]);
+    expect(first.result.orders).toEqual([
+      expect.objectContaining({ direction: 'buy', price: 0.01, amount: 1, mmp: true, quote: true, quote_id: 'q1', quote_set_id: 'opts' }),
+      expect.objectContaining({ direction: 'sell', price: 0.05, amount: 2, mmp: true }),
+    ]);
+    const [bid, ask] = first.result.orders as Array<{ order_id: string }>;
+    const second = await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', bid: { price: 0.011 }, ask: { amount: 0 } }]);
+    expect(second.result.orders).toEqual([expect.objectContaining({ order_id: bid!.order_id, price: 0.011, amount: 1, replaced: true })]);
+    expect(exchange.openOrders('trader').map((o) => o.orderId)).toEqual([bid!.order_id]);
+    expect(exchange.openOrders('trader').some((o) => o.orderId === ask!.order_id)).toBe(false);
+    const third = await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', ask: { price: 0.0503, amount: 1 } }, { instrument_name: 'BTC-1JAN20-1-C', quote_set_id: 'x', bid: { price: 0.01, amount: 1 } }]);
+    expect(third.result.errors).toEqual([
+      { instrument_name: option.instrumentName, side: 'ask', error: { code: 10043, message: 'price_wrong_tick' } },
+      { instrument_name: 'BTC-1JAN20-1-C', side: 'bid', error: expect.objectContaining({ code: 10020 }) },
+    ]);
+  });
+
   it('answers too_many_requests and closes the session when credits run out', async () => {
     const client = await Client.open();
     for (let i = 0; i < 10; i++) expect((await client.call('public/get_time')).result).toBe(NOW);
