@@ -25,8 +25,9 @@ import { DEFAULT_CREDENTIALS } from '../core/sim/defaults.ts';
 import { scaledClock, SimVenue } from '../core/sim/venue.ts';
 import { DeribitAdapter } from '../core/venues/deribit/deribit-adapter.ts';
 import type { BookMessage } from '../core/venues/deribit/parse.ts';
-import { parseBook, scanBookFrame } from '../core/venues/deribit/parse.ts';
+import { scanBookFrame } from '../core/venues/deribit/parse.ts';
 import type { VenueEvent } from '../core/venues/venue-adapter.ts';
+import { parseBookFrameGeneric } from '../test/support/book-frame.ts';
 import { mulberry32 } from '../test/support/prng.ts';
 import { median, percentile } from './stats.ts';
 
@@ -223,24 +224,7 @@ const ROUNDS = 7;
 
 type TickSizeOf = (instrumentName: string) => number | undefined;
 
-/**
- * What RpcConnection#onFrame and DeribitAdapter#onNotification (both private) do with a frame:
- * JSON.parse, JSON-RPC routing (not a response, a `subscription` on a `book.` channel), parseBook.
- */
-function genericBook(text: string, tickSizeOf: TickSizeOf): BookMessage | undefined {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof message !== 'object' || message === null) return undefined;
-  const frame = message as { id?: unknown; method?: unknown; params?: { channel?: unknown; data?: unknown } };
-  if (typeof frame.id === 'number' || frame.method !== 'subscription') return undefined;
-  const channel = frame.params?.channel;
-  if (typeof channel !== 'string' || !channel.startsWith('book.')) return undefined;
-  return parseBook(frame.params?.data, tickSizeOf);
-}
+const genericBook = parseBookFrameGeneric;
 
 /** The VenueEvent DeribitAdapter emits for a book message. */
 function bookEvent(book: BookMessage): VenueEvent {

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BookMessage } from './parse.ts';
-import { parseBook, priceToTicks, scanBookFrame } from './parse.ts';
+import { priceToTicks, scanBookFrame } from './parse.ts';
+import { parseBookFrameGeneric } from '../../../test/support/book-frame.ts';
 
 /**
  * scanBookFrame is the hot path for book frames; JSON.parse + the adapter's routing + parseBook is
@@ -23,21 +24,7 @@ const TICKS: Record<string, number> = {
 };
 const tickSizeOf = (name: string): number | undefined => TICKS[name];
 
-/** What RpcConnection#onFrame and DeribitAdapter#onNotification do with a frame: JSON.parse, routing, parseBook. */
-function reference(text: string): BookMessage | undefined {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof message !== 'object' || message === null) return undefined;
-  const frame = message as { id?: unknown; method?: unknown; params?: { channel?: unknown; data?: unknown } };
-  if (typeof frame.id === 'number' || frame.method !== 'subscription') return undefined;
-  const channel = frame.params?.channel;
-  if (typeof channel !== 'string' || !channel.startsWith('book.')) return undefined;
-  return parseBook(frame.params?.data, tickSizeOf);
-}
+const reference = (text: string): BookMessage | undefined => parseBookFrameGeneric(text, tickSizeOf);
 
 /** The scanner never disagrees with the reference; returns what it answered. */
 function agree(text: string): BookMessage | undefined {
