@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { EngineHost } from '../core/engine/host.ts';
 import type { ClientHandle, EngineClient } from '../core/engine/host.ts';
 import type { EngineEvent } from '../core/protocol/index.ts';
-import { IPC_ENGINE_PORT, IPC_OPEN_ENGINE_LINK } from '../core/protocol/index.ts';
+import { EMPTY_STATE_TOPICS, IPC_ENGINE_PORT, IPC_OPEN_ENGINE_LINK } from '../core/protocol/index.ts';
 import { ENGINE_WORKER_ENTRY, tsWorker } from '../test/support/ts-worker.ts';
 import { relayEngineLink } from './engine-relay.ts';
 import { APP_ENTRY_URL } from './security.ts';
@@ -107,7 +107,7 @@ function fakeHost() {
   let resolveDisconnect: () => void = () => undefined;
   const disconnectedOnce = new Promise<void>((resolve) => (resolveDisconnect = resolve));
   const connect = vi.fn((client: EngineClient): ClientHandle => {
-    client.deliver({ type: 'Snapshot', seq: 0, state: { engine: { runState: 'running', startedTsMs: 0, lastHeartbeatTsMs: 0, heartbeatSeq: 0, msgsPerSec: 0, restarts: 0, version: 'test' }, venues: [], instruments: {}, quotes: {}, indices: {}, orders: {} } });
+    client.deliver({ type: 'Snapshot', seq: 0, state: { engine: { runState: 'running', startedTsMs: 0, lastHeartbeatTsMs: 0, heartbeatSeq: 0, msgsPerSec: 0, restarts: 0, version: 'test' }, venues: [], ...EMPTY_STATE_TOPICS } });
     return {
       id: 1,
       submit: (raw) => {

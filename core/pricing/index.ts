@@ -6,7 +6,7 @@
  * (priceCoin for inverse options), vega per volatility point, theta per calendar day.
  */
 export type { OptionKind } from './types.ts';
-export { DAYS_PER_YEAR } from './types.ts';
+export { DAYS_PER_YEAR, MS_PER_DAY, MS_PER_YEAR, yearsBetween } from './types.ts';
 
 export { erfc, erfcx, inverseNormCdf, normCdf, normPdf } from './normal.ts';
 export { normalisedOtmCall, normalisedVega } from './normalised-black.ts';

@@ -51,11 +51,132 @@ export const CancelOrderSchema = z.object({ type: z.literal('CancelOrder'), comm
 /** Cancels every order of ours at every venue, or on one instrument. */
 export const CancelAllOrdersSchema = z.object({ type: z.literal('CancelAllOrders'), commandId, instrumentName: instrumentName.optional() }).strict();
 
-export const CommandSchema = z.discriminatedUnion('type', [PingSchema, RestartEngineSchema, PlaceOrderSchema, CancelOrderSchema, CancelAllOrdersSchema]);
+/** Amends a working order in place (Deribit private/edit): keeps its id; price and/or size change. */
+export const ReplaceOrderSchema = z.object({ type: z.literal('ReplaceOrder'), commandId, clientOrderId: z.string().min(1).max(64), price: positive, amount: positive }).strict();
+
+/** Asks the pre-trade checks about an order without sending it (the ladder shows the answer). */
+export const CheckOrderSchema = PlaceOrderSchema.extend({ type: z.literal('CheckOrder') }).strict();
+
+const currency = z.string().min(2).max(10).regex(/^[A-Z0-9_]+$/, 'a currency code such as BTC');
+const reason = z.string().trim().min(1, 'say why').max(200);
+
+/** Strategy modes the trader sets; HALTED is only entered through the kill switch. */
+export const SetStrategyModeSchema = z.object({ type: z.literal('SetStrategyMode'), commandId, currency, mode: z.enum(['ACTIVE', 'REDUCING', 'PAUSED']), reason: z.string().max(200).optional() }).strict();
+
+/** Edits quoting parameters of one underlying; the engine validates the result as a whole. */
+export const SetQuotingParamsSchema = z
+  .object({ type: z.literal('SetQuotingParams'), commandId, currency, patch: z.record(z.string().max(64), z.union([z.number().finite(), z.boolean(), z.string().max(64)])) })
+  .strict();
+
+const overrideScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('instrument'), instrumentName }).strict(),
+  z.object({ kind: z.literal('expiry'), currency, expiryMs: z.number().int().positive() }).strict(),
+  z.object({ kind: z.literal('underlying'), currency }).strict(),
+]);
+
+/** A manual override of the strategy; the engine assigns its id and time, the trader says why. */
+export const SetOverrideSchema = z
+  .object({
+    type: z.literal('SetOverride'),
+    commandId,
+    scope: overrideScope,
+    volOffsetPts: z.number().finite().min(-50).max(50).optional(),
+    widthMultiplier: z.number().finite().min(0.1).max(20).optional(),
+    skewOffsetPts: z.number().finite().min(-50).max(50).optional(),
+    sizeCoin: z.number().finite().min(0).optional(),
+    sideOff: z.enum(['bid', 'ask']).optional(),
+    fixedPrice: z.object({ bidPriceCoin: positive.optional(), askPriceCoin: positive.optional() }).strict().optional(),
+    lock: z.boolean().optional(),
+    by: z.string().trim().min(1).max(64).default('trader'),
+    reason,
+    expiresAtMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const ClearOverrideSchema = z.object({ type: z.literal('ClearOverride'), commandId, overrideId: z.string().min(1).max(64) }).strict();
+
+/** Changes one limit (value, warning fraction or action); the engine validates the new set. */
+export const SetLimitSchema = z
+  .object({
+    type: z.literal('SetLimit'),
+    commandId,
+    limitId: z.string().min(1).max(96),
+    limit: positive.optional(),
+    warnAtFraction: z.number().finite().gt(0).max(1).optional(),
+    action: z.enum(['warn', 'reduce-only', 'pause', 'kill']).optional(),
+  })
+  .strict();
+
+/** Pulls everything everywhere and latches HALTED. One click, no confirmation. */
+export const KillSwitchSchema = z.object({ type: z.literal('KillSwitch'), commandId, reason: z.string().max(200).default('kill switch pulled by the trader') }).strict();
+
+/** Releases the HALTED latch; strategies come back PAUSED, never quoting by themselves. */
+export const AcknowledgeHaltSchema = z.object({ type: z.literal('AcknowledgeHalt'), commandId, acknowledgement: z.literal('I have checked positions and orders') }).strict();
+
+const hedgeTactic = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('passive-then-cross'), timeoutMs: z.number().int().min(100).max(600_000), maxSlippageBps: z.number().finite().min(0).max(500) }).strict(),
+  z.object({ kind: z.literal('immediate'), maxSlippageBps: z.number().finite().min(0).max(500) }).strict(),
+]);
+
+/** Previews (execute false) or executes a delta hedge of one underlying on a perpetual or future. */
+export const HedgeDeltaSchema = z
+  .object({
+    type: z.literal('HedgeDelta'),
+    commandId,
+    currency,
+    instrumentName: instrumentName.optional(),
+    targetDeltaCoin: z.number().finite().default(0),
+    tactic: hedgeTactic.default({ kind: 'passive-then-cross', timeoutMs: 5000, maxSlippageBps: 20 }),
+    execute: z.boolean(),
+  })
+  .strict();
+
+export const SetAutoHedgeSchema = z
+  .object({
+    type: z.literal('SetAutoHedge'),
+    commandId,
+    currency,
+    enabled: z.boolean(),
+    targetCoin: z.number().finite().default(0),
+    bandCoin: positive,
+    minIntervalMs: z.number().int().min(0).max(3_600_000).default(10_000),
+    instrumentName: instrumentName.optional(),
+  })
+  .strict();
+
+/** Pulls all quotes of the underlying (or all), then closes every position with reduce-only orders. */
+export const FlattenSchema = z.object({ type: z.literal('Flatten'), commandId, currency: currency.optional() }).strict();
+
+/** Stops a hedge or a flatten in progress (its orders are cancelled). */
+export const CancelExecutionSchema = z.object({ type: z.literal('CancelExecution'), commandId, executionId: z.string().min(1).max(64) }).strict();
+
+export const CommandSchema = z.discriminatedUnion('type', [
+  PingSchema,
+  RestartEngineSchema,
+  PlaceOrderSchema,
+  CancelOrderSchema,
+  CancelAllOrdersSchema,
+  ReplaceOrderSchema,
+  CheckOrderSchema,
+  SetStrategyModeSchema,
+  SetQuotingParamsSchema,
+  SetOverrideSchema,
+  ClearOverrideSchema,
+  SetLimitSchema,
+  KillSwitchSchema,
+  AcknowledgeHaltSchema,
+  HedgeDeltaSchema,
+  SetAutoHedgeSchema,
+  FlattenSchema,
+  CancelExecutionSchema,
+]);
 
 export type Ping = z.infer<typeof PingSchema>;
 export type RestartEngine = z.infer<typeof RestartEngineSchema>;
 export type PlaceOrder = z.infer<typeof PlaceOrderSchema>;
+export type SetOverride = z.infer<typeof SetOverrideSchema>;
+export type HedgeDelta = z.infer<typeof HedgeDeltaSchema>;
+export type HedgeTactic = z.infer<typeof hedgeTactic>;
 export type Command = Readonly<z.infer<typeof CommandSchema>>;
 /** What a sender writes: defaults (postOnly, reduceOnly) may be left out. */
 export type CommandInput = Readonly<z.input<typeof CommandSchema>>;

@@ -29,6 +29,32 @@ export interface PingAnswered {
   readonly engineTsMs: number;
 }
 
+/** The pre-trade checks' answer to CheckOrder (and the reason a PlaceOrder was refused). */
+export interface OrderChecked {
+  readonly type: 'OrderChecked';
+  readonly commandId: string;
+  readonly ok: boolean;
+  /** The check that refused the order, e.g. 'collar', 'max-size', 'limit:BTC.vega.total'. */
+  readonly check?: string;
+  readonly reason?: string;
+}
+
+/** A delta-hedge preview: what would be sent, the Greeks after, and what it should cost. */
+export interface HedgePreviewed {
+  readonly type: 'HedgePreviewed';
+  readonly commandId: string;
+  readonly currency: string;
+  readonly instrumentName: string;
+  readonly side: 'buy' | 'sell';
+  readonly amount: number;
+  readonly limitPrice: number;
+  readonly deltaBeforeCoin: number;
+  readonly deltaAfterCoin: number;
+  readonly expectedCostUsd: number;
+  readonly expectedCostCoin: number;
+  readonly warnings: readonly string[];
+}
+
 export interface Snapshot {
   readonly type: 'Snapshot';
   readonly seq: number;
@@ -42,5 +68,5 @@ export interface Delta {
   readonly changes: TopicChanges;
 }
 
-export type EngineEvent = CommandAccepted | CommandRejected | PingAnswered | Snapshot | Delta;
+export type EngineEvent = CommandAccepted | CommandRejected | PingAnswered | OrderChecked | HedgePreviewed | Snapshot | Delta;
 export type EngineEventType = EngineEvent['type'];

@@ -31,6 +31,15 @@ export interface VenueStatus {
   /** Human-readable detail for the status bar (why disconnected, what is configured). */
   readonly detail: string;
   readonly sinceTsMs: number;
+  /** Round trip of the last answered request (heartbeat or RPC), ms. */
+  readonly rttMs?: number;
+  /** Client-side rate-limit credits left and their ceiling (Deribit's credit model). */
+  readonly creditsAvailable?: number;
+  readonly creditsMax?: number;
+  /** Set while the adapter holds back everything but cancels after the venue's rate limit was hit. */
+  readonly safeMode?: boolean;
+  /** Messages received per second, by channel family (book, ticker, trades, user, …). */
+  readonly messagesPerSec?: Readonly<Record<string, number>>;
 }
 
 /** An instrument as the workstation shows it, whatever venue lists it. */
@@ -104,6 +113,195 @@ export interface OrderRow {
   readonly updatedTsMs: number;
 }
 
+/** Greeks of a book of positions, dollar-value sensitivities (see core/model/trading.ts GreekTotals). */
+export interface GreeksRow {
+  readonly deltaCoin: number;
+  readonly deltaUsd: number;
+  readonly gammaCoinPerUsd: number;
+  /** Delta change for a 1 % move of the underlying, in coin. */
+  readonly gammaCoinPer1Pct: number;
+  readonly vegaUsdPerVolPt: number;
+  readonly vegaCoinPerVolPt: number;
+  readonly thetaUsdPerDay: number;
+  readonly thetaCoinPerDay: number;
+  readonly vannaCoinPerVolPt: number;
+  readonly volgaUsdPerVolPt: number;
+}
+
+/** One of our positions, marked to the venue's mark price. Sizes: coin for options, USD for futures. */
+export interface PositionRow {
+  readonly instrumentName: string;
+  readonly venueId: string;
+  readonly currency: string;
+  readonly size: number;
+  readonly averagePrice: number;
+  readonly markPrice?: number;
+  readonly realizedPnlCoin: number;
+  readonly unrealizedPnlCoin: number;
+  readonly feesCoin: number;
+  readonly deltaCoin: number;
+  readonly vegaUsdPerVolPt: number;
+  /** Set when our record and the venue's disagreed at the last reconciliation. */
+  readonly discrepancy?: string;
+  readonly updatedTsMs: number;
+}
+
+/** One execution of one of our orders (the fills blotter). */
+export interface FillRow {
+  readonly tradeId: string;
+  readonly venueId: string;
+  readonly clientOrderId: string;
+  readonly instrumentName: string;
+  readonly side: 'buy' | 'sell';
+  readonly amount: number;
+  readonly price: number;
+  readonly feeCoin: number;
+  readonly liquidity: 'maker' | 'taker';
+  readonly origin: 'strategy' | 'manual' | 'hedge' | 'unknown';
+  /** Theoretical value at the fill (coin), when the strategy had one: edge = (theo − price)·side. */
+  readonly theoPrice?: number;
+  readonly tsMs: number;
+}
+
+export type StrategyMode = 'ACTIVE' | 'REDUCING' | 'PAUSED' | 'HALTED';
+
+/** The market-making strategy of one underlying. */
+export interface StrategyRow {
+  readonly currency: string;
+  readonly mode: StrategyMode;
+  /** Why the strategy is in this mode (trader, limit breach, MMP, kill switch…). */
+  readonly reason: string;
+  readonly sinceTsMs: number;
+  /** Quoting parameters, as the engine validated them (names carry units). */
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+  /** Options being quoted now, and why others are not (counts by reason). */
+  readonly quotedInstruments: number;
+  readonly suppressed: Readonly<Record<string, number>>;
+  /** Surface fit of this underlying: expiries fitted and the worst fit error. */
+  readonly surfaceExpiries: number;
+  readonly surfaceRmseVolPts?: number;
+  readonly autoHedge: { readonly enabled: boolean; readonly targetCoin: number; readonly bandCoin: number; readonly instrumentName?: string };
+}
+
+/** What the strategy computes for one option: the chain's theo, our quotes and edge columns. */
+export interface TheoRow {
+  readonly instrumentName: string;
+  readonly theoPrice: number;
+  readonly theoIv: number;
+  /** Our working quote (what the strategy wants; the orders topic has what is at the venue). */
+  readonly bidPrice?: number;
+  readonly bidAmount?: number;
+  readonly bidIv?: number;
+  readonly askPrice?: number;
+  readonly askAmount?: number;
+  readonly askIv?: number;
+  /** Why a side is not quoted. */
+  readonly bidOff?: string;
+  readonly askOff?: string;
+  /** Override ids in effect on this instrument. */
+  readonly overrides?: readonly string[];
+}
+
+export type OverrideScope =
+  | { readonly kind: 'instrument'; readonly instrumentName: string }
+  | { readonly kind: 'expiry'; readonly currency: string; readonly expiryMs: number }
+  | { readonly kind: 'underlying'; readonly currency: string };
+
+/** A trader's manual override of the strategy, with its provenance. */
+export interface OverrideRow {
+  readonly id: string;
+  readonly scope: OverrideScope;
+  readonly volOffsetPts?: number;
+  readonly widthMultiplier?: number;
+  readonly skewOffsetPts?: number;
+  readonly sizeCoin?: number;
+  readonly sideOff?: 'bid' | 'ask';
+  readonly fixedPrice?: { readonly bidPriceCoin?: number; readonly askPriceCoin?: number };
+  readonly lock?: boolean;
+  readonly by: string;
+  readonly atMs: number;
+  readonly reason: string;
+  readonly expiresAtMs?: number;
+}
+
+export type LimitAction = 'warn' | 'reduce-only' | 'pause' | 'kill';
+
+export interface LimitRow {
+  readonly limitId: string;
+  readonly currency: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly value: number;
+  readonly limit: number;
+  readonly utilization: number;
+  readonly warnAtFraction: number;
+  readonly state: 'ok' | 'warn' | 'breach';
+  readonly action: LimitAction;
+}
+
+export interface RiskBucketRow {
+  readonly expiryMs: number;
+  /** 'perpetual' or the expiry as the venue names it (25DEC26). */
+  readonly label: string;
+  readonly greeks: GreeksRow;
+}
+
+export interface ScenarioGrid {
+  readonly spotShocksPct: readonly number[];
+  readonly volShocksPts: readonly number[];
+  /** pnlUsd[spot][vol]. */
+  readonly pnlUsd: readonly (readonly number[])[];
+  readonly includesWorkingQuotes: boolean;
+}
+
+/** Risk of one underlying: Greeks total and by expiry, PnL, scenarios. */
+export interface RiskRow {
+  readonly currency: string;
+  readonly indexPrice: number;
+  readonly greeks: GreeksRow;
+  readonly buckets: readonly RiskBucketRow[];
+  /** Greeks if every working bid filled, and if every working ask filled. */
+  readonly workingBidsFilled: GreeksRow;
+  readonly workingAsksFilled: GreeksRow;
+  readonly pnl: { readonly realizedCoin: number; readonly unrealizedCoin: number; readonly feesCoin: number; readonly totalCoin: number; readonly totalUsd: number; readonly dayPeakUsd: number };
+  readonly scenarios: ScenarioGrid;
+  readonly tsMs: number;
+}
+
+/** A delta hedge or a flatten in progress or just finished. */
+export interface ExecutionRow {
+  readonly id: string;
+  readonly kind: 'hedge' | 'flatten';
+  readonly currency: string;
+  readonly state: 'working' | 'done' | 'failed' | 'cancelled';
+  readonly detail: string;
+  /** Fraction of the planned amount done, 0..1. */
+  readonly progress: number;
+  readonly startedTsMs: number;
+  readonly updatedTsMs: number;
+  /** The final report, when finished. */
+  readonly report?: string;
+}
+
+/** A notable engine event for the event log: breaches, kill switch, strategy changes, fills, venue events. */
+export interface ActivityRow {
+  readonly id: string;
+  readonly tsMs: number;
+  readonly category: 'risk' | 'limit' | 'kill' | 'strategy' | 'override' | 'hedge' | 'fill' | 'venue' | 'journal' | 'order';
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+/** One sample per second of what the charts plot. */
+export interface HistoryRow {
+  readonly tsMs: number;
+  readonly indexUsd: Readonly<Record<string, number>>;
+  readonly perpetualUsd: Readonly<Record<string, number>>;
+  readonly pnlUsd: Readonly<Record<string, { readonly realized: number; readonly unrealized: number; readonly total: number }>>;
+  readonly deltaCoin: Readonly<Record<string, number>>;
+  readonly vegaUsdPerVolPt: Readonly<Record<string, number>>;
+}
+
 export interface EngineState {
   readonly engine: EngineHealth;
   readonly venues: readonly VenueStatus[];
@@ -111,15 +309,68 @@ export interface EngineState {
   readonly quotes: Readonly<Record<string, QuoteRow>>;
   readonly indices: Readonly<Record<string, IndexRow>>;
   readonly orders: Readonly<Record<string, OrderRow>>;
+  readonly positions: Readonly<Record<string, PositionRow>>;
+  readonly fills: Readonly<Record<string, FillRow>>;
+  /** Keyed by currency. */
+  readonly strategies: Readonly<Record<string, StrategyRow>>;
+  readonly theos: Readonly<Record<string, TheoRow>>;
+  readonly overrides: Readonly<Record<string, OverrideRow>>;
+  readonly limits: Readonly<Record<string, LimitRow>>;
+  /** Keyed by currency. */
+  readonly risk: Readonly<Record<string, RiskRow>>;
+  readonly executions: Readonly<Record<string, ExecutionRow>>;
+  readonly activity: Readonly<Record<string, ActivityRow>>;
+  /** Keyed by the sample's second (tsMs as a string); the last hour is kept. */
+  readonly history: Readonly<Record<string, HistoryRow>>;
+  /** Whole: the kill switch latch. */
+  readonly killSwitch: KillSwitchView;
+}
+
+export interface KillSwitchView {
+  readonly state: 'armed' | 'triggered';
+  readonly reason?: string;
+  readonly source?: 'trader' | 'limit' | 'venue-disconnect' | 'engine';
+  readonly tsMs?: number;
+  /** Orders still live at the venue since the trigger. */
+  readonly ordersLeft: number;
 }
 
 /** Topics replaced whole by a delta. */
-export type WholeTopic = 'engine' | 'venues';
+export type WholeTopic = 'engine' | 'venues' | 'killSwitch';
 /** Topics whose deltas upsert and remove entries by key. */
-export type KeyedTopic = 'instruments' | 'quotes' | 'indices' | 'orders';
+export type KeyedTopic =
+  | 'instruments'
+  | 'quotes'
+  | 'indices'
+  | 'orders'
+  | 'positions'
+  | 'fills'
+  | 'strategies'
+  | 'theos'
+  | 'overrides'
+  | 'limits'
+  | 'risk'
+  | 'executions'
+  | 'activity'
+  | 'history';
 export type Topic = WholeTopic | KeyedTopic;
-export const WHOLE_TOPICS: readonly WholeTopic[] = ['engine', 'venues'];
-export const KEYED_TOPICS: readonly KeyedTopic[] = ['instruments', 'quotes', 'indices', 'orders'];
+export const WHOLE_TOPICS: readonly WholeTopic[] = ['engine', 'venues', 'killSwitch'];
+export const KEYED_TOPICS: readonly KeyedTopic[] = [
+  'instruments',
+  'quotes',
+  'indices',
+  'orders',
+  'positions',
+  'fills',
+  'strategies',
+  'theos',
+  'overrides',
+  'limits',
+  'risk',
+  'executions',
+  'activity',
+  'history',
+];
 
 export interface KeyedChanges<T> {
   readonly upsert?: Readonly<Record<string, T>>;
@@ -131,7 +382,23 @@ type EntryOf<K extends KeyedTopic> = EngineState[K][string];
 /** A coalesced change: whole topics' new values, keyed topics' changed entries. */
 export type TopicChanges = { readonly [K in WholeTopic]?: EngineState[K] } & { readonly [K in KeyedTopic]?: KeyedChanges<EntryOf<K>> };
 
-export const EMPTY_STATE_TOPICS = { instruments: {}, quotes: {}, indices: {}, orders: {} } as const;
+export const EMPTY_STATE_TOPICS = {
+  instruments: {},
+  quotes: {},
+  indices: {},
+  orders: {},
+  positions: {},
+  fills: {},
+  strategies: {},
+  theos: {},
+  overrides: {},
+  limits: {},
+  risk: {},
+  executions: {},
+  activity: {},
+  history: {},
+  killSwitch: { state: 'armed', ordersLeft: 0 },
+} as const satisfies Omit<EngineState, 'engine' | 'venues'>;
 
 function applyKeyed<T>(current: Readonly<Record<string, T>>, changes: KeyedChanges<T> | undefined): Readonly<Record<string, T>> {
   if (!changes) return current;
@@ -142,25 +409,17 @@ function applyKeyed<T>(current: Readonly<Record<string, T>>, changes: KeyedChang
 
 /** The state after a delta: shared by the host's mirror, the renderer's store and replay. */
 export function applyChanges(state: EngineState, changes: TopicChanges): EngineState {
-  return {
-    engine: changes.engine ?? state.engine,
-    venues: changes.venues ?? state.venues,
-    instruments: applyKeyed(state.instruments, changes.instruments),
-    quotes: applyKeyed(state.quotes, changes.quotes),
-    indices: applyKeyed(state.indices, changes.indices),
-    orders: applyKeyed(state.orders, changes.orders),
-  };
+  const next: Record<string, unknown> = {};
+  for (const topic of WHOLE_TOPICS) next[topic] = changes[topic] ?? state[topic];
+  for (const topic of KEYED_TOPICS) next[topic] = applyKeyed<unknown>(state[topic], changes[topic] as KeyedChanges<unknown> | undefined);
+  return next as unknown as EngineState;
 }
 
 /** The whole state as one delta (a fresh worker's state replacing the host's mirror). */
 export function stateAsChanges(state: EngineState, previous: EngineState): TopicChanges {
   const removed = (before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>) => Object.keys(before).filter((key) => !(key in after));
-  return {
-    engine: state.engine,
-    venues: state.venues,
-    instruments: { upsert: state.instruments, remove: removed(previous.instruments, state.instruments) },
-    quotes: { upsert: state.quotes, remove: removed(previous.quotes, state.quotes) },
-    indices: { upsert: state.indices, remove: removed(previous.indices, state.indices) },
-    orders: { upsert: state.orders, remove: removed(previous.orders, state.orders) },
-  };
+  const changes: Record<string, unknown> = {};
+  for (const topic of WHOLE_TOPICS) changes[topic] = state[topic];
+  for (const topic of KEYED_TOPICS) changes[topic] = { upsert: state[topic], remove: removed(previous[topic], state[topic]) };
+  return changes as TopicChanges;
 }

@@ -1,16 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineState } from '../../core/protocol/index.ts';
+import { EMPTY_STATE_TOPICS } from '../../core/protocol/index.ts';
 import type { EngineView } from './engine-view.ts';
 import { initialEngineView, LOG_CAPACITY, reduceCommandFailed, reduceCommandSent, reduceEngineEvent, reduceLinkStatus, rttPercentileMs } from './engine-view.ts';
 
 const state: EngineState = {
   engine: { runState: 'running', startedTsMs: 0, lastHeartbeatTsMs: 0, heartbeatSeq: 0, msgsPerSec: 0, restarts: 0, version: 't' },
   venues: [],
-  instruments: {},
-  quotes: {},
-  indices: {},
-  orders: {},
+  ...EMPTY_STATE_TOPICS,
 };
 const withSnapshot = reduceEngineEvent(initialEngineView, { type: 'Snapshot', seq: 10, state }, 0);
 

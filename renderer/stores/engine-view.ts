@@ -93,6 +93,16 @@ export function reduceEngineEvent(previous: EngineView, event: EngineEvent, nowM
     }
     case 'CommandAccepted':
       return appendLog(withoutPending(view, event.commandId), nowMs, 'accepted', `${event.commandType} accepted`, event.commandId);
+    case 'OrderChecked':
+      return appendLog(withoutPending(view, event.commandId), nowMs, event.ok ? 'accepted' : 'rejected', event.ok ? 'order passes the pre-trade checks' : `order refused by ${event.check}: ${event.reason}`, event.commandId);
+    case 'HedgePreviewed':
+      return appendLog(
+        withoutPending(view, event.commandId),
+        nowMs,
+        'accepted',
+        `hedge preview ${event.currency}: ${event.side} ${event.amount} ${event.instrumentName} at ${event.limitPrice}, delta ${event.deltaBeforeCoin.toFixed(3)} → ${event.deltaAfterCoin.toFixed(3)}, cost ≈ ${event.expectedCostUsd.toFixed(2)} USD`,
+        event.commandId,
+      );
     case 'CommandRejected': {
       const type = view.pending[event.commandId]?.type ?? 'command';
       return appendLog(withoutPending(view, event.commandId), nowMs, 'rejected', `${type} rejected: ${event.reason}`, event.commandId);
