@@ -54,6 +54,7 @@ void app.whenReady().then(async () => {
     engineWorkerUrl: pathToFileURL(join(unpackedDistDir, 'engine', 'worker.mjs')),
     simWorkerUrl: pathToFileURL(join(unpackedDistDir, 'sim', 'worker.mjs')),
     venue: 'simulator',
+    dataDir: join(app.getPath('userData'), 'journal'),
     onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
   });
   relayEngineLink(ipcMain, workstation.host, () => new MessageChannelMain());

@@ -1,24 +1,53 @@
+import type { TacticSpec } from '../hedging/index.ts';
+import { autoHedgeDecision, lotUsd, planDeltaHedge, planFlatten, resolveHedgeInstrument } from '../hedging/index.ts';
 import { MarketData } from '../marketdata/market-data.ts';
-import { OrderManager } from '../oms/order-manager.ts';
-import type { Order } from '../oms/order-state.ts';
 import type { Clock } from '../model/clock.ts';
-import type { Command, EngineEvent, EngineHealth, EngineState, IndexRow, InstrumentRow, OrderRow, QuoteRow, TopicChanges, VenueStatus, WholeTopic } from '../protocol/index.ts';
+import type { Fill } from '../model/trading.ts';
+import { OrderManager, originOfLabel } from '../oms/order-manager.ts';
+import type {
+  Command,
+  EngineEvent,
+  EngineHealth,
+  EngineState,
+  IndexRow,
+  InstrumentRow,
+  KillSwitchView,
+  OrderRow,
+  QuoteRow,
+  StrategyMode,
+  TopicChanges,
+  VenueStatus,
+  WholeTopic,
+} from '../protocol/index.ts';
 import { EMPTY_STATE_TOPICS } from '../protocol/index.ts';
-import type { PlaceOrderRequest, VenueEvent } from '../venues/venue-adapter.ts';
+import { acceptQuoteOverride, parseQuotingParams, parseQuotingParamsPatch, QuoteOverrideSchema } from '../quoting/index.ts';
+import type { LimitAction, LimitsConfig, TradingMode } from '../risk/index.ts';
+import { DEFAULT_LIMITS, LIMIT_KEYS, limitsFor, parseLimitPatch, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
+import type { VenueEvent } from '../venues/venue-adapter.ts';
+import { ActivityLog } from './activity-log.ts';
+import { ExecutionDesk } from './execution-desk.ts';
+import type { JournalRecord, JournalSink, RestoredState } from './journal-records.ts';
+import { OrderGateway } from './order-gateway.ts';
+import type { OrderIntent } from './order-gateway.ts';
+import { isRefusal } from './order-gateway.ts';
 import { RateMeter } from './rate-meter.ts';
+import { RiskDesk } from './risk-desk.ts';
+import { overrideFromRow, StrategyDesk } from './strategy-desk.ts';
+import type { VenueRequest } from './venue-request.ts';
+
+export type { VenueRequest } from './venue-request.ts';
 
 /**
  * The engine kernel: single-threaded and deterministic given its inputs and its clock. It owns
  * the published state and hands out coalesced deltas; it does no I/O itself — the worker entry
  * (live) or a replay driver (backtest) moves messages and time. What it needs done at a venue
- * comes back as VenueRequests for the caller to carry out.
+ * comes back as VenueRequests for the caller to carry out; what must survive a crash goes to the
+ * journal sink before those requests leave.
+ *
+ * Desks: market data (books, tickers), the order gateway (every order's checks) and OMS, the
+ * strategies (surface, quotes, overrides, modes), risk (positions, PnL, Greeks, limits,
+ * scenarios), executions (hedges, flattens), and the kill switch here.
  */
-export type VenueRequest =
-  | { readonly type: 'Resnapshot'; readonly venueId: string; readonly instrumentName: string }
-  | { readonly type: 'PlaceOrder'; readonly venueId: string; readonly request: PlaceOrderRequest }
-  | { readonly type: 'CancelOrder'; readonly venueId: string; readonly label: string; readonly venueOrderId: string }
-  | { readonly type: 'QueryOrder'; readonly venueId: string; readonly label: string; readonly venueOrderId: string }
-  | { readonly type: 'CancelAll'; readonly instrumentName?: string };
 
 export interface CommandOutcome {
   /** Answers to the command's sender. */
@@ -29,8 +58,10 @@ export interface CommandOutcome {
 export interface Engine {
   /** Applies a validated command: what to answer its sender and what to ask of venues. */
   handle(command: Command): CommandOutcome;
-  /** Folds a venue's event into market data; returns what must be asked of the venue. */
+  /** Folds a venue's event in; returns what must be asked of the venue. */
   onVenueEvent(event: VenueEvent): readonly VenueRequest[];
+  /** The engine's tick (every TICK_INTERVAL_MS): requotes, risk, limits, executions, timers. */
+  tick(): readonly VenueRequest[];
   /** Advances the engine's notion of liveness; called by the heartbeat timer. */
   heartbeat(): void;
   /** Counts messages the host of this engine published, for the health topic. */
@@ -48,154 +79,442 @@ export interface Engine {
 export interface EngineOptions {
   readonly clock: Clock;
   readonly version: string;
+  readonly journal?: JournalSink;
+  /** State rebuilt from the journal of an earlier run. */
+  readonly restored?: RestoredState;
+  /** Strategies start ACTIVE (the embedded simulator) or PAUSED (a real venue) on a fresh journal. */
+  readonly quoteOnStart?: boolean;
+  readonly limits?: LimitsConfig;
 }
 
-export function createEngine({ clock, version }: EngineOptions): Engine {
+export const TICK_INTERVAL_MS = 100;
+const RISK_REFRESH_MS = 250;
+const RISK_PUBLISH_MS = 1_000;
+const HISTORY_SAMPLE_MS = 1_000;
+/** A venue down this long with orders or positions at stake trips the kill switch. */
+export const VENUE_DOWN_KILL_MS = 15_000;
+/** Deribit's futures fees (fractions of notional): the hedge preview's cost estimate. */
+const FUTURE_FEES = { takerRate: 0.0005, makerRate: 0 };
+const FLATTEN_TACTIC: TacticSpec = { kind: 'passive-then-cross', timeoutMs: 5_000, maxSlippageBps: 30 };
+
+export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits }: EngineOptions): Engine {
   const startedTsMs = clock.nowMs();
+  const sessionId = startedTsMs.toString(36);
   const published = new RateMeter(startedTsMs);
   const marketData = new MarketData();
-  const orders = new OrderManager(startedTsMs.toString(36));
-  let engine: EngineHealth = {
-    runState: 'running',
-    startedTsMs,
-    lastHeartbeatTsMs: startedTsMs,
-    heartbeatSeq: 0,
-    msgsPerSec: 0,
-    restarts: 0,
-    version,
-  };
+  const orders = new OrderManager(sessionId);
+  const activity = new ActivityLog(sessionId);
+  let engine: EngineHealth = { runState: 'running', startedTsMs, lastHeartbeatTsMs: startedTsMs, heartbeatSeq: 0, msgsPerSec: 0, restarts: 0, version };
   let venues: readonly VenueStatus[] = [];
+  let killSwitch: KillSwitchView = { state: 'armed', ordersLeft: 0 };
+  const venueDownSince = new Map<string, number>();
+  const limitActions = new Map<string, LimitAction>();
+  const lastHedgeTsMs = new Map<string, number>();
   const dirtyWhole = new Set<WholeTopic>();
   const dirtyQuotes = new Set<string>();
   const dirtyInstruments = new Set<string>();
   const removedInstruments = new Set<string>();
   const dirtyIndices = new Set<string>();
+  let lastRiskRefreshMs = -Infinity;
+  let lastRiskPublishMs = -Infinity;
+  let lastHistoryMs = -Infinity;
 
-  function upserts<T>(keys: Set<string>, get: (key: string) => T | undefined): Record<string, T> {
-    const out: Record<string, T> = {};
-    for (const key of keys) {
-      const value = get(key);
-      if (value !== undefined) out[key] = value;
-    }
-    return out;
+  const record = (entry: JournalRecord): void => journal?.append(entry);
+  const venueConnected = (venueId: string): boolean => venues.find((v) => v.venueId === venueId)?.state === 'connected';
+
+  /** The trading mode the pre-trade checks apply for an instrument's underlying. */
+  function tradingMode(instrumentName: string): TradingMode {
+    if (killSwitch.state === 'triggered') return 'halted';
+    const currency = marketData.instrument(instrumentName)?.currency;
+    const mode = currency === undefined ? undefined : strategies.mode(currency);
+    const limitMode = tradingModeFor(currency === undefined ? undefined : limitActions.get(currency), false);
+    // A strategy the trader set REDUCING restricts its own quotes, not the trader's hand.
+    return limitMode === 'reduce-only' || mode === 'HALTED' ? limitMode : 'normal';
   }
 
-  /** Why an order cannot be sent as it stands, or undefined when it can. */
-  function orderProblem(instrumentName: string, price: number, amount: number): string | undefined {
-    const instrument = marketData.instrument(instrumentName);
-    if (!instrument) return `unknown instrument ${instrumentName}`;
-    const venue = venues.find((v) => v.venueId === instrument.venueId);
-    if (venue?.state !== 'connected') return `venue ${instrument.venueId} is ${venue?.state ?? 'not connected'}`;
-    const quote = marketData.quote(instrumentName);
-    if (!quote || quote.stale) return `market data for ${instrumentName} is stale${quote?.staleReason ? `: ${quote.staleReason}` : ''}`;
-    const ticks = price / instrument.tickSize;
-    if (Math.abs(ticks - Math.round(ticks)) > 1e-6) return `price ${price} is not a multiple of the tick size ${instrument.tickSize}`;
-    const lots = amount / instrument.minTradeAmount;
-    if (Math.abs(lots - Math.round(lots)) > 1e-6) return `amount ${amount} is not a multiple of the minimum ${instrument.minTradeAmount}`;
+  const gateway: OrderGateway = new OrderGateway({
+    marketData,
+    orders,
+    venue: (venueId) => venues.find((v) => v.venueId === venueId),
+    halted: () => killSwitch.state === 'triggered',
+    preTrade: (intent: OrderIntent, replacing) => risk.check(intent, replacing, tradingMode(intent.instrumentName), clock.nowMs()),
+    sent: (instrumentName, kind) => risk.recordSent(instrumentName, kind, clock.nowMs()),
+  });
+  const risk: RiskDesk = new RiskDesk({ marketData, orders, theoPrice: (name) => strategies.theoPrice(name) });
+  const strategies: StrategyDesk = new StrategyDesk(
+    {
+      marketData,
+      orders,
+      gateway,
+      portfolio: risk,
+      collar: (currency) => limitsFor(risk.config, currency)?.preTrade.optionCollar ?? { maxTicksFromReference: 4, maxFractionFromReference: 0.1 },
+      venueConnected,
+    },
+    sessionId,
+    restored && restored.records > 0 ? 'PAUSED' : quoteOnStart ? 'ACTIVE' : 'PAUSED',
+  );
+  const executions = new ExecutionDesk(
+    {
+      marketData,
+      orders,
+      gateway,
+      positions: () => risk.book.positions().map((p) => ({ instrumentName: p.instrumentName, size: p.size })),
+      recentFills: () => [],
+    },
+    sessionId,
+  );
+  risk.setConfig(limits ?? DEFAULT_LIMITS);
+
+  function setMode(currency: string, mode: StrategyMode, reason: string, tsMs: number): void {
+    record({ type: 'mode', tsMs, currency, mode, reason });
+    activity.add(tsMs, 'strategy', mode === 'ACTIVE' ? 'info' : 'warn', `${currency} strategy ${mode}: ${reason}`);
+  }
+
+  /** Pulls everything everywhere and latches HALTED until the trader acknowledges. */
+  function triggerKill(reason: string, source: NonNullable<KillSwitchView['source']>, tsMs: number): VenueRequest[] {
+    if (killSwitch.state === 'triggered') return [{ type: 'CancelAll' }];
+    killSwitch = { state: 'triggered', reason, source, tsMs, ordersLeft: orders.live().length };
+    dirtyWhole.add('killSwitch');
+    record({ type: 'kill', tsMs, reason, source });
+    activity.add(tsMs, 'kill', 'error', `KILL SWITCH (${source}): ${reason}`);
+    for (const currency of strategies.currencies()) {
+      const result = strategies.changeMode(currency, { kind: 'kill' }, `kill switch: ${reason}`, tsMs);
+      if (result.ok && result.changed) setMode(currency, 'HALTED', `kill switch: ${reason}`, tsMs);
+    }
+    const requests: VenueRequest[] = [...executions.cancelAll('kill switch', tsMs)];
+    for (const order of orders.live()) {
+      if (!order.venueOrderId || order.state === 'pending-cancel') continue;
+      const request = gateway.cancel(order, tsMs);
+      if (!isRefusal(request)) requests.push(request);
+    }
+    // And the venue's own cancel-all: it also gets orders we do not know about.
+    requests.push({ type: 'CancelAll' });
+    return requests;
+  }
+
+  function applyLimitActions(actions: ReadonlyMap<string, LimitAction>, tsMs: number): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    limitActions.clear();
+    for (const [currency, action] of actions) {
+      limitActions.set(currency, action);
+      if (action === 'warn') continue;
+      if (action === 'kill') {
+        requests.push(...triggerKill(`${currency} limit breached with action kill`, 'limit', tsMs));
+        continue;
+      }
+      const result = strategies.changeMode(currency, { kind: 'limit', action }, `limit breached: action ${action}`, tsMs);
+      if (result.ok && result.changed) setMode(currency, result.mode, `limit breached: action ${action}`, tsMs);
+    }
+    return requests;
+  }
+
+  function restore(state: RestoredState, tsMs: number): void {
+    if (state.limitsConfig !== undefined) {
+      const parsed = parseLimitsConfig(state.limitsConfig);
+      if (parsed.ok) risk.setConfig(parsed.config);
+      else activity.add(tsMs, 'journal', 'error', `journaled limits not restored: ${parsed.error}`);
+    }
+    for (const fill of state.fills) risk.onFill(fill, originOfLabel(fill.label) ?? 'unknown');
+    for (const row of state.overrides) {
+      const parsed = QuoteOverrideSchema.safeParse(overrideFromRow(row));
+      if (parsed.success) strategies.addOverride(parsed.data);
+      else activity.add(tsMs, 'journal', 'error', `journaled override ${row.id} not restored: ${parsed.error.message}`);
+    }
+    for (const [currency, params] of state.params) {
+      const parsed = parseQuotingParams(params);
+      if (parsed.ok) strategies.setParams(currency, parsed.params, tsMs);
+      else activity.add(tsMs, 'journal', 'error', `journaled ${currency} parameters not restored: ${parsed.error}`);
+    }
+    for (const [currency, { mode, reason }] of state.modes) strategies.restoreMode(currency, mode, reason, tsMs);
+    for (const [currency, config] of state.autoHedge) {
+      const settings = config as { enabled: boolean; targetCoin: number; bandCoin: number; minIntervalMs: number; instrumentName?: string };
+      strategies.setAutoHedge(currency, settings, tsMs);
+    }
+    if (state.kill) {
+      killSwitch = { state: 'triggered', reason: state.kill.reason, source: state.kill.source, tsMs: state.kill.tsMs, ordersLeft: 0 };
+      dirtyWhole.add('killSwitch');
+    }
+    activity.add(tsMs, 'journal', 'info', `restored from the journal: ${state.records} records, ${state.fills.length} fills, ${state.overrides.length} overrides; strategies wait for reconciliation with the venue`);
+  }
+
+  function hedgeInstrument(currency: string, instrumentName: string | undefined, nowMs: number): InstrumentRow | undefined {
+    const instruments = Object.fromEntries(marketData.instrumentsMap());
+    return resolveHedgeInstrument(instrumentName ? { kind: 'future', instrumentName } : { kind: 'perpetual' }, currency, instruments, nowMs);
+  }
+
+  function indexOf(currency: string): number | undefined {
+    for (const index of marketData.indicesMap().values()) if (index.currency === currency) return index.price;
     return undefined;
   }
 
-  function cancelRequest(order: Order, tsMs: number): VenueRequest | string {
-    if (order.state === 'filled' || order.state === 'cancelled' || order.state === 'rejected') return `order ${order.clientOrderId} is already ${order.state}`;
-    if (order.state === 'pending-cancel') return `order ${order.clientOrderId} is already being cancelled`;
-    if (!order.venueOrderId) return `order ${order.clientOrderId} is not acknowledged yet; cancel it once it is`;
-    const result = orders.apply(order.clientOrderId, { type: 'CancelRequested', tsMs });
-    if (!result?.ok) return result?.reason ?? 'cannot cancel';
-    return { type: 'CancelOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId };
-  }
-
-  function onOrderEvent(event: VenueEvent): VenueRequest[] {
-    const tsMs = clock.nowMs();
-    switch (event.type) {
-      case 'OrderReported':
-        orders.onReport(event.report);
-        return [];
-      case 'OrderRequestFailed': {
-        const order = orders.get(event.label);
-        if (!order) return [];
-        if (event.request === 'place') orders.apply(event.label, { type: 'Rejected', reason: event.reason, tsMs });
-        else if (event.request === 'replace') orders.apply(event.label, { type: 'ReplaceRejected', reason: event.reason, tsMs });
-        else if (event.request === 'cancel') orders.apply(event.label, { type: 'CancelRejected', reason: event.reason, tsMs });
-        else if (event.code === 10004) orders.apply(event.label, { type: 'Reconciled', venueState: 'missing', tsMs });
-        // A failed query is not retried here: the next reconnect reconciles again.
-        if (event.request === 'query') return [];
-        const after = orders.get(event.label);
-        return after?.state === 'unknown' && after.venueOrderId ? [{ type: 'QueryOrder', venueId: after.venueId, label: after.clientOrderId, venueOrderId: after.venueOrderId }] : [];
-      }
-      case 'OrderRequestLost': {
-        orders.apply(event.label, { type: 'AckLost', tsMs });
-        const after = orders.get(event.label);
-        return after?.state === 'unknown' && after.venueOrderId ? [{ type: 'QueryOrder', venueId: after.venueId, label: after.clientOrderId, venueOrderId: after.venueOrderId }] : [];
-      }
-      case 'OrdersReconciled':
-        return orders.reconcile(event.venueId, event.open, tsMs).map((order) => ({ type: 'QueryOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId! }));
-      default:
-        return [];
+  function handleHedge(command: Extract<Command, { type: 'HedgeDelta' }>, tsMs: number): CommandOutcome {
+    const reject = (reason: string): CommandOutcome => ({ events: [{ type: 'CommandRejected', commandId: command.commandId, reason, tsMs }], requests: [] });
+    const instrument = hedgeInstrument(command.currency, command.instrumentName, tsMs);
+    if (!instrument) return reject(`no ${command.instrumentName ?? `${command.currency} perpetual`} to hedge with`);
+    const index = indexOf(command.currency);
+    if (index === undefined) return reject(`no ${command.currency} index price yet`);
+    risk.refresh(tsMs);
+    const plan = planDeltaHedge({
+      greeks: { deltaCoin: risk.deltaCoin(command.currency), gammaCoinPerUsd: 0, vegaUsdPerVolPt: risk.vegaUsdPerVolPt(command.currency), thetaUsdPerDay: 0, vannaCoinPerVolPt: 0, volgaUsdPerVolPt: 0 },
+      targetDeltaCoin: command.targetDeltaCoin,
+      instrument,
+      quote: marketData.quote(instrument.instrumentName),
+      indexPriceUsd: index,
+      fees: FUTURE_FEES,
+      tactic: command.tactic,
+      nowMs: tsMs,
+    });
+    if (!plan.ok) return reject(plan.message);
+    if (!command.execute) {
+      return {
+        events: [
+          {
+            type: 'HedgePreviewed',
+            commandId: command.commandId,
+            currency: command.currency,
+            instrumentName: instrument.instrumentName,
+            side: plan.order.side,
+            amount: plan.order.amountUsd,
+            limitPrice: plan.order.limitPriceUsd,
+            deltaBeforeCoin: plan.deltaBeforeCoin,
+            deltaAfterCoin: plan.deltaAfterCoin,
+            expectedCostUsd: plan.expectedCost.totalUsd,
+            expectedCostCoin: plan.expectedCost.totalCoin,
+            warnings: plan.warnings.map((w) => `${w.code}: ${w.message}`),
+          },
+        ],
+        requests: [],
+      };
     }
+    if (executions.inFlight(command.currency, 'hedge')) return reject(`a ${command.currency} hedge is already working`);
+    const started = executions.startHedge(command.currency, instrument, plan.order.side, plan.order.amountUsd, command.tactic, tsMs, command.commandId);
+    lastHedgeTsMs.set(command.currency, tsMs);
+    activity.add(tsMs, 'hedge', 'info', `hedge ${command.currency}: ${plan.order.side} ${plan.order.amountUsd} USD of ${instrument.instrumentName}, delta ${plan.deltaBeforeCoin.toFixed(4)} → ${plan.deltaAfterCoin.toFixed(4)}`);
+    return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: started.requests };
   }
 
-  function recordsOf<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
-    const out: Record<string, T> = {};
-    for (const [key, value] of entries) out[key] = value;
-    return out;
+  function handleFlatten(command: Extract<Command, { type: 'Flatten' }>, tsMs: number): CommandOutcome {
+    const currencies = command.currency ? [command.currency] : strategies.currencies();
+    const requests: VenueRequest[] = [];
+    for (const currency of currencies) {
+      const result = strategies.changeMode(currency, { kind: 'trader', mode: 'PAUSED' }, 'flatten', tsMs);
+      if (result.ok && result.changed) setMode(currency, 'PAUSED', 'flatten: quotes pulled', tsMs);
+      requests.push(...strategies.pullQuotes(currency, tsMs));
+    }
+    const positions = risk.book.positions().filter((p) => p.size !== 0 && currencies.includes(p.currency));
+    const quotes: Record<string, QuoteRow> = {};
+    const instruments: Record<string, InstrumentRow> = {};
+    for (const p of positions) {
+      const quote = marketData.quote(p.instrumentName);
+      const instrument = marketData.instrument(p.instrumentName);
+      if (quote) quotes[p.instrumentName] = quote;
+      if (instrument) instruments[p.instrumentName] = instrument;
+    }
+    const indexPricesUsd: Record<string, number> = {};
+    for (const currency of currencies) {
+      const index = indexOf(currency);
+      if (index !== undefined) indexPricesUsd[currency] = index;
+    }
+    const plan = planFlatten(positions, quotes, instruments, { nowMs: tsMs, optionPricing: 'improve-one-tick', maxSlippageFraction: 0.1, maxSlippageTicks: 2, futureTactic: FLATTEN_TACTIC, indexPricesUsd });
+    const started = executions.startFlatten(command.currency ?? 'ALL', plan, tsMs, command.commandId);
+    activity.add(tsMs, 'hedge', 'warn', `flatten ${command.currency ?? 'everything'}: ${plan.steps.length - 1} close(s), ${plan.unresolvable.length} unresolvable${plan.warnings.length > 0 ? `; ${plan.warnings.join('; ')}` : ''}`);
+    return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: [...requests, ...started.requests] };
   }
 
-  return {
+  function handleSetLimit(command: Extract<Command, { type: 'SetLimit' }>): string | LimitsConfig {
+    const status = risk.statuses().find((s) => s.limitId === command.limitId);
+    const parts = command.limitId.split('.');
+    const currency = status?.currency ?? parts[0]!;
+    const key = status?.key ?? LIMIT_KEYS.find((k) => risk.statuses().some((s) => s.key === k && s.limitId === command.limitId));
+    if (!key) return `no limit ${command.limitId}`;
+    const current = limitsFor(risk.config, currency);
+    if (!current) return `no limits configured for ${currency}`;
+    const rule = current[key];
+    if (!rule && command.limit === undefined) return `${command.limitId} has no limit yet: give one`;
+    const next = { ...rule, ...(command.limit !== undefined && { limit: command.limit }), ...(command.warnAtFraction !== undefined && { warnAtFraction: command.warnAtFraction }), ...(command.action !== undefined && { action: command.action }) };
+    // A currency on the "*" defaults gets its own entry, a copy of the defaults with this change.
+    const base = risk.config.underlyings[currency] ? {} : current;
+    const result = parseLimitPatch(risk.config, { underlyings: { [currency]: { ...base, [key]: next } } });
+    return result.ok ? result.config : result.error;
+  }
+
+  function onFill(fill: Fill, tsMs: number): void {
+    // Write-ahead: the fill is on disk before anything acts on it.
+    record({ type: 'fill', tsMs, fill });
+    const origin = originOfLabel(fill.label) ?? 'unknown';
+    if (risk.onFill(fill, origin)) activity.add(fill.tsMs, 'fill', 'info', `${origin} fill: ${fill.side} ${fill.amount} ${fill.instrumentName} at ${fill.price} (${fill.liquidity})`);
+  }
+
+  if (restored) restore(restored, startedTsMs);
+  record({ type: 'session', tsMs: startedTsMs, sessionId, version });
+
+  const kernel: Engine = {
     handle(command) {
       const tsMs = clock.nowMs();
       const reject = (reason: string): CommandOutcome => ({ events: [{ type: 'CommandRejected', commandId: command.commandId, reason, tsMs }], requests: [] });
-      const accept = (requests: readonly VenueRequest[]): CommandOutcome => ({ events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests });
+      const accept = (requests: readonly VenueRequest[] = []): CommandOutcome => {
+        record({ type: 'command', tsMs, command });
+        return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests };
+      };
       switch (command.type) {
         case 'Ping':
           return { events: [{ type: 'PingAnswered', commandId: command.commandId, clientTsMs: command.clientTsMs, engineTsMs: tsMs }], requests: [] };
         case 'RestartEngine':
           return reject('RestartEngine is handled by the engine host');
         case 'PlaceOrder': {
-          const problem = orderProblem(command.instrumentName, command.price, command.amount);
-          if (problem) return reject(problem);
-          const instrument = marketData.instrument(command.instrumentName)!;
-          const submitted = orders.submit(
-            { venueId: instrument.venueId, instrumentName: instrument.instrumentName, side: command.side, price: command.price, amount: command.amount, postOnly: command.postOnly, reduceOnly: command.reduceOnly, origin: 'manual' },
-            tsMs,
-          );
-          if (!submitted.ok) return reject(submitted.reason);
-          const order = submitted.order;
-          return accept([
-            {
-              type: 'PlaceOrder',
-              venueId: order.venueId,
-              request: { label: order.clientOrderId, instrumentName: order.instrumentName, side: order.side, price: order.price, amount: order.amount, postOnly: order.postOnly, reduceOnly: order.reduceOnly },
-            },
-          ]);
+          const placed = gateway.place({ ...command, origin: 'manual' }, tsMs);
+          return placed.ok ? accept([placed.request]) : reject(`${placed.check}: ${placed.reason}`);
+        }
+        case 'CheckOrder': {
+          const checked = gateway.check({ ...command, origin: 'manual' });
+          return { events: [{ type: 'OrderChecked', commandId: command.commandId, ok: checked.ok, ...(!checked.ok && { check: checked.check, reason: checked.reason }) }], requests: [] };
+        }
+        case 'ReplaceOrder': {
+          const order = orders.get(command.clientOrderId);
+          if (!order) return reject(`no order ${command.clientOrderId}`);
+          const request = gateway.replace(order, command.price, command.amount, tsMs);
+          return isRefusal(request) ? reject(`${request.check}: ${request.reason}`) : accept([request]);
         }
         case 'CancelOrder': {
           const order = orders.get(command.clientOrderId);
           if (!order) return reject(`no order ${command.clientOrderId}`);
-          const request = cancelRequest(order, tsMs);
-          return typeof request === 'string' ? reject(request) : accept([request]);
+          const request = gateway.cancel(order, tsMs);
+          return isRefusal(request) ? reject(request.reason) : accept([request]);
         }
         case 'CancelAllOrders': {
           const requests: VenueRequest[] = [];
           for (const order of orders.live(command.instrumentName)) {
-            const request = cancelRequest(order, tsMs);
-            if (typeof request !== 'string') requests.push(request);
+            const request = gateway.cancel(order, tsMs);
+            if (!isRefusal(request)) requests.push(request);
           }
           // Also at the venue as a whole: it cancels orders we may not know about (placed by hand).
           requests.push(command.instrumentName ? { type: 'CancelAll', instrumentName: command.instrumentName } : { type: 'CancelAll' });
           return accept(requests);
         }
+        case 'SetStrategyMode': {
+          const reason = command.reason ?? `set ${command.mode} by the trader`;
+          const result = strategies.changeMode(command.currency, { kind: 'trader', mode: command.mode }, reason, tsMs);
+          if (!result.ok) return reject(result.reason);
+          if (result.changed) setMode(command.currency, result.mode, reason, tsMs);
+          // Pausing acts now, not on the next tick.
+          return accept(result.mode === 'PAUSED' ? strategies.pullQuotes(command.currency, tsMs) : []);
+        }
+        case 'SetQuotingParams': {
+          const current = strategies.params(command.currency);
+          if (!current) return reject(`no ${command.currency} strategy`);
+          const result = parseQuotingParamsPatch(current, command.patch);
+          if (!result.ok) return reject(`invalid parameters: ${result.error}`);
+          strategies.setParams(command.currency, result.params, tsMs);
+          record({ type: 'params', tsMs, currency: command.currency, params: result.params as unknown as Record<string, number | boolean | string> });
+          activity.add(tsMs, 'strategy', 'info', `${command.currency} parameters changed: ${Object.keys(command.patch).join(', ')}`);
+          return accept();
+        }
+        case 'SetOverride': {
+          const { type: _type, commandId: _id, by, reason, ...effect } = command;
+          const result = acceptQuoteOverride({ ...effect, provenance: { by, reason } }, strategies.nextOverrideId(), tsMs);
+          if (!result.ok) return reject(`invalid override: ${result.error}`);
+          strategies.addOverride(result.override);
+          const row = strategies.overrideRows.get(result.override.id)!;
+          record({ type: 'override-set', tsMs, override: row });
+          activity.add(tsMs, 'override', 'info', `override ${row.id} on ${JSON.stringify(row.scope)} by ${row.by}: ${row.reason}`);
+          return accept();
+        }
+        case 'ClearOverride': {
+          if (!strategies.removeOverride(command.overrideId)) return reject(`no override ${command.overrideId}`);
+          record({ type: 'override-cleared', tsMs, overrideId: command.overrideId, why: 'cleared by the trader' });
+          activity.add(tsMs, 'override', 'info', `override ${command.overrideId} cleared`);
+          return accept();
+        }
+        case 'SetLimit': {
+          const result = handleSetLimit(command);
+          if (typeof result === 'string') return reject(result);
+          risk.setConfig(result);
+          record({ type: 'limits', tsMs, config: result });
+          activity.add(tsMs, 'limit', 'info', `limit ${command.limitId} changed${command.limit !== undefined ? ` to ${command.limit}` : ''}${command.action ? `, action ${command.action}` : ''}`);
+          lastRiskRefreshMs = -Infinity;
+          return accept();
+        }
+        case 'KillSwitch':
+          return accept(triggerKill(command.reason, 'trader', tsMs));
+        case 'AcknowledgeHalt': {
+          if (killSwitch.state !== 'triggered') return reject('the kill switch is not latched');
+          killSwitch = { state: 'armed', ordersLeft: 0 };
+          dirtyWhole.add('killSwitch');
+          record({ type: 'halt-acknowledged', tsMs });
+          activity.add(tsMs, 'kill', 'warn', 'halt acknowledged by the trader: strategies are PAUSED; resume each one to quote');
+          for (const currency of strategies.currencies()) {
+            const result = strategies.changeMode(currency, { kind: 'halt-acknowledged' }, 'halt acknowledged: resume to quote', tsMs);
+            if (result.ok && result.changed) setMode(currency, result.mode, 'halt acknowledged', tsMs);
+          }
+          return accept();
+        }
+        case 'HedgeDelta': {
+          const outcome = handleHedge(command, tsMs);
+          if (command.execute && outcome.events[0]?.type === 'CommandAccepted') record({ type: 'command', tsMs, command });
+          return outcome;
+        }
+        case 'SetAutoHedge': {
+          const settings = { enabled: command.enabled, targetCoin: command.targetCoin, bandCoin: command.bandCoin, minIntervalMs: command.minIntervalMs, ...(command.instrumentName && { instrumentName: command.instrumentName }) };
+          strategies.ensure(command.currency, tsMs);
+          strategies.setAutoHedge(command.currency, settings, tsMs);
+          record({ type: 'auto-hedge', tsMs, currency: command.currency, config: settings });
+          activity.add(tsMs, 'hedge', 'info', `${command.currency} auto-hedge ${command.enabled ? `on: target ${command.targetCoin}, band ±${command.bandCoin}` : 'off'}`);
+          return accept();
+        }
+        case 'Flatten': {
+          record({ type: 'command', tsMs, command });
+          const outcome = handleFlatten(command, tsMs);
+          return outcome;
+        }
+        case 'CancelExecution': {
+          const requests = executions.cancel(command.executionId, 'cancelled by the trader', tsMs);
+          return requests ? accept(requests) : reject(`no execution ${command.executionId} in progress`);
+        }
       }
     },
     onVenueEvent(event) {
-      if (event.type === 'OrderReported' || event.type === 'OrderRequestFailed' || event.type === 'OrderRequestLost' || event.type === 'OrdersReconciled') return onOrderEvent(event);
-      if (event.type === 'StatusChanged') {
-        venues = [...venues.filter((venue) => venue.venueId !== event.status.venueId), event.status];
-        dirtyWhole.add('venues');
-        return [];
+      const tsMs = clock.nowMs();
+      switch (event.type) {
+        case 'OrderReported':
+        case 'OrderRequestFailed':
+        case 'OrderRequestLost':
+        case 'OrdersReconciled':
+          return gateway.onOrderEvent(event, tsMs);
+        case 'FillReported':
+          onFill(event.fill, tsMs);
+          return [];
+        case 'PositionsReconciled': {
+          const discrepancies = risk.reconcile(event.venueId, event.positions);
+          for (const d of discrepancies) activity.add(tsMs, 'risk', 'warn', `position ${d.instrumentName} ${d.field}: ours ${d.ours}, venue ${d.venue}; the venue's adopted`);
+          activity.add(tsMs, 'venue', 'info', `${event.venueId}: ${event.positions.length} position(s) reconciled${discrepancies.length > 0 ? `, ${discrepancies.length} discrepancies` : ', all matching'}`);
+          return [];
+        }
+        case 'AccountUpdated':
+          return [];
+        case 'VenueWarning':
+          activity.add(tsMs, 'venue', 'warn', `${event.venueId} (${event.source}): ${event.reason}`);
+          return [];
+        case 'StatusChanged': {
+          const previous = venues.find((venue) => venue.venueId === event.status.venueId);
+          venues = [...venues.filter((venue) => venue.venueId !== event.status.venueId), event.status];
+          dirtyWhole.add('venues');
+          if (previous?.state !== event.status.state) {
+            activity.add(tsMs, 'venue', event.status.state === 'connected' ? 'info' : 'warn', `${event.status.displayName} ${event.status.state}${event.status.detail ? `: ${event.status.detail}` : ''}`);
+            if (event.status.state === 'connected') venueDownSince.delete(event.status.venueId);
+            else if (previous?.state === 'connected') venueDownSince.set(event.status.venueId, tsMs);
+          }
+          return [];
+        }
+        default:
+          break;
       }
       const changes = marketData.apply(event);
       for (const name of changes.quotes) dirtyQuotes.add(name);
-      for (const name of changes.instruments) dirtyInstruments.add(name);
+      for (const name of changes.instruments) {
+        dirtyInstruments.add(name);
+        const instrument = marketData.instrument(name);
+        if (instrument?.kind === 'option') strategies.ensure(instrument.currency, tsMs);
+      }
       for (const name of changes.removedInstruments) {
         removedInstruments.add(name);
         dirtyInstruments.delete(name);
@@ -203,6 +522,77 @@ export function createEngine({ clock, version }: EngineOptions): Engine {
       }
       for (const name of changes.indices) dirtyIndices.add(name);
       return changes.resnapshot.map((instrumentName) => ({ type: 'Resnapshot', venueId: marketData.instrument(instrumentName)?.venueId ?? '', instrumentName }));
+    },
+    tick() {
+      const nowMs = clock.nowMs();
+      const requests: VenueRequest[] = [];
+      for (const id of strategies.expireOverrides(nowMs)) {
+        record({ type: 'override-cleared', tsMs: nowMs, overrideId: id, why: 'expired' });
+        activity.add(nowMs, 'override', 'info', `override ${id} expired`);
+      }
+      if (nowMs - lastRiskRefreshMs >= RISK_REFRESH_MS) {
+        lastRiskRefreshMs = nowMs;
+        const { transitions, actions } = risk.refresh(nowMs);
+        for (const t of transitions) {
+          const row = risk.limits.get(t.limitId);
+          if (row) record({ type: t.kind === 'breached' ? 'limit-breached' : 'limit-reset', tsMs: nowMs, limit: row });
+          activity.add(nowMs, 'limit', t.kind === 'breached' ? (t.action === 'warn' ? 'warn' : 'error') : 'info', t.message);
+        }
+        requests.push(...applyLimitActions(actions, nowMs));
+      }
+      for (const [venueId, sinceMs] of venueDownSince) {
+        const atStake = orders.live().length > 0 || risk.book.positions().some((p) => p.size !== 0);
+        if (atStake && nowMs - sinceMs >= VENUE_DOWN_KILL_MS && killSwitch.state === 'armed') {
+          requests.push(...triggerKill(`${venueId} disconnected for ${Math.round((nowMs - sinceMs) / 1000)} s`, 'venue-disconnect', nowMs));
+        }
+      }
+      strategies.refitNext(nowMs);
+      if (killSwitch.state === 'armed') requests.push(...strategies.requote(nowMs));
+      requests.push(...executions.tick(nowMs));
+      if (killSwitch.state === 'armed') {
+        for (const currency of strategies.currencies()) {
+          const settings = strategies.autoHedge(currency);
+          if (!settings?.enabled || strategies.mode(currency) === 'HALTED') continue;
+          const instrument = hedgeInstrument(currency, settings.instrumentName, nowMs);
+          const quote = instrument ? marketData.quote(instrument.instrumentName) : undefined;
+          const priceUsd = quote?.markPrice;
+          if (!instrument || priceUsd === undefined) continue;
+          const decision = autoHedgeDecision({
+            deltaCoin: risk.deltaCoin(currency),
+            targetCoin: settings.targetCoin,
+            bandCoin: settings.bandCoin,
+            lastHedgeTsMs: lastHedgeTsMs.get(currency),
+            nowMs,
+            minIntervalMs: settings.minIntervalMs,
+            minSizeUsd: lotUsd(instrument),
+            hedgeInFlight: executions.inFlight(currency, 'hedge'),
+            priceUsd,
+            lotUsd: lotUsd(instrument),
+          });
+          if (!decision.hedge) continue;
+          lastHedgeTsMs.set(currency, nowMs);
+          const started = executions.startHedge(currency, instrument, decision.side, decision.amountUsd, { kind: 'passive-then-cross', timeoutMs: 3_000, maxSlippageBps: 20 }, nowMs);
+          activity.add(nowMs, 'hedge', 'info', `auto-hedge ${currency}: delta ${risk.deltaCoin(currency).toFixed(4)} outside ±${settings.bandCoin} of ${settings.targetCoin}: ${decision.side} ${decision.amountUsd} USD of ${instrument.instrumentName}`);
+          requests.push(...started.requests);
+        }
+      }
+      if (nowMs - lastRiskPublishMs >= RISK_PUBLISH_MS) {
+        lastRiskPublishMs = nowMs;
+        risk.publishRisk(nowMs);
+      }
+      if (nowMs - lastHistoryMs >= HISTORY_SAMPLE_MS) {
+        lastHistoryMs = nowMs;
+        risk.sampleHistory(nowMs);
+      }
+      if (killSwitch.state === 'triggered') {
+        const left = orders.live().length;
+        if (left !== killSwitch.ordersLeft) {
+          killSwitch = { ...killSwitch, ordersLeft: left };
+          dirtyWhole.add('killSwitch');
+          if (left === 0) activity.add(nowMs, 'kill', 'warn', `kill switch: every order cancelled ${killSwitch.tsMs !== undefined ? `${nowMs - killSwitch.tsMs} ms after the trigger` : ''}`);
+        }
+      }
+      return requests;
     },
     heartbeat() {
       const nowMs = clock.nowMs();
@@ -214,32 +604,55 @@ export function createEngine({ clock, version }: EngineOptions): Engine {
     },
     takeChanges() {
       const orderChanges = orders.takeChanges();
-      const ordersChanged = orderChanges.changed.length > 0 || orderChanges.removed.length > 0;
-      if (!ordersChanged && dirtyWhole.size === 0 && dirtyQuotes.size === 0 && dirtyInstruments.size === 0 && removedInstruments.size === 0 && dirtyIndices.size === 0) return undefined;
+      const nowMs = clock.nowMs();
+      for (const order of orderChanges.changed) {
+        record({ type: 'order', tsMs: nowMs, order: publicOrder(order) });
+        if (order.origin === 'strategy' && (order.state === 'filled' || order.state === 'cancelled' || order.state === 'rejected')) strategies.forget(order.clientOrderId);
+      }
       const removed = [...removedInstruments];
-      const changes: TopicChanges = {
+      const changes: Record<string, unknown> = {
         ...(dirtyWhole.has('engine') && { engine }),
         ...(dirtyWhole.has('venues') && { venues }),
-        ...((dirtyInstruments.size > 0 || removed.length > 0) && {
-          instruments: { upsert: upserts<InstrumentRow>(dirtyInstruments, (key) => marketData.instrument(key)), remove: removed },
-        }),
-        ...((dirtyQuotes.size > 0 || removed.length > 0) && { quotes: { upsert: upserts<QuoteRow>(dirtyQuotes, (key) => marketData.quote(key)), remove: removed } }),
-        ...(dirtyIndices.size > 0 && { indices: { upsert: upserts<IndexRow>(dirtyIndices, (key) => marketData.index(key)) } }),
-        ...(ordersChanged && { orders: { upsert: recordsOf<OrderRow>(orderChanges.changed.map((order) => [order.clientOrderId, order] as const)), remove: orderChanges.removed } }),
+        ...(dirtyWhole.has('killSwitch') && { killSwitch }),
       };
+      if (dirtyInstruments.size > 0 || removed.length > 0) changes.instruments = { upsert: pick(dirtyInstruments, (key) => marketData.instrument(key)), remove: removed };
+      if (dirtyQuotes.size > 0 || removed.length > 0) changes.quotes = { upsert: pick(dirtyQuotes, (key) => marketData.quote(key)), remove: removed };
+      if (dirtyIndices.size > 0) changes.indices = { upsert: pick(dirtyIndices, (key) => marketData.index(key)) };
+      if (orderChanges.changed.length > 0 || orderChanges.removed.length > 0) {
+        changes.orders = { upsert: Object.fromEntries(orderChanges.changed.map((order) => [order.clientOrderId, publicOrder(order)])), remove: orderChanges.removed };
+      }
+      const keyed = {
+        positions: risk.positionsTopic,
+        fills: risk.fills,
+        limits: risk.limits,
+        risk: risk.risk,
+        history: risk.history,
+        strategies: strategies.strategies,
+        theos: strategies.theos,
+        overrides: strategies.overrideRows,
+        executions: executions.executions,
+        activity: activity.topic,
+      };
+      for (const [topic, source] of Object.entries(keyed)) {
+        const taken = source.take();
+        if (taken) changes[topic] = taken;
+      }
       dirtyWhole.clear();
       dirtyQuotes.clear();
       dirtyInstruments.clear();
       removedInstruments.clear();
       dirtyIndices.clear();
-      return changes;
+      return Object.keys(changes).length > 0 ? (changes as TopicChanges) : undefined;
     },
     quote: (instrumentName) => marketData.quote(instrumentName),
     instrument: (instrumentName) => marketData.instrument(instrumentName),
-    order: (clientOrderId) => orders.get(clientOrderId),
+    order: (clientOrderId) => {
+      const order = orders.get(clientOrderId);
+      return order && publicOrder(order);
+    },
     venue: (venueId) => venues.find((venue) => venue.venueId === venueId),
     snapshot() {
-      const instruments = recordsOf(marketData.instrumentsMap());
+      const instruments = Object.fromEntries(marketData.instrumentsMap());
       const quotes: Record<string, QuoteRow> = {};
       for (const name of Object.keys(instruments)) {
         const quote = marketData.quote(name);
@@ -249,11 +662,39 @@ export function createEngine({ clock, version }: EngineOptions): Engine {
         ...EMPTY_STATE_TOPICS,
         engine,
         venues,
+        killSwitch,
         instruments,
         quotes,
-        indices: recordsOf(marketData.indicesMap()),
-        orders: recordsOf<OrderRow>([...orders.all()].map((order) => [order.clientOrderId, order] as const)),
+        indices: Object.fromEntries(marketData.indicesMap()) as Record<string, IndexRow>,
+        orders: Object.fromEntries([...orders.all()].map((order) => [order.clientOrderId, publicOrder(order)])),
+        positions: risk.positionsTopic.record(),
+        fills: risk.fills.record(),
+        limits: risk.limits.record(),
+        risk: risk.risk.record(),
+        history: risk.history.record(),
+        strategies: strategies.strategies.record(),
+        theos: strategies.theos.record(),
+        overrides: strategies.overrideRows.record(),
+        executions: executions.executions.record(),
+        activity: activity.topic.record(),
       };
     },
   };
+  return kernel;
+}
+
+function pick<T>(keys: Iterable<string>, get: (key: string) => T | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of keys) {
+    const value = get(key);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** An order as published: the OMS's internal pending-replace detail stays inside. */
+function publicOrder(order: OrderRow & { readonly pendingReplace?: unknown }): OrderRow {
+  if (order.pendingReplace === undefined) return order;
+  const { pendingReplace: _internal, ...row } = order;
+  return row;
 }

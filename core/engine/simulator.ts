@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SimWorkerData, SimWorkerMessage } from '../sim/worker-entry.ts';
-import { DEFAULT_CREDENTIALS } from '../sim/defaults.ts';
+import { DEFAULT_CREDENTIALS, MARKET_MAKER_CREDITS } from '../sim/defaults.ts';
+import { DERIBIT_DEFAULT_LIMITS } from '../venues/deribit/credit-limiter.ts';
 import type { DeribitVenueConfig } from './venue-config.ts';
 
 export interface RunningSimulator {
@@ -42,6 +43,7 @@ export function startSimulator(options: SimulatorOptions): Promise<RunningSimula
           url: `ws://127.0.0.1:${message.port}/ws/api/v2`,
           credentials: { clientId: DEFAULT_CREDENTIALS.clientId, clientSecret: DEFAULT_CREDENTIALS.clientSecret },
           currencies: data.currencies,
+          rateLimits: { ...DERIBIT_DEFAULT_LIMITS, ...MARKET_MAKER_CREDITS },
         },
         stop: async () => {
           worker.postMessage({ kind: 'stop' });

@@ -1,3 +1,5 @@
+import type { DeribitRateLimits } from '../venues/deribit/credit-limiter.ts';
+
 /**
  * Which venue the engine worker connects to, handed to it as workerData by the host. Credentials
  * stay inside the engine process: they are never logged and never sent to the renderer.
@@ -10,8 +12,14 @@ export interface DeribitVenueConfig {
   readonly url: string;
   readonly credentials?: { readonly clientId: string; readonly clientSecret: string };
   readonly currencies: readonly string[];
+  /** The account's rate-limit tier (Deribit's credits); the lowest tier's when absent. */
+  readonly rateLimits?: DeribitRateLimits;
 }
 
 export interface EngineWorkerData {
   readonly venue?: DeribitVenueConfig;
+  /** The journal file; without one the engine keeps no record (benchmarks, some tests). */
+  readonly journalPath?: string;
+  /** Whether strategies start ACTIVE on a fresh journal (the embedded simulator) or PAUSED (a real venue). */
+  readonly quoteOnStart?: boolean;
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import { engineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import type { OrderRow } from '../protocol/index.ts';
-import type { Engine } from './engine.ts';
+import { DEFAULT_LIMITS, parseLimitPatch } from '../risk/index.ts';
+import type { Engine, EngineOptions } from './engine.ts';
 
 /** The kernel trading against the simulator through the real adapter, over 127.0.0.1. */
 const running: EngineOnSimulator[] = [];
@@ -10,8 +11,8 @@ afterEach(async () => {
   for (const setup of running.splice(0)) await setup.close();
 });
 
-async function connected(): Promise<EngineOnSimulator> {
-  const setup = await engineOnSimulator(11);
+async function connected(engineOptions: Partial<EngineOptions> = {}): Promise<EngineOnSimulator> {
+  const setup = await engineOnSimulator(11, {}, engineOptions);
   running.push(setup);
   return setup;
 }
@@ -47,8 +48,21 @@ describe('manual orders through the adapter to the simulator', { timeout: 30_000
     expect(engine.handle({ type: 'CancelOrder', commandId: 'c4', clientOrderId })).toMatchObject({ events: [{ type: 'CommandRejected', reason: expect.stringContaining('already cancelled') }] });
   });
 
+  it('refuses an order beyond the pre-trade limits before it reaches the venue', async () => {
+    const { engine, waitFor } = await connected();
+    const perp = Object.values(engine.snapshot().instruments).find((i) => i.isPerpetual)!;
+    await waitFor(() => engine.quote(perp.instrumentName)?.askPrice !== undefined, 'a perpetual ask');
+    const ask = engine.quote(perp.instrumentName)!.askPrice!;
+    const tooBig = engine.handle({ type: 'PlaceOrder', commandId: 'big', instrumentName: perp.instrumentName, side: 'buy', price: ask, amount: 500_000_000, postOnly: false, reduceOnly: false });
+    expect(tooBig).toMatchObject({ events: [{ type: 'CommandRejected', reason: expect.stringMatching(/^size: amount 500,000,000 USD exceeds the per-order maximum/) }], requests: [] });
+    expect(engine.snapshot().orders).toEqual({});
+  });
+
   it('reports a venue rejection on the order, and fills of a marketable order', async () => {
-    const { engine, link, waitFor } = await connected();
+    // Limits wide open: this is about what the venue says.
+    const open = parseLimitPatch(DEFAULT_LIMITS, { underlyings: { BTC: { preTrade: { maxOrderAmountFutureUsd: 1e12, maxOrderNotionalUsd: 1e12 }, netDeltaCoin: { limit: 1e9, action: 'warn' }, futurePositionUsd: { limit: 1e12, action: 'warn' }, grossNotionalUsd: { limit: 1e13, action: 'warn' } } } });
+    if (!open.ok) throw new Error(open.error);
+    const { engine, link, waitFor } = await connected({ limits: open.config });
     const perp = Object.values(engine.snapshot().instruments).find((i) => i.isPerpetual)!;
     await waitFor(() => engine.quote(perp.instrumentName)?.askPrice !== undefined, 'a perpetual ask');
     const ask = engine.quote(perp.instrumentName)!.askPrice!;

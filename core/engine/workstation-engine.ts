@@ -1,3 +1,5 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Currency } from '../sim/instruments/types.ts';
 import type { EngineHealth } from '../protocol/index.ts';
 import { EngineHost } from './host.ts';
@@ -17,6 +19,12 @@ export interface WorkstationEngineOptions {
   readonly venue: 'simulator' | 'none' | DeribitVenueConfig;
   readonly simulator?: { readonly seed?: number; readonly speed?: number; readonly currencies?: readonly Currency[] };
   readonly onRunState?: (health: EngineHealth) => void;
+  /**
+   * Where journals live. A real venue's journal is kept across runs (a restart picks up its
+   * fills, overrides and limits); the embedded simulator's market starts afresh every run, so
+   * its journal is per run — it still survives an engine worker restart within the run.
+   */
+  readonly dataDir: string;
 }
 
 export interface WorkstationEngine {
@@ -39,7 +47,13 @@ export async function startWorkstationEngine(options: WorkstationEngineOptions):
   } else if (options.venue !== 'none') {
     venue = options.venue;
   }
-  const workerData: EngineWorkerData = venue ? { venue } : {};
+  mkdirSync(options.dataDir, { recursive: true });
+  // Earlier runs' simulator journals describe markets that no longer exist.
+  for (const name of readdirSync(options.dataDir)) if (/^simulator-run-.*\.journal$/.test(name)) rmSync(join(options.dataDir, name), { force: true });
+  const journalPath = venue
+    ? join(options.dataDir, simulator ? `simulator-run-${Date.now()}-${process.pid}.journal` : `${venue.venueId}.journal`)
+    : undefined;
+  const workerData: EngineWorkerData = { ...(venue && { venue }), ...(journalPath && { journalPath }), quoteOnStart: simulator !== undefined };
   const host = new EngineHost({ workerUrl: options.engineWorkerUrl, workerData, ...(options.onRunState && { onRunState: options.onRunState }) });
   host.start();
   return {

@@ -115,6 +115,10 @@ export class MarketData {
       case 'OrderRequestFailed':
       case 'OrderRequestLost':
       case 'OrdersReconciled':
+      case 'FillReported':
+      case 'PositionsReconciled':
+      case 'AccountUpdated':
+      case 'VenueWarning':
         return NO_CHANGES;
     }
   }

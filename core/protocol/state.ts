@@ -52,7 +52,10 @@ export interface InstrumentRow {
   readonly optionType?: 'call' | 'put';
   readonly strike?: number;
   readonly expiryMs: number;
+  /** The smallest tick; above some prices a coarser one applies (tickSizeSteps). */
   readonly tickSize: number;
+  /** Deribit's tick_size_steps: from above `abovePrice`, prices are multiples of `tickSize`. */
+  readonly tickSizeSteps?: readonly { readonly abovePrice: number; readonly tickSize: number }[];
   readonly minTradeAmount: number;
   readonly contractSize: number;
 }
@@ -180,7 +183,7 @@ export interface StrategyRow {
   /** Surface fit of this underlying: expiries fitted and the worst fit error. */
   readonly surfaceExpiries: number;
   readonly surfaceRmseVolPts?: number;
-  readonly autoHedge: { readonly enabled: boolean; readonly targetCoin: number; readonly bandCoin: number; readonly instrumentName?: string };
+  readonly autoHedge: { readonly enabled: boolean; readonly targetCoin: number; readonly bandCoin: number; readonly minIntervalMs: number; readonly instrumentName?: string };
 }
 
 /** What the strategy computes for one option: the chain's theo, our quotes and edge columns. */
@@ -272,6 +275,8 @@ export interface RiskRow {
 export interface ExecutionRow {
   readonly id: string;
   readonly kind: 'hedge' | 'flatten';
+  /** The command that started it (absent for an automatic hedge). */
+  readonly commandId?: string;
   readonly currency: string;
   readonly state: 'working' | 'done' | 'failed' | 'cancelled';
   readonly detail: string;

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Currency } from './instruments/types.ts';
+import { MARKET_MAKER_CREDITS } from './defaults.ts';
 import { scaledClock, SimVenue } from './venue.ts';
 
 /**
@@ -18,7 +19,7 @@ export type SimWorkerMessage = { readonly kind: 'listening'; readonly port: numb
 const port = parentPort;
 if (!port) throw new Error('sim worker-entry must run in a worker_threads worker');
 const options = workerData as SimWorkerData;
-const venue = new SimVenue({ seed: options.seed, clock: scaledClock(Date.now(), options.speed, () => Date.now()), currencies: options.currencies });
+const venue = new SimVenue({ seed: options.seed, clock: scaledClock(Date.now(), options.speed, () => Date.now()), currencies: options.currencies, credits: MARKET_MAKER_CREDITS });
 
 try {
   const listening = await venue.listen(options.port ?? 0);

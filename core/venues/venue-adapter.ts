@@ -1,4 +1,5 @@
 import type { LevelUpdate } from '../marketdata/l2-book.ts';
+import type { Fill, VenueAccount, VenuePosition } from '../model/trading.ts';
 import type { IndexRow, InstrumentRow, QuoteRow, VenueStatus } from '../protocol/index.ts';
 
 /**
@@ -40,6 +41,23 @@ export interface PlaceOrderRequest {
   readonly amount: number;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
+  /** Default good_til_cancelled; an IOC's unfilled rest is cancelled by the venue at once. */
+  readonly timeInForce?: 'good_til_cancelled' | 'immediate_or_cancel';
+  /**
+   * Among new orders waiting for rate-limit credits, lower goes first (quoting passes distance
+   * from the money, so near-the-money quotes refresh first). Cancels always go before amends,
+   * amends before new orders, whatever this says. Default 0.
+   */
+  readonly priority?: number;
+}
+
+export interface ReplaceOrderRequest {
+  readonly label: string;
+  readonly venueOrderId: string;
+  readonly price: number;
+  readonly amount: number;
+  /** As PlaceOrderRequest.priority, among amends. */
+  readonly priority?: number;
 }
 
 export type VenueEvent =
@@ -65,7 +83,25 @@ export type VenueEvent =
   /** No answer in time: whether the request took effect is unknown. */
   | { readonly type: 'OrderRequestLost'; readonly label: string; readonly request: OrderRequestKind; readonly reason: string }
   /** After (re)connecting and before anything is sent: our orders open at the venue. */
-  | { readonly type: 'OrdersReconciled'; readonly venueId: string; readonly open: readonly VenueOrderReport[] };
+  | { readonly type: 'OrdersReconciled'; readonly venueId: string; readonly open: readonly VenueOrderReport[] }
+  /**
+   * One execution of one of our orders, live or recovered after a reconnect. The same trade may be
+   * reported more than once (live and recovered): consumers count it once by venueId + tradeId.
+   */
+  | { readonly type: 'FillReported'; readonly fill: Fill }
+  /**
+   * After (re)connecting, after the missed fills were reported and before the venue is connected:
+   * the venue's positions (every kind, the adapter's currencies; an instrument not listed is flat)
+   * and account summaries, the truth a position book reconciles with.
+   */
+  | { readonly type: 'PositionsReconciled'; readonly venueId: string; readonly positions: readonly VenuePosition[]; readonly accounts: readonly VenueAccount[] }
+  /** A venue's push of an account summary (balance, equity, margins) for one currency. */
+  | { readonly type: 'AccountUpdated'; readonly account: VenueAccount }
+  /**
+   * Something the venue sent that could not be used (a malformed fill, position or account) or a
+   * recovery known to be incomplete: for the log and the trader, never fatal; nothing else is lost.
+   */
+  | { readonly type: 'VenueWarning'; readonly venueId: string; readonly source: string; readonly reason: string };
 
 export interface VenueAdapter {
   readonly venueId: string;
@@ -76,7 +112,7 @@ export interface VenueAdapter {
   /** Asks for a fresh snapshot of one book (after a gap or a crossed book). */
   resnapshot(instrumentName: string): void;
   placeOrder(request: PlaceOrderRequest): void;
-  replaceOrder(request: { readonly label: string; readonly venueOrderId: string; readonly price: number; readonly amount: number }): void;
+  replaceOrder(request: ReplaceOrderRequest): void;
   cancelOrder(request: { readonly label: string; readonly venueOrderId: string }): void;
   queryOrder(request: { readonly label: string; readonly venueOrderId: string }): void;
   /** Cancels every order of ours at the venue, or on one instrument. */

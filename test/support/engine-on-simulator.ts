@@ -1,8 +1,9 @@
 import { createEngine } from '../../core/engine/engine.ts';
-import type { Engine } from '../../core/engine/engine.ts';
+import type { Engine, EngineOptions } from '../../core/engine/engine.ts';
 import type { VenueLink } from '../../core/engine/venue-link.ts';
 import { linkVenue } from '../../core/engine/venue-link.ts';
-import { DEFAULT_CREDENTIALS } from '../../core/sim/defaults.ts';
+import { DEFAULT_CREDENTIALS, MARKET_MAKER_CREDITS } from '../../core/sim/defaults.ts';
+import { DERIBIT_DEFAULT_LIMITS } from '../../core/venues/deribit/credit-limiter.ts';
 import { scaledClock, SimVenue } from '../../core/sim/venue.ts';
 import { DeribitAdapter } from '../../core/venues/deribit/deribit-adapter.ts';
 import type { DeribitAdapterOptions } from '../../core/venues/deribit/deribit-adapter.ts';
@@ -25,12 +26,12 @@ export interface EngineOnSimulator {
  * The engine kernel connected through the real Deribit adapter to a simulator running in real
  * time on 127.0.0.1, waiting until the venue reports connected.
  */
-export async function engineOnSimulator(seed: number, adapterOptions: Partial<DeribitAdapterOptions> = {}): Promise<EngineOnSimulator> {
+export async function engineOnSimulator(seed: number, adapterOptions: Partial<DeribitAdapterOptions> = {}, engineOptions: Partial<EngineOptions> = {}): Promise<EngineOnSimulator> {
   const clock = { nowMs: () => Date.now() };
-  const venue = new SimVenue({ seed, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'], schedule: LIGHT_SCHEDULE });
+  const venue = new SimVenue({ seed, clock: scaledClock(Date.now(), 1, () => Date.now()), currencies: ['BTC'], schedule: LIGHT_SCHEDULE, credits: MARKET_MAKER_CREDITS });
   const port = await venue.listen(0);
   venue.run(10);
-  const engine = createEngine({ clock, version: 'test' });
+  const engine = createEngine({ clock, version: 'test', ...engineOptions });
   const adapter = new DeribitAdapter({
     venueId: 'sim',
     displayName: 'Simulator',
@@ -39,6 +40,7 @@ export async function engineOnSimulator(seed: number, adapterOptions: Partial<De
     currencies: ['BTC'],
     clock,
     random: () => 0.5,
+    rateLimits: { ...DERIBIT_DEFAULT_LIMITS, ...MARKET_MAKER_CREDITS },
     ...adapterOptions,
   });
   const link = linkVenue(engine, adapter);

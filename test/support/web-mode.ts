@@ -1,5 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -29,7 +32,9 @@ export interface WebMode {
 
 /** Starts the built web mode (dist/web/serve.mjs) on a free loopback port and waits for its URL. */
 export function startWebMode(extraArgs: readonly string[] = []): Promise<WebMode> {
-  const child = spawn(process.execPath, ['dist/web/serve.mjs', '--port', '0', ...extraArgs], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each run journals into its own folder: tests never share, nor touch the trader's home.
+  const dataDir = mkdtempSync(join(tmpdir(), 'workstation-e2e-'));
+  const child = spawn(process.execPath, ['dist/web/serve.mjs', '--port', '0', '--data-dir', dataDir, ...extraArgs], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -47,8 +52,12 @@ export function startWebMode(extraArgs: readonly string[] = []): Promise<WebMode
         process: child,
         stop: () =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
+            const finish = (): void => {
+              rmSync(dataDir, { recursive: true, force: true });
+              done();
+            };
+            if (child.exitCode !== null) return finish();
+            child.once('exit', finish);
             child.kill('SIGTERM');
           }),
       });

@@ -27,7 +27,8 @@ const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote --
   --venue-url URL       connect to this Deribit API v2 endpoint instead of the simulator
                         (e.g. wss://test.deribit.com/ws/api/v2); keys from the environment
                         variables DERIBIT_CLIENT_ID and DERIBIT_CLIENT_SECRET (never logged)
-  --venue-currencies L  currencies to trade at --venue-url (default BTC)`;
+  --venue-currencies L  currencies to trade at --venue-url (default BTC)
+  --data-dir DIR        where the engine keeps its journal (default ~/.options-workstation)`;
 
 async function main(): Promise<void> {
   let values;
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
         'sim-currencies': { type: 'string' },
         'venue-url': { type: 'string' },
         'venue-currencies': { type: 'string' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
       engineWorkerUrl: new URL('../engine/worker.mjs', import.meta.url),
       simWorkerUrl: new URL('../sim/worker.mjs', import.meta.url),
       venue,
+      dataDir: values['data-dir'] ?? join(homedir(), '.options-workstation'),
       simulator: { seed: simSeed, speed: simSpeed, currencies: simCurrencies as Currency[] },
       onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
     });

@@ -1,10 +1,18 @@
 import type { Clock } from '../../model/clock.ts';
+import type { Fill, VenueAccount, VenuePosition } from '../../model/trading.ts';
 import type { InstrumentRow, VenueConnectionState, VenueStatus } from '../../protocol/index.ts';
-import type { OrderRequestKind, PlaceOrderRequest, VenueAdapter, VenueEvent, VenueOrderReport } from '../venue-adapter.ts';
+import type { OrderRequestKind, PlaceOrderRequest, ReplaceOrderRequest, VenueAdapter, VenueEvent, VenueOrderReport } from '../venue-adapter.ts';
+import type { DeribitRateLimits, RequestClass } from './credit-limiter.ts';
+import { chargesFor, CreditLimiter, DERIBIT_DEFAULT_LIMITS, poolLimitsFor, poolOf } from './credit-limiter.ts';
+import { channelFamily, MessageRates } from './message-rates.ts';
 import type { BookMessage } from './parse.ts';
 import { parseBook, parseIndex, parseInstruments, parseTicker, scanBookFrame } from './parse.ts';
+import { parseAccount, parsePosition, parseUserTrades } from './parse-account.ts';
 import { parseOrderReport } from './parse-orders.ts';
 import { RpcConnection, RpcError, RpcTimeout } from './rpc-connection.ts';
+import { SafeMode } from './safe-mode.ts';
+import type { FetchTrades, TradeWatermark } from './trade-recovery.ts';
+import { advance, merge, newestWatermark, recoverTrades } from './trade-recovery.ts';
 
 /**
  * The Deribit API v2 adapter (the embedded simulator, testnet or production: only the URL and
@@ -13,6 +21,14 @@ import { RpcConnection, RpcError, RpcTimeout } from './rpc-connection.ts';
  * turns notifications into VenueEvents. Any loss (socket closed, silent feed, failed sync)
  * reports FeedLost and reconnects with exponential backoff and jitter; every reconnect starts
  * from fresh snapshots.
+ *
+ * Trading state: our fills (user.trades) and account summaries (user.portfolio) stream as they
+ * happen; on every (re)connect, before reporting connected, the adapter reports our open orders,
+ * then the fills missed since the last one seen, then the venue's positions and accounts.
+ *
+ * Every request waits for rate-limit credits in a client-side model of Deribit's credit pools
+ * (credit-limiter.ts), cancels first. Should the venue still answer too_many_requests, the adapter
+ * sends only cancels for a backoff period (safe-mode.ts).
  */
 
 export interface DeribitCredentials {
@@ -37,23 +53,68 @@ export interface DeribitAdapterOptions {
   readonly bookInterval?: '100ms' | 'raw';
   readonly reconnectBaseMs?: number;
   readonly reconnectMaxMs?: number;
+  /** The venue's credit pools (Deribit's lowest tier by default; the simulator's CreditConfig fits). */
+  readonly rateLimits?: DeribitRateLimits;
+  /** Requests waiting for credits beyond which new orders are refused at once. */
+  readonly maxQueuedRequests?: number;
+  /** Safe mode after a too_many_requests: first backoff, and its ceiling for repeats. */
+  readonly safeModeMs?: number;
+  readonly safeModeMaxMs?: number;
+  /**
+   * Venue time from which the first connection recovers our fills (the journal's last fill). When
+   * omitted, the first connection reports only fills after the venue's newest trade at that time
+   * (the positions it reports include the rest).
+   */
+  readonly fillsSinceMs?: number;
+  /** Least interval between two StatusChanged events that only refresh figures (credits, rates, round trip). */
+  readonly statusIntervalMs?: number;
 }
 
 type Phase = 'idle' | 'connecting' | 'syncing' | 'live' | 'waiting' | 'closed';
+
+/** A request waiting for credits. */
+interface Outgoing {
+  readonly connection: RpcConnection;
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** The request never left: it certainly did not take effect. */
+class NotSent extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSent';
+  }
+}
+
+const TOO_MANY_REQUESTS = 10028;
+/** Trade ids remembered so that a fill reported live and recovered again is emitted once. */
+const SEEN_TRADES = 20_000;
 
 export class DeribitAdapter implements VenueAdapter {
   readonly venueId: string;
   readonly #options: DeribitAdapterOptions;
   readonly #listeners = new Set<(event: VenueEvent) => void>();
   readonly #tickSizes = new Map<string, number>();
+  readonly #currencyOf = new Map<string, string>();
   readonly #tickSizeOf = (instrumentName: string): number | undefined => this.#tickSizes.get(instrumentName);
   /** Book frames in the shape Deribit sends them skip generic JSON parsing (see scanBookFrame). */
   readonly #onText = (text: string): boolean => {
     const book = scanBookFrame(text, this.#tickSizeOf);
     if (!book) return false;
+    this.#rates.count('book', this.#lastFrameMs);
     this.#emitBook(book);
     return true;
   };
+  readonly #limits: DeribitRateLimits;
+  readonly #limiter: CreditLimiter<Outgoing>;
+  readonly #safeMode: SafeMode;
+  readonly #rates = new MessageRates();
+  /** Per currency: the newest fill seen (what a reconnect recovers from). */
+  readonly #watermarks = new Map<string, TradeWatermark>();
+  readonly #seenTrades = new Set<string>();
   #connection: RpcConnection | undefined;
   #phase: Phase = 'idle';
   #attempt = 0;
@@ -61,21 +122,44 @@ export class DeribitAdapter implements VenueAdapter {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
+  #statusTimer: ReturnType<typeof setInterval> | undefined;
+  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  #pumpAtMs = Number.POSITIVE_INFINITY;
+  #safeModeTimer: ReturnType<typeof setTimeout> | undefined;
   #protocolErrors = 0;
   #messages = 0;
+  #tooManyRequests = 0;
+  #rttMs: number | undefined;
+  #base: Pick<VenueStatus, 'state' | 'detail' | 'sinceTsMs'>;
+  /** The figures of the last StatusChanged, to skip one that would say nothing new. */
+  #lastFigures = '';
 
   constructor(options: DeribitAdapterOptions) {
     this.venueId = options.venueId;
     this.#options = options;
+    this.#limits = options.rateLimits ?? DERIBIT_DEFAULT_LIMITS;
+    this.#limiter = new CreditLimiter<Outgoing>(poolLimitsFor(this.#limits), options.clock.nowMs());
+    this.#safeMode = new SafeMode({ baseMs: options.safeModeMs ?? 5_000, maxMs: options.safeModeMaxMs ?? 60_000 });
+    this.#base = { state: 'disconnected', detail: 'not started', sinceTsMs: options.clock.nowMs() };
   }
 
-  /** Frames that were not valid JSON-RPC since start (for diagnostics and tests). */
+  /** Frames that were not valid JSON-RPC, and venue messages refused, since start (for diagnostics and tests). */
   get protocolErrors(): number {
     return this.#protocolErrors;
   }
 
   get messages(): number {
     return this.#messages;
+  }
+
+  /** Requests the venue refused with too_many_requests since start (zero in normal operation). */
+  get tooManyRequests(): number {
+    return this.#tooManyRequests;
+  }
+
+  /** Requests waiting for rate-limit credits. */
+  get queuedRequests(): number {
+    return this.#limiter.queued;
   }
 
   onEvent(listener: (event: VenueEvent) => void): () => void {
@@ -87,6 +171,7 @@ export class DeribitAdapter implements VenueAdapter {
     if (this.#phase !== 'idle') return;
     const dataTimeoutMs = this.#options.dataTimeoutMs ?? 2000;
     this.#watchdog = setInterval(() => this.#checkSilence(dataTimeoutMs), Math.max(50, dataTimeoutMs / 4));
+    this.#statusTimer = setInterval(() => this.#refreshStatus(), this.#options.statusIntervalMs ?? 500);
     void this.#connect();
   }
 
@@ -95,6 +180,10 @@ export class DeribitAdapter implements VenueAdapter {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
     if (this.#watchdog) clearInterval(this.#watchdog);
+    if (this.#statusTimer) clearInterval(this.#statusTimer);
+    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
+    if (this.#safeModeTimer) clearTimeout(this.#safeModeTimer);
+    for (const outgoing of this.#limiter.remove(() => true)) outgoing.reject(new NotSent(`${outgoing.method}: the adapter closed before sending it`));
     this.#connection?.close();
     this.#connection = undefined;
     this.#status('disconnected', 'closed by the workstation');
@@ -105,26 +194,32 @@ export class DeribitAdapter implements VenueAdapter {
     if (!connection?.isOpen || this.#phase !== 'live') return;
     const channel = `book.${instrumentName}.${this.#options.bookInterval ?? '100ms'}`;
     // Deribit sends a snapshot to every new subscription: unsubscribe, then subscribe again.
-    void connection
-      .request(this.#subscribeMethod('unsubscribe'), { channels: [channel] })
-      .then(() => connection.request(this.#subscribeMethod('subscribe'), { channels: [channel] }))
+    void this.#call(connection, this.#subscribeMethod('unsubscribe'), { channels: [channel] }, 'query')
+      .then(() => this.#call(connection, this.#subscribeMethod('subscribe'), { channels: [channel] }, 'query'))
       .catch(() => undefined);
   }
 
   placeOrder(request: PlaceOrderRequest): void {
-    this.#orderRequest('place', request.label, `private/${request.side}`, {
-      instrument_name: request.instrumentName,
-      amount: request.amount,
-      type: 'limit',
-      price: request.price,
-      label: request.label,
-      post_only: request.postOnly,
-      reduce_only: request.reduceOnly,
-    });
+    this.#orderRequest(
+      'place',
+      request.label,
+      `private/${request.side}`,
+      {
+        instrument_name: request.instrumentName,
+        amount: request.amount,
+        type: 'limit',
+        price: request.price,
+        label: request.label,
+        post_only: request.postOnly,
+        reduce_only: request.reduceOnly,
+        ...(request.timeInForce && request.timeInForce !== 'good_til_cancelled' && { time_in_force: request.timeInForce }),
+      },
+      request.priority,
+    );
   }
 
-  replaceOrder(request: { readonly label: string; readonly venueOrderId: string; readonly price: number; readonly amount: number }): void {
-    this.#orderRequest('replace', request.label, 'private/edit', { order_id: request.venueOrderId, price: request.price, amount: request.amount });
+  replaceOrder(request: ReplaceOrderRequest): void {
+    this.#orderRequest('replace', request.label, 'private/edit', { order_id: request.venueOrderId, price: request.price, amount: request.amount }, request.priority);
   }
 
   cancelOrder(request: { readonly label: string; readonly venueOrderId: string }): void {
@@ -139,7 +234,7 @@ export class DeribitAdapter implements VenueAdapter {
     const connection = this.#connection;
     if (!connection?.isOpen) return;
     // Reports of each cancelled order arrive on user.orders; the count needs no handling.
-    const request = instrumentName ? connection.request('private/cancel_all_by_instrument', { instrument_name: instrumentName }) : connection.request('private/cancel_all');
+    const request = instrumentName ? this.#call(connection, 'private/cancel_all_by_instrument', { instrument_name: instrumentName }, 'cancel') : this.#call(connection, 'private/cancel_all', {}, 'cancel');
     request.catch(() => undefined);
   }
 
@@ -147,17 +242,20 @@ export class DeribitAdapter implements VenueAdapter {
    * Sends an order request and reports its outcome: the order object of a success, the venue's
    * error, or — when no answer comes in time — a lost request whose effect is unknown.
    */
-  #orderRequest(kind: OrderRequestKind, label: string, method: string, params: Record<string, unknown>): void {
+  #orderRequest(kind: OrderRequestKind, label: string, method: string, params: Record<string, unknown>, priority?: number): void {
     const connection = this.#connection;
     // Queries are how reconciliation completes, so they may go out while syncing; nothing else may.
     const usable = connection?.isOpen && (this.#phase === 'live' || (kind === 'query' && this.#phase === 'syncing'));
-    if (!connection || !usable) {
-      // Reported asynchronously, like every other outcome, so a caller is never re-entered.
-      queueMicrotask(() => this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason: `venue ${this.venueId} is not connected` }));
-      return;
+    // Reported asynchronously, like every other outcome, so a caller is never re-entered.
+    const refuse = (reason: string): void => queueMicrotask(() => this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason }));
+    if (!connection || !usable) return refuse(`venue ${this.venueId} is not connected`);
+    const nowMs = this.#options.clock.nowMs();
+    if ((kind === 'place' || kind === 'replace') && this.#safeMode.isActive(nowMs)) {
+      return refuse(`safe mode after too_many_requests: only cancels are sent for ${Math.ceil(this.#safeMode.untilMs - nowMs)} ms more`);
     }
-    connection
-      .request<unknown>(method, params)
+    if (kind === 'place' && this.#limiter.queued >= (this.#options.maxQueuedRequests ?? 2_000)) return refuse(`rate limit: ${this.#limiter.queued} requests already wait for credits`);
+    const cls: RequestClass = kind;
+    this.#call<unknown>(connection, method, params, cls, priority)
       .then((result) => {
         const order = kind === 'cancel' || kind === 'query' ? result : (result as { order?: unknown } | undefined)?.order;
         const report = parseOrderReport(this.venueId, order);
@@ -165,23 +263,127 @@ export class DeribitAdapter implements VenueAdapter {
         else this.#protocolErrors += 1;
       })
       .catch((error: Error) => {
-        if (error instanceof RpcError) this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: error.code, reason: error.message });
+        if (error instanceof NotSent) this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason: error.message });
+        else if (error instanceof RpcError) this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: error.code, reason: error.message });
         else this.#emit({ type: 'OrderRequestLost', label, request: kind, reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
       });
   }
+
+  // ------------------------------------------------------------------------------------------
+  // Requests through the credit limiter.
+
+  /** Queues a request for credits; it is sent on `connection` when they suffice, if the connection is still ours. */
+  #call<T>(connection: RpcConnection, method: string, params: Record<string, unknown>, cls: RequestClass, priority?: number): Promise<T> {
+    if (!connection.isOpen) return Promise.reject(new NotSent(`${method}: connection is closed`));
+    return new Promise<T>((resolve, reject) => {
+      this.#limiter.enqueue({ connection, method, params, resolve: resolve as (result: unknown) => void, reject }, { cls, ...(priority !== undefined && { priority }), charges: chargesFor(method, this.#limits) });
+      this.#pump();
+    });
+  }
+
+  /** Sends what the credits allow now and sets a timer for the rest. */
+  #pump(): void {
+    const nowMs = this.#options.clock.nowMs();
+    for (const outgoing of this.#limiter.release(nowMs)) this.#send(outgoing, nowMs);
+    const nextMs = this.#limiter.nextReleaseMs(nowMs);
+    if (nextMs === undefined || this.#phase === 'closed') return;
+    if (this.#pumpTimer && this.#pumpAtMs <= nextMs) return;
+    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
+    this.#pumpAtMs = nextMs;
+    this.#pumpTimer = setTimeout(
+      () => {
+        this.#pumpTimer = undefined;
+        this.#pumpAtMs = Number.POSITIVE_INFINITY;
+        this.#pump();
+      },
+      Math.max(1, nextMs - nowMs),
+    );
+  }
+
+  #send(outgoing: Outgoing, nowMs: number): void {
+    const { connection, method } = outgoing;
+    if (connection !== this.#connection || !connection.isOpen) {
+      outgoing.reject(new NotSent(`${method}: the connection was lost before it was sent`));
+      return;
+    }
+    connection.request(method, outgoing.params).then(
+      (result) => {
+        this.#rttMs = this.#options.clock.nowMs() - nowMs;
+        outgoing.resolve(result);
+      },
+      (error: Error) => {
+        if (error instanceof RpcError && error.code === TOO_MANY_REQUESTS) this.#onTooManyRequests(method);
+        outgoing.reject(error);
+      },
+    );
+  }
+
+  /** The venue refused for lack of credits (and Deribit ends the session): our model was optimistic. */
+  #onTooManyRequests(method: string): void {
+    const nowMs = this.#options.clock.nowMs();
+    this.#tooManyRequests += 1;
+    this.#limiter.exhausted(poolOf(method), nowMs);
+    const untilMs = this.#safeMode.enter(nowMs);
+    const reason = `safe mode after too_many_requests on ${method}: only cancels are sent for ${untilMs - nowMs} ms`;
+    for (const outgoing of this.#limiter.remove((_, cls) => cls === 'place' || cls === 'replace')) outgoing.reject(new NotSent(reason));
+    this.#emit({ type: 'VenueWarning', venueId: this.venueId, source: method, reason });
+    if (this.#safeModeTimer) clearTimeout(this.#safeModeTimer);
+    this.#safeModeTimer = setTimeout(() => {
+      this.#safeModeTimer = undefined;
+      this.#publishStatus();
+    }, untilMs - nowMs);
+    this.#publishStatus();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Events and status.
 
   #emit(event: VenueEvent): void {
     for (const listener of this.#listeners) listener(event);
   }
 
+  #warn(source: string, reason: string): void {
+    this.#protocolErrors += 1;
+    this.#emit({ type: 'VenueWarning', venueId: this.venueId, source, reason });
+  }
+
   #status(state: VenueConnectionState, detail: string): void {
-    const status: VenueStatus = { venueId: this.venueId, displayName: this.#options.displayName, state, detail, sinceTsMs: this.#options.clock.nowMs() };
+    this.#base = { state, detail, sinceTsMs: this.#options.clock.nowMs() };
+    this.#publishStatus();
+  }
+
+  #figures(nowMs: number): Pick<VenueStatus, 'rttMs' | 'creditsAvailable' | 'creditsMax' | 'safeMode' | 'messagesPerSec'> {
+    return {
+      ...(this.#rttMs !== undefined && { rttMs: this.#rttMs }),
+      // The matching-engine pool: the one quoting spends and the trader needs to see.
+      creditsAvailable: Math.floor(this.#limiter.available('matching', nowMs)),
+      creditsMax: this.#limiter.maxCredits('matching'),
+      safeMode: this.#safeMode.isActive(nowMs),
+      messagesPerSec: this.#rates.perSecond(nowMs),
+    };
+  }
+
+  #publishStatus(): void {
+    const nowMs = this.#options.clock.nowMs();
+    const figures = this.#figures(nowMs);
+    this.#lastFigures = JSON.stringify(figures);
+    const status: VenueStatus = { venueId: this.venueId, displayName: this.#options.displayName, ...this.#base, ...figures };
     this.#emit({ type: 'StatusChanged', status });
+  }
+
+  /** Figures-only refresh while live, throttled by the status timer and skipped when nothing changed. */
+  #refreshStatus(): void {
+    if (this.#phase !== 'live') return;
+    if (JSON.stringify(this.#figures(this.#options.clock.nowMs())) === this.#lastFigures) return;
+    this.#publishStatus();
   }
 
   #subscribeMethod(verb: 'subscribe' | 'unsubscribe'): string {
     return this.#options.credentials ? `private/${verb}` : `public/${verb}`;
   }
+
+  // ------------------------------------------------------------------------------------------
+  // Connection life cycle.
 
   async #connect(): Promise<void> {
     if (this.#phase === 'closed') return;
@@ -196,8 +398,13 @@ export class DeribitAdapter implements VenueAdapter {
         onFrame: () => {
           this.#lastFrameMs = this.#options.clock.nowMs();
           this.#messages += 1;
+          this.#rates.count('total', this.#lastFrameMs);
         },
         onText: this.#onText,
+        onTestRequest: () => {
+          // The venue closes a connection that leaves a test_request unanswered: a control request, first in line.
+          if (this.#connection === connection) this.#call(connection, 'public/test', {}, 'control').catch(() => undefined);
+        },
         onProtocolError: () => {
           this.#protocolErrors += 1;
         },
@@ -229,44 +436,56 @@ export class DeribitAdapter implements VenueAdapter {
   /** Everything a fresh connection needs before its data can be trusted. */
   async #sync(connection: RpcConnection): Promise<void> {
     this.#phase = 'syncing';
+    const call = <T>(method: string, params: Record<string, unknown>): Promise<T> => this.#call<T>(connection, method, params, 'control');
     const credentials = this.#options.credentials;
     if (credentials) {
-      const auth = await connection.request<{ expires_in: number; refresh_token: string }>('public/auth', {
+      const auth = await call<{ expires_in: number; refresh_token: string }>('public/auth', {
         grant_type: 'client_credentials',
         client_id: credentials.clientId,
         client_secret: credentials.clientSecret,
       });
       this.#scheduleRefresh(connection, auth);
       // If the workstation dies, the venue pulls whatever this connection left resting.
-      await connection.request('private/enable_cancel_on_disconnect', { scope: 'connection' });
+      await call('private/enable_cancel_on_disconnect', { scope: 'connection' });
     }
-    await connection.request('public/set_heartbeat', { interval: this.#options.heartbeatSec ?? 10 });
+    await call('public/set_heartbeat', { interval: this.#options.heartbeatSec ?? 10 });
     const instruments: InstrumentRow[] = [];
     for (const currency of this.#options.currencies) {
-      const result = await connection.request('public/get_instruments', { currency, expired: false });
+      const result = await call('public/get_instruments', { currency, expired: false });
       instruments.push(...parseInstruments(this.venueId, result).instruments);
     }
     this.#tickSizes.clear();
-    for (const instrument of instruments) this.#tickSizes.set(instrument.instrumentName, instrument.tickSize);
+    for (const instrument of instruments) {
+      this.#tickSizes.set(instrument.instrumentName, instrument.tickSize);
+      this.#currencyOf.set(instrument.instrumentName, instrument.currency);
+    }
     this.#emit({ type: 'InstrumentsListed', instruments });
-    if (credentials) await this.#reconcileOrders(connection);
+    const batch = this.#options.subscribeBatch ?? 200;
+    const subscribe = async (channels: readonly string[]): Promise<void> => {
+      for (let i = 0; i < channels.length; i += batch) await call(this.#subscribeMethod('subscribe'), { channels: channels.slice(i, i + batch) });
+    };
+    if (credentials) {
+      // Our own streams first: whatever happens from here on is reported live, so what the
+      // reconciliation below fetches leaves no gap behind it.
+      await subscribe(
+        this.#options.currencies.flatMap((currency) => [`user.orders.any.${currency}.raw`, `user.trades.any.${currency}.raw`, `user.portfolio.${currency.toLowerCase()}`]),
+      );
+      await this.#reconcileOrders(connection);
+      await this.#recoverFills(connection);
+      await this.#reconcilePositions(connection);
+    }
     const interval = this.#options.bookInterval ?? '100ms';
-    const channels = [
-      ...(credentials ? this.#options.currencies.map((currency) => `user.orders.any.${currency}.raw`) : []),
+    await subscribe([
       ...this.#options.currencies.map((currency) => `deribit_price_index.${currency.toLowerCase()}_usd`),
       ...instruments.flatMap((instrument) => [`book.${instrument.instrumentName}.${interval}`, `ticker.${instrument.instrumentName}.100ms`]),
-    ];
-    const batch = this.#options.subscribeBatch ?? 200;
-    for (let i = 0; i < channels.length; i += batch) {
-      await connection.request(this.#subscribeMethod('subscribe'), { channels: channels.slice(i, i + batch) });
-    }
+    ]);
   }
 
   /** Our open orders at the venue, before anything new is sent on this connection. */
   async #reconcileOrders(connection: RpcConnection): Promise<void> {
     const open: VenueOrderReport[] = [];
     for (const currency of this.#options.currencies) {
-      const orders = await connection.request<unknown[]>('private/get_open_orders_by_currency', { currency });
+      const orders = await this.#call<unknown[]>(connection, 'private/get_open_orders_by_currency', { currency }, 'control');
       for (const order of Array.isArray(orders) ? orders : []) {
         const report = parseOrderReport(this.venueId, order);
         if (report) open.push(report);
@@ -276,20 +495,73 @@ export class DeribitAdapter implements VenueAdapter {
     this.#emit({ type: 'OrdersReconciled', venueId: this.venueId, open });
   }
 
+  /** The fills made while we were away, from the last one seen (or, the first time, the baseline). */
+  async #recoverFills(connection: RpcConnection): Promise<void> {
+    const fetch: FetchTrades = (params) => this.#call(connection, 'private/get_user_trades_by_currency', params, 'control');
+    for (const currency of this.#options.currencies) {
+      const source = `private/get_user_trades_by_currency ${currency}`;
+      let since = this.#watermarks.get(currency);
+      if (!since && this.#options.fillsSinceMs !== undefined) since = { tsMs: this.#options.fillsSinceMs, tradeIds: new Set() };
+      if (!since) {
+        const baseline = await newestWatermark(this.venueId, currency, fetch);
+        for (const reason of baseline.refused) this.#warn(source, reason);
+        // Live fills may have come in meanwhile: whichever is newer, and at the same time both.
+        this.#watermarks.set(currency, merge(this.#watermarks.get(currency), baseline.watermark));
+        continue;
+      }
+      const recovery = await recoverTrades(this.venueId, currency, since, fetch);
+      for (const reason of recovery.refused) this.#warn(source, reason);
+      if (!recovery.complete) this.#warn(source, `fill recovery since ${since.tsMs} may be incomplete: the venue's pages did not reach back to it; positions will be adopted from the venue`);
+      for (const fill of recovery.fills) this.#reportFill(fill);
+    }
+  }
+
+  /** The venue's positions (every kind) and account summaries: what the position book reconciles with. */
+  async #reconcilePositions(connection: RpcConnection): Promise<void> {
+    const positions: VenuePosition[] = [];
+    const accounts: VenueAccount[] = [];
+    for (const currency of this.#options.currencies) {
+      const result = await this.#call<unknown>(connection, 'private/get_positions', { currency }, 'control');
+      const tsMs = this.#options.clock.nowMs();
+      if (!Array.isArray(result)) this.#warn(`private/get_positions ${currency}`, 'positions: not an array');
+      for (const entry of Array.isArray(result) ? result : []) {
+        const parsed = parsePosition(this.venueId, entry, tsMs);
+        if (parsed.ok) positions.push(parsed.value);
+        else this.#warn(`private/get_positions ${currency}`, parsed.reason);
+      }
+      const summary = await this.#call<unknown>(connection, 'private/get_account_summary', { currency }, 'control');
+      const account = parseAccount(this.venueId, summary, this.#options.clock.nowMs());
+      if (account.ok) accounts.push(account.value);
+      else this.#warn(`private/get_account_summary ${currency}`, account.reason);
+    }
+    this.#emit({ type: 'PositionsReconciled', venueId: this.venueId, positions, accounts });
+  }
+
+  /** Emits a fill once, however many times it is delivered, and moves its currency's watermark. */
+  #reportFill(fill: Fill): void {
+    if (this.#seenTrades.has(fill.tradeId)) return;
+    this.#seenTrades.add(fill.tradeId);
+    // Insertion order is age: forget the oldest (their watermark is long past them).
+    if (this.#seenTrades.size > SEEN_TRADES) this.#seenTrades.delete(this.#seenTrades.values().next().value!);
+    const currency = this.#currencyOf.get(fill.instrumentName) ?? fill.instrumentName.split(/[-_]/)[0]!;
+    this.#watermarks.set(currency, advance(this.#watermarks.get(currency), fill));
+    this.#emit({ type: 'FillReported', fill });
+  }
+
   #scheduleRefresh(connection: RpcConnection, grant: { expires_in: number; refresh_token: string }): void {
     if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
     // Refresh at 80 % of the lifetime so a slow answer never leaves us with an expired token.
     const delayMs = Math.max(1000, grant.expires_in * 1000 * 0.8);
     this.#refreshTimer = setTimeout(() => {
       if (this.#connection !== connection || !connection.isOpen) return;
-      connection
-        .request<{ expires_in: number; refresh_token: string }>('public/auth', { grant_type: 'refresh_token', refresh_token: grant.refresh_token })
+      this.#call<{ expires_in: number; refresh_token: string }>(connection, 'public/auth', { grant_type: 'refresh_token', refresh_token: grant.refresh_token }, 'control')
         .then((next) => this.#scheduleRefresh(connection, next))
         .catch((error: Error) => connection.terminate(`token refresh failed: ${error.message}`));
     }, delayMs);
   }
 
   #onNotification(channel: string, data: unknown): void {
+    this.#rates.count(channelFamily(channel), this.#lastFrameMs);
     if (channel.startsWith('book.')) {
       const book = parseBook(data, this.#tickSizeOf);
       if (book) this.#emitBook(book);
@@ -302,10 +574,23 @@ export class DeribitAdapter implements VenueAdapter {
       else this.#protocolErrors += 1;
       return;
     }
+    if (channel.startsWith('user.trades.')) {
+      // One bad trade in a notification costs that trade (and a warning), not its neighbours.
+      const { fills, refused } = parseUserTrades(this.venueId, data);
+      for (const reason of refused) this.#warn(channel, reason);
+      for (const fill of fills) this.#reportFill(fill);
+      return;
+    }
     if (channel.startsWith('user.orders.')) {
       const report = parseOrderReport(this.venueId, data);
       if (report) this.#emit({ type: 'OrderReported', report });
       else this.#protocolErrors += 1;
+      return;
+    }
+    if (channel.startsWith('user.portfolio.')) {
+      const account = parseAccount(this.venueId, data, this.#options.clock.nowMs());
+      if (account.ok) this.#emit({ type: 'AccountUpdated', account: account.value });
+      else this.#warn(channel, account.reason);
       return;
     }
     if (channel.startsWith('deribit_price_index.')) {
@@ -330,6 +615,8 @@ export class DeribitAdapter implements VenueAdapter {
     if (connection !== undefined && this.#connection !== connection) return;
     this.#connection = undefined;
     if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
+    // What still waits for credits never left: it failed, it was not lost.
+    for (const outgoing of this.#limiter.remove((item) => item.connection === connection)) outgoing.reject(new NotSent(`${outgoing.method}: the connection was lost before it was sent (${reason})`));
     if (this.#phase === 'closed') return;
     this.#emit({ type: 'FeedLost', reason });
     this.#scheduleReconnect(reason);

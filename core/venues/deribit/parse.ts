@@ -14,6 +14,7 @@ const InstrumentSchema = z.object({
   kind: z.string(),
   base_currency: z.string(),
   tick_size: z.number().positive(),
+  tick_size_steps: z.array(z.object({ above_price: z.number().nonnegative(), tick_size: z.number().positive() })).optional(),
   min_trade_amount: z.number().positive(),
   contract_size: z.number().positive(),
   expiration_timestamp: z.number(),
@@ -52,6 +53,7 @@ export function parseInstruments(venueId: string, result: unknown): InstrumentPa
       ...(i.strike !== undefined && { strike: i.strike }),
       expiryMs: i.expiration_timestamp,
       tickSize: i.tick_size,
+      ...(i.tick_size_steps && i.tick_size_steps.length > 0 && { tickSizeSteps: i.tick_size_steps.map((step) => ({ abovePrice: step.above_price, tickSize: step.tick_size })) }),
       minTradeAmount: i.min_trade_amount,
       contractSize: i.contract_size,
     });

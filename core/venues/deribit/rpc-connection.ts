@@ -37,6 +37,11 @@ export interface RpcConnectionOptions {
    * frame, false to let the generic JSON path handle it.
    */
   readonly onText?: (text: string) => boolean;
+  /**
+   * The venue's heartbeat asked for a `public/test`: the caller sends it (through its rate
+   * limiter). Without this, the connection answers by itself.
+   */
+  readonly onTestRequest?: () => void;
   /** A frame that is not valid JSON-RPC: counted by the caller, never fatal. */
   readonly onProtocolError?: (reason: string) => void;
   readonly onClose: (reason: string) => void;
@@ -141,7 +146,9 @@ export class RpcConnection {
     }
     if (frame.method === 'heartbeat') {
       // The venue closes a connection that leaves a test_request unanswered.
-      if (frame.params?.type === 'test_request') this.request('public/test').catch(() => undefined);
+      if (frame.params?.type !== 'test_request') return;
+      if (this.#options.onTestRequest) this.#options.onTestRequest();
+      else this.request('public/test').catch(() => undefined);
       return;
     }
     this.#options.onProtocolError?.('unrecognised frame');

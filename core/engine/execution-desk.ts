@@ -1,0 +1,289 @@
+import type { FlattenPlan, TacticAction, TacticEvent, TacticSpec, TacticState } from '../hedging/index.ts';
+import { createTactic, flattenProgress, isTerminal, nextWakeMs, step } from '../hedging/index.ts';
+import type { MarketData } from '../marketdata/market-data.ts';
+import { snapPassive } from '../model/ticks.ts';
+import type { Fill } from '../model/trading.ts';
+import type { OrderManager } from '../oms/order-manager.ts';
+import type { Order } from '../oms/order-state.ts';
+import { LIVE_STATES } from '../oms/order-state.ts';
+import type { ExecutionRow, InstrumentRow } from '../protocol/index.ts';
+import { KeyedTopic } from './keyed-topic.ts';
+import type { OrderGateway } from './order-gateway.ts';
+import { isRefusal } from './order-gateway.ts';
+import type { VenueRequest } from './venue-request.ts';
+
+/**
+ * Hedges and flattens in progress. Each future or perpetual leg runs a hedging tactic (a pure
+ * state machine in core/hedging); this desk feeds it what happened to its orders and the market,
+ * and carries its actions out through the order gateway. A flatten's option legs are plain
+ * reduce-only limit orders at or inside the spread. Progress and the final report are published.
+ */
+
+export interface ExecutionDeskDeps {
+  readonly marketData: MarketData;
+  readonly orders: OrderManager;
+  readonly gateway: OrderGateway;
+  /** Positions now, for flatten progress: signed sizes by instrument. */
+  positions(): readonly { readonly instrumentName: string; readonly size: number }[];
+  recentFills(): readonly Fill[];
+}
+
+interface TacticLeg {
+  state: TacticState;
+  /** orderRef → client order id, and what we last saw of that order. */
+  readonly orders: Map<string, { clientOrderId: string; seen: Pick<Order, 'state' | 'filledAmount' | 'price' | 'amount'> | undefined }>;
+}
+
+interface Execution {
+  readonly id: string;
+  readonly kind: 'hedge' | 'flatten';
+  readonly currency: string;
+  readonly commandId?: string;
+  readonly startedTsMs: number;
+  state: ExecutionRow['state'];
+  detail: string;
+  progress: number;
+  report?: string;
+  readonly legs: TacticLeg[];
+  /** Flatten: the plan and its option orders. */
+  readonly plan?: FlattenPlan;
+  readonly optionOrders: string[];
+}
+
+export class ExecutionDesk {
+  readonly executions = new KeyedTopic<ExecutionRow>();
+  readonly #live = new Map<string, Execution>();
+  #seq = 0;
+
+  constructor(
+    private readonly deps: ExecutionDeskDeps,
+    private readonly sessionId: string,
+  ) {}
+
+  inFlight(currency: string, kind?: Execution['kind']): boolean {
+    for (const execution of this.#live.values()) if (execution.currency === currency && (kind === undefined || execution.kind === kind)) return true;
+    return false;
+  }
+
+  /** Starts a delta hedge: one tactic on a future or perpetual. */
+  startHedge(currency: string, instrument: InstrumentRow, side: 'buy' | 'sell', amountUsd: number, spec: TacticSpec, nowMs: number, commandId?: string): { readonly id: string; readonly requests: VenueRequest[] } {
+    const execution = this.#create('hedge', currency, nowMs, `${side} ${amountUsd} USD of ${instrument.instrumentName}`, commandId);
+    const requests = this.#startLeg(execution, instrument, side, amountUsd, spec, false, nowMs);
+    this.#publish(execution, nowMs);
+    return { id: execution.id, requests };
+  }
+
+  /** Starts a flatten from its plan (quotes already pulled by the caller). */
+  startFlatten(currency: string, plan: FlattenPlan, nowMs: number, commandId?: string): { readonly id: string; readonly requests: VenueRequest[] } {
+    const closes = plan.steps.filter((s) => s.kind !== 'pull-quotes').length;
+    const execution = this.#create('flatten', currency, nowMs, `closing ${closes} position(s)${plan.unresolvable.length > 0 ? `, ${plan.unresolvable.length} cannot be closed` : ''}`, commandId, plan);
+    const requests: VenueRequest[] = [];
+    const refusals: string[] = [];
+    for (const s of plan.steps) {
+      if (s.kind === 'close-option') {
+        const instrument = this.deps.marketData.instrument(s.instrumentName);
+        const price = instrument ? snapPassive(instrument, s.limitPrice, s.side) : s.limitPrice;
+        const placed = this.deps.gateway.place({ instrumentName: s.instrumentName, side: s.side, price, amount: s.amount, postOnly: false, reduceOnly: true, origin: 'hedge' }, nowMs);
+        if (placed.ok) {
+          execution.optionOrders.push(placed.order.clientOrderId);
+          requests.push(placed.request);
+        } else refusals.push(`${s.instrumentName}: ${placed.reason}`);
+      } else if (s.kind === 'close-future') {
+        const instrument = this.deps.marketData.instrument(s.instrumentName);
+        if (instrument) requests.push(...this.#startLeg(execution, instrument, s.side, s.amountUsd, s.tactic, true, nowMs));
+      }
+    }
+    if (refusals.length > 0) execution.detail = `${execution.detail}; refused: ${refusals.join('; ')}`;
+    this.#publish(execution, nowMs);
+    return { id: execution.id, requests };
+  }
+
+  /** Stops an execution: its tactics cancel their orders, its option orders are cancelled. */
+  cancel(id: string, reason: string, nowMs: number): VenueRequest[] | undefined {
+    const execution = this.#live.get(id);
+    if (!execution) return undefined;
+    const requests: VenueRequest[] = [];
+    for (const leg of execution.legs) requests.push(...this.#drive(leg, { type: 'stop', nowMs, reason }, nowMs));
+    for (const clientOrderId of execution.optionOrders) {
+      const order = this.deps.orders.get(clientOrderId);
+      if (!order || !LIVE_STATES.has(order.state)) continue;
+      const request = this.deps.gateway.cancel(order, nowMs);
+      if (!isRefusal(request)) requests.push(request);
+    }
+    execution.state = 'cancelled';
+    execution.report = `cancelled: ${reason}`;
+    this.#finish(execution, nowMs);
+    return requests;
+  }
+
+  cancelAll(reason: string, nowMs: number): VenueRequest[] {
+    return [...this.#live.keys()].flatMap((id) => this.cancel(id, reason, nowMs) ?? []);
+  }
+
+  /** Feeds every tactic what changed (orders, quotes, time) and carries out what it decides. */
+  tick(nowMs: number): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    for (const execution of [...this.#live.values()]) {
+      for (const leg of execution.legs) {
+        if (isTerminal(leg.state)) continue;
+        for (const event of this.#orderEvents(leg, nowMs)) requests.push(...this.#drive(leg, event, nowMs));
+        const quote = this.deps.marketData.quote(leg.state.instrumentName);
+        if (quote && !isTerminal(leg.state)) requests.push(...this.#drive(leg, { type: 'quote', nowMs, quote }, nowMs));
+        const wake = nextWakeMs(leg.state);
+        if (wake !== undefined && wake <= nowMs && !isTerminal(leg.state)) requests.push(...this.#drive(leg, { type: 'timer', nowMs }, nowMs));
+      }
+      this.#progress(execution, nowMs);
+    }
+    return requests;
+  }
+
+  #create(kind: Execution['kind'], currency: string, nowMs: number, detail: string, commandId?: string, plan?: FlattenPlan): Execution {
+    const execution: Execution = {
+      id: `${kind}.${this.sessionId}.${++this.#seq}`,
+      kind,
+      currency,
+      ...(commandId !== undefined && { commandId }),
+      startedTsMs: nowMs,
+      state: 'working',
+      detail,
+      progress: 0,
+      legs: [],
+      ...(plan && { plan }),
+      optionOrders: [],
+    };
+    this.#live.set(execution.id, execution);
+    return execution;
+  }
+
+  #startLeg(execution: Execution, instrument: InstrumentRow, side: 'buy' | 'sell', amountUsd: number, spec: TacticSpec, reduceOnly: boolean, nowMs: number): VenueRequest[] {
+    const leg: TacticLeg = {
+      state: createTactic({ tacticId: `${execution.id}.${execution.legs.length + 1}`, instrument, side, amountUsd, spec, reduceOnly }),
+      orders: new Map(),
+    };
+    execution.legs.push(leg);
+    const quote = this.deps.marketData.quote(instrument.instrumentName);
+    return this.#drive(leg, { type: 'start', nowMs, ...(quote && { quote }) }, nowMs);
+  }
+
+  #drive(leg: TacticLeg, event: TacticEvent, nowMs: number): VenueRequest[] {
+    const out = step(leg.state, event);
+    leg.state = out.state;
+    const requests: VenueRequest[] = [];
+    for (const action of out.actions) {
+      const result = this.#act(leg, action, nowMs);
+      if (result.request) requests.push(result.request);
+      // A refusal is the venue-side equivalent of a rejection: the tactic decides what next.
+      if (result.refused !== undefined) {
+        const again = step(leg.state, { type: 'order-rejected', nowMs, orderRef: action.orderRef, request: action.type, reason: result.refused });
+        leg.state = again.state;
+        for (const next of again.actions) {
+          const retry = this.#act(leg, next, nowMs);
+          if (retry.request) requests.push(retry.request);
+        }
+      }
+    }
+    return requests;
+  }
+
+  #act(leg: TacticLeg, action: TacticAction, nowMs: number): { readonly request?: VenueRequest; readonly refused?: string } {
+    const { gateway, orders } = this.deps;
+    if (action.type === 'place') {
+      const placed = gateway.place(
+        { instrumentName: action.instrumentName, side: action.side, price: action.priceUsd, amount: action.amountUsd, postOnly: action.postOnly, reduceOnly: action.reduceOnly, origin: 'hedge', timeInForce: action.timeInForce },
+        nowMs,
+      );
+      if (!placed.ok) return { refused: `${placed.check}: ${placed.reason}` };
+      leg.orders.set(action.orderRef, { clientOrderId: placed.order.clientOrderId, seen: { state: placed.order.state, filledAmount: 0, price: placed.order.price, amount: placed.order.amount } });
+      return { request: placed.request };
+    }
+    const entry = leg.orders.get(action.orderRef);
+    const order = entry ? orders.get(entry.clientOrderId) : undefined;
+    if (!order) return { refused: `no order for ${action.orderRef}` };
+    const request = action.type === 'amend' ? gateway.replace(order, action.priceUsd, action.amountUsd, nowMs) : gateway.cancel(order, nowMs);
+    if (isRefusal(request)) return { refused: `${request.check}: ${request.reason}` };
+    entry!.seen = { state: orders.get(order.clientOrderId)!.state, filledAmount: order.filledAmount, price: order.price, amount: order.amount };
+    return { request };
+  }
+
+  /** What happened to a leg's orders since we last looked, as tactic events. */
+  #orderEvents(leg: TacticLeg, nowMs: number): TacticEvent[] {
+    const events: TacticEvent[] = [];
+    for (const [orderRef, entry] of leg.orders) {
+      const order = this.deps.orders.get(entry.clientOrderId);
+      const seen = entry.seen;
+      if (!order || !seen) continue;
+      if (order.state === seen.state && order.filledAmount === seen.filledAmount && order.price === seen.price && order.amount === seen.amount) continue;
+      entry.seen = { state: order.state, filledAmount: order.filledAmount, price: order.price, amount: order.amount };
+      const acked = (seen.state === 'pending-new' || seen.state === 'pending-replace') && (order.state === 'open' || order.state === 'partially-filled');
+      if (acked) events.push({ type: 'order-acknowledged', nowMs, orderRef });
+      if (seen.state === 'pending-replace' && order.state !== 'pending-replace' && order.reason?.startsWith('replace refused')) {
+        events.push({ type: 'order-rejected', nowMs, orderRef, request: 'amend', reason: order.reason });
+      }
+      if (order.filledAmount > seen.filledAmount) {
+        events.push({ type: order.state === 'filled' ? 'order-filled' : 'order-partially-filled', nowMs, orderRef, filledUsd: order.filledAmount, averagePriceUsd: order.averagePrice });
+      }
+      if (order.state === 'cancelled') events.push({ type: 'order-cancelled', nowMs, orderRef, filledUsd: order.filledAmount, ...(order.reason !== undefined && { reason: order.reason }) });
+      if (order.state === 'rejected') events.push({ type: 'order-rejected', nowMs, orderRef, request: 'place', reason: order.reason ?? 'rejected' });
+    }
+    return events;
+  }
+
+  #progress(execution: Execution, nowMs: number): void {
+    if (execution.kind === 'hedge') {
+      const leg = execution.legs[0];
+      if (!leg) return;
+      const filled = leg.state.orders.reduce((sum, order) => sum + order.filledUsd, 0);
+      execution.progress = leg.state.amountUsd > 0 ? Math.min(1, filled / leg.state.amountUsd) : 1;
+      if (isTerminal(leg.state)) {
+        const status = leg.state.status;
+        execution.state = status === 'done' ? 'done' : status === 'cancelled' ? 'cancelled' : 'failed';
+        const why = 'reason' in leg.state && typeof leg.state.reason === 'string' ? `: ${leg.state.reason}` : '';
+        execution.report = `${execution.detail}: ${status}${why}; filled ${filled} USD`;
+        this.#finish(execution, nowMs);
+        return;
+      }
+      this.#publish(execution, nowMs);
+      return;
+    }
+    const plan = execution.plan!;
+    const legsDone = execution.legs.every((leg) => isTerminal(leg.state));
+    const optionsDone = execution.optionOrders.every((id) => {
+      const order = this.deps.orders.get(id);
+      return !order || !LIVE_STATES.has(order.state);
+    });
+    const progress = flattenProgress(plan, this.deps.positions(), { fills: this.deps.recentFills(), ended: legsDone && optionsDone });
+    execution.progress = progress.fractionDone;
+    if (progress.done || (legsDone && optionsDone)) {
+      execution.state = progress.done ? 'done' : 'failed';
+      const report = progress.report;
+      execution.report = report
+        ? `closed ${report.closed.length}, not closed ${report.notClosed.length}${report.notClosed.length > 0 ? ` (${report.notClosed.map((n) => `${n.instrumentName}: ${n.reason}`).join('; ')})` : ''}; slippage ${report.totalSlippageCoin.toFixed(6)} coin, fees ${report.totalFeesCoin.toFixed(6)} coin`
+        : execution.detail;
+      this.#finish(execution, nowMs);
+      return;
+    }
+    this.#publish(execution, nowMs);
+  }
+
+  #finish(execution: Execution, nowMs: number): void {
+    this.#live.delete(execution.id);
+    this.#publish(execution, nowMs);
+  }
+
+  #publish(execution: Execution, nowMs: number): void {
+    const row: ExecutionRow = {
+      id: execution.id,
+      kind: execution.kind,
+      ...(execution.commandId !== undefined && { commandId: execution.commandId }),
+      currency: execution.currency,
+      state: execution.state,
+      detail: execution.detail,
+      progress: execution.progress,
+      startedTsMs: execution.startedTsMs,
+      updatedTsMs: nowMs,
+      ...(execution.report !== undefined && { report: execution.report }),
+    };
+    const previous = this.executions.get(row.id);
+    if (!previous || previous.state !== row.state || previous.progress !== row.progress || previous.detail !== row.detail || previous.report !== row.report) this.executions.set(row.id, row);
+  }
+}

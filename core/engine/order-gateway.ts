@@ -1,0 +1,174 @@
+import type { MarketData } from '../marketdata/market-data.ts';
+import { isOnTick, tickSizeAt } from '../model/ticks.ts';
+import type { OrderManager } from '../oms/order-manager.ts';
+import type { Order, OrderOrigin, Side } from '../oms/order-state.ts';
+import type { VenueStatus } from '../protocol/index.ts';
+import type { VenueEvent } from '../venues/venue-adapter.ts';
+import type { VenueRequest } from './venue-request.ts';
+
+/**
+ * The one door every order goes through, whoever wants it (the trader, a strategy, the hedger):
+ * sanity (instrument listed, venue connected, data fresh, price on tick, amount on lot), the kill
+ * switch, then the risk layer's pre-trade checks, then the OMS. A refusal names the check and why.
+ * Venue answers about orders come back through here too, so the OMS sees every change.
+ */
+
+export interface OrderIntent {
+  readonly instrumentName: string;
+  readonly side: Side;
+  readonly price: number;
+  readonly amount: number;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly origin: OrderOrigin;
+  readonly timeInForce?: 'good_til_cancelled' | 'immediate_or_cancel';
+  /** Rate-limiter priority at the venue: lower goes first (near-the-money quotes before wings). */
+  readonly priority?: number;
+}
+
+export interface Refusal {
+  readonly ok: false;
+  readonly check: string;
+  readonly reason: string;
+}
+export type CheckResult = { readonly ok: true } | Refusal;
+
+export type Placed = { readonly ok: true; readonly order: Order; readonly request: VenueRequest } | Refusal;
+
+export interface GatewayDeps {
+  readonly marketData: MarketData;
+  readonly orders: OrderManager;
+  venue(venueId: string): VenueStatus | undefined;
+  /** Set while the kill switch is latched: only cancels go out. */
+  halted(): boolean;
+  /** The risk layer's answer for this order; amendments pass the order's new price and amount. */
+  preTrade(intent: OrderIntent, replacing: Order | undefined): CheckResult;
+  /**
+   * Counts what goes out, for the rate limits, as soon as it is decided (a burst is counted as it
+   * builds). Cancels are not counted: they only ever reduce risk, and nothing may hold them back.
+   */
+  sent(instrumentName: string, kind: 'order' | 'message'): void;
+}
+
+const EPS = 1e-6;
+
+function refuse(check: string, reason: string): Refusal {
+  return { ok: false, check, reason };
+}
+
+export class OrderGateway {
+  constructor(private readonly deps: GatewayDeps) {}
+
+  /** Why an order on this instrument at this price and amount cannot go out as it stands. */
+  sanity(instrumentName: string, price: number, amount: number): CheckResult {
+    const { marketData } = this.deps;
+    const instrument = marketData.instrument(instrumentName);
+    if (!instrument) return refuse('instrument', `unknown instrument ${instrumentName}`);
+    const venue = this.deps.venue(instrument.venueId);
+    if (venue?.state !== 'connected') return refuse('venue', `venue ${instrument.venueId} is ${venue?.state ?? 'not connected'}`);
+    const quote = marketData.quote(instrumentName);
+    if (!quote || quote.stale) return refuse('stale-data', `market data for ${instrumentName} is stale${quote?.staleReason ? `: ${quote.staleReason}` : ''}`);
+    if (!isOnTick(instrument, price)) return refuse('tick', `price ${price} is not a multiple of the tick size ${tickSizeAt(instrument, price)}`);
+    const lots = amount / instrument.minTradeAmount;
+    if (Math.abs(lots - Math.round(lots)) > EPS) return refuse('lot', `amount ${amount} is not a multiple of the minimum ${instrument.minTradeAmount}`);
+    if (this.deps.orders.isBlocked(instrumentName)) return refuse('reconciling', `${instrumentName} has an order in an unknown state; waiting for reconciliation`);
+    return { ok: true };
+  }
+
+  /** Every check, without sending anything (the ladder's CheckOrder). */
+  check(intent: OrderIntent): CheckResult {
+    if (this.deps.halted()) return refuse('kill-switch', 'the kill switch is latched: acknowledge the halt first');
+    const sane = this.sanity(intent.instrumentName, intent.price, intent.amount);
+    if (!sane.ok) return sane;
+    return this.deps.preTrade(intent, undefined);
+  }
+
+  place(intent: OrderIntent, tsMs: number): Placed {
+    const checked = this.check(intent);
+    if (!checked.ok) return checked;
+    const instrument = this.deps.marketData.instrument(intent.instrumentName)!;
+    const submitted = this.deps.orders.submit(
+      { venueId: instrument.venueId, instrumentName: intent.instrumentName, side: intent.side, price: intent.price, amount: intent.amount, postOnly: intent.postOnly, reduceOnly: intent.reduceOnly, origin: intent.origin },
+      tsMs,
+    );
+    if (!submitted.ok) return refuse('oms', submitted.reason);
+    const order = submitted.order;
+    this.deps.sent(order.instrumentName, 'order');
+    return {
+      ok: true,
+      order,
+      request: {
+        type: 'PlaceOrder',
+        venueId: order.venueId,
+        request: {
+          label: order.clientOrderId,
+          instrumentName: order.instrumentName,
+          side: order.side,
+          price: order.price,
+          amount: order.amount,
+          postOnly: order.postOnly,
+          reduceOnly: order.reduceOnly,
+          ...(intent.priority !== undefined && { priority: intent.priority }),
+          ...(intent.timeInForce && { timeInForce: intent.timeInForce }),
+        },
+      },
+    };
+  }
+
+  /** Amends a resting order in place (Deribit private/edit keeps its queue priority when it shrinks). */
+  replace(order: Order, price: number, amount: number, tsMs: number, priority?: number): VenueRequest | Refusal {
+    if (this.deps.halted()) return refuse('kill-switch', 'the kill switch is latched: only cancels are sent');
+    if (order.state !== 'open' && order.state !== 'partially-filled') return refuse('order-state', `order ${order.clientOrderId} is ${order.state}; only a resting order can be amended`);
+    if (!order.venueOrderId) return refuse('order-state', `order ${order.clientOrderId} is not acknowledged yet`);
+    if (amount <= order.filledAmount + EPS) return refuse('amount', `amount ${amount} is not above the ${order.filledAmount} already filled`);
+    const sane = this.sanity(order.instrumentName, price, amount);
+    if (!sane.ok) return sane;
+    const risk: CheckResult = this.deps.preTrade({ instrumentName: order.instrumentName, side: order.side, price, amount, postOnly: order.postOnly, reduceOnly: order.reduceOnly, origin: order.origin }, order);
+    if (!risk.ok) return risk;
+    const result = this.deps.orders.apply(order.clientOrderId, { type: 'ReplaceRequested', price, amount, tsMs });
+    if (!result?.ok) return refuse('order-state', result?.reason ?? 'cannot amend');
+    this.deps.sent(order.instrumentName, 'message');
+    return { type: 'ReplaceOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId, price, amount, ...(priority !== undefined && { priority }) };
+  }
+
+  cancel(order: Order, tsMs: number): VenueRequest | Refusal {
+    if (order.state === 'filled' || order.state === 'cancelled' || order.state === 'rejected') return refuse('order-state', `order ${order.clientOrderId} is already ${order.state}`);
+    if (order.state === 'pending-cancel') return refuse('order-state', `order ${order.clientOrderId} is already being cancelled`);
+    if (!order.venueOrderId) return refuse('order-state', `order ${order.clientOrderId} is not acknowledged yet; cancel it once it is`);
+    const result = this.deps.orders.apply(order.clientOrderId, { type: 'CancelRequested', tsMs });
+    if (!result?.ok) return refuse('order-state', result?.reason ?? 'cannot cancel');
+    return { type: 'CancelOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId };
+  }
+
+  /** Folds a venue's answer about an order into the OMS; returns the queries reconciliation needs. */
+  onOrderEvent(event: VenueEvent, tsMs: number): VenueRequest[] {
+    const { orders } = this.deps;
+    const query = (order: Order | undefined): VenueRequest[] =>
+      order?.state === 'unknown' && order.venueOrderId ? [{ type: 'QueryOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId }] : [];
+    switch (event.type) {
+      case 'OrderReported':
+        orders.onReport(event.report);
+        return [];
+      case 'OrderRequestFailed': {
+        if (!orders.get(event.label)) return [];
+        if (event.request === 'place') orders.apply(event.label, { type: 'Rejected', reason: event.reason, tsMs });
+        else if (event.request === 'replace') orders.apply(event.label, { type: 'ReplaceRejected', reason: event.reason, tsMs });
+        else if (event.request === 'cancel') orders.apply(event.label, { type: 'CancelRejected', reason: event.reason, tsMs });
+        else if (event.code === 10004) orders.apply(event.label, { type: 'Reconciled', venueState: 'missing', tsMs });
+        // A failed query is not retried here: the next reconnect reconciles again.
+        return event.request === 'query' ? [] : query(orders.get(event.label));
+      }
+      case 'OrderRequestLost':
+        orders.apply(event.label, { type: 'AckLost', tsMs });
+        return query(orders.get(event.label));
+      case 'OrdersReconciled':
+        return orders.reconcile(event.venueId, event.open, tsMs).flatMap((order) => query(order));
+      default:
+        return [];
+    }
+  }
+}
+
+export function isRefusal(value: VenueRequest | Refusal): value is Refusal {
+  return 'ok' in value;
+}

@@ -1,0 +1,437 @@
+import type { MarketData } from '../marketdata/market-data.ts';
+import type { Fill, VenuePosition } from '../model/trading.ts';
+import type { OrderManager } from '../oms/order-manager.ts';
+import type { Order } from '../oms/order-state.ts';
+import type { PositionDiscrepancy } from '../oms/positions.ts';
+import { PositionBook } from '../oms/positions.ts';
+import { yearsBetween } from '../pricing/index.ts';
+import type { FillRow, GreeksRow, HistoryRow, InstrumentRow, LimitRow, PositionRow, RiskRow } from '../protocol/index.ts';
+import type { LimitsConfig, LimitStatus, LimitTransition, PricingInput, RateWindow, RiskGreeks, RiskMetrics, RiskPosition, TradingMode, UnderlyingActivity } from '../risk/index.ts';
+import {
+  aggregateGreeks,
+  buildRiskMetrics,
+  checkOrder,
+  DEFAULT_LIMITS,
+  emptyRateWindow,
+  evaluateLimits,
+  gammaCoinPerPct,
+  limitsFor,
+  limitTransitions,
+  recordEvent,
+  scenarioGrid,
+  strongestAction,
+  workingOrdersFrom,
+  workingQuotesWorstCase,
+  ZERO_RISK_GREEKS,
+} from '../risk/index.ts';
+import { BoundedTopic, KeyedTopic } from './keyed-topic.ts';
+import type { CheckResult, OrderIntent } from './order-gateway.ts';
+import type { PortfolioView } from './strategy-desk.ts';
+
+/**
+ * Positions, PnL, Greeks, limits and scenarios inside the kernel. Fills come in (deduplicated by
+ * trade id), the venue's positions reconcile them, and on every risk tick the portfolio is
+ * repriced at the venue's marks and IVs, aggregated by underlying and expiry, and judged against
+ * the limits; what breached or reset goes back to the kernel, which acts on it. Every order's
+ * pre-trade check runs here against the latest figures.
+ */
+
+export interface RiskDeskDeps {
+  readonly marketData: MarketData;
+  readonly orders: OrderManager;
+  /** The strategy's theo of an option (a collar reference). */
+  theoPrice(instrumentName: string): number | undefined;
+}
+
+const FILLS_KEPT = 500;
+const HISTORY_KEPT = 3_600;
+const DAY_MS = 86_400_000;
+
+function greeksRow(g: RiskGreeks, indexUsd: number): GreeksRow {
+  const index = indexUsd > 0 ? indexUsd : Number.NaN;
+  return {
+    deltaCoin: g.deltaCoin,
+    deltaUsd: g.deltaCoin * index,
+    gammaCoinPerUsd: g.gammaCoinPerUsd,
+    gammaCoinPer1Pct: gammaCoinPerPct(g.gammaCoinPerUsd, index),
+    vegaUsdPerVolPt: g.vegaUsdPerVolPt,
+    vegaCoinPerVolPt: g.vegaUsdPerVolPt / index,
+    thetaUsdPerDay: g.thetaUsdPerDay,
+    thetaCoinPerDay: g.thetaUsdPerDay / index,
+    vannaCoinPerVolPt: g.vannaCoinPerVolPt,
+    volgaUsdPerVolPt: g.volgaUsdPerVolPt,
+  };
+}
+
+/** Deribit's expiry label (25DEC26) for the risk buckets. */
+function expiryLabel(expiryMs: number): string {
+  const d = new Date(expiryMs);
+  const month = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'][d.getUTCMonth()]!;
+  return `${d.getUTCDate()}${month}${String(d.getUTCFullYear()).slice(2)}`;
+}
+
+interface DayPnl {
+  dayStartMs: number;
+  baselineUsd: number;
+  peakUsd: number;
+}
+
+export class RiskDesk implements PortfolioView {
+  readonly positionsTopic = new KeyedTopic<PositionRow>();
+  readonly fills = new BoundedTopic<FillRow>(FILLS_KEPT);
+  readonly limits = new KeyedTopic<LimitRow>();
+  readonly risk = new KeyedTopic<RiskRow>();
+  readonly history = new BoundedTopic<HistoryRow>(HISTORY_KEPT);
+  readonly book = new PositionBook();
+  #config: LimitsConfig = DEFAULT_LIMITS;
+  #statuses: LimitStatus[] = [];
+  #metrics: RiskMetrics = {};
+  #greeks = new Map<string, RiskGreeks>();
+  #bucketVega = new Map<string, number>();
+  readonly #pricing = new Map<string, PricingInput>();
+  readonly #orderWindows = new Map<string, RateWindow>();
+  readonly #messageWindows = new Map<string, RateWindow>();
+  readonly #discrepancies = new Map<string, string>();
+  readonly #days = new Map<string, DayPnl>();
+  #unpriced: readonly string[] = [];
+
+  constructor(private readonly deps: RiskDeskDeps) {}
+
+  get config(): LimitsConfig {
+    return this.#config;
+  }
+
+  setConfig(config: LimitsConfig): void {
+    this.#config = config;
+  }
+
+  statuses(): readonly LimitStatus[] {
+    return this.#statuses;
+  }
+
+  unpriced(): readonly string[] {
+    return this.#unpriced;
+  }
+
+  // PortfolioView, for the strategies' skew.
+  deltaCoin(currency: string): number {
+    return this.#greeks.get(currency)?.deltaCoin ?? 0;
+  }
+
+  vegaUsdPerVolPt(currency: string): number {
+    return this.#greeks.get(currency)?.vegaUsdPerVolPt ?? 0;
+  }
+
+  bucketVegaUsdPerVolPt(currency: string, expiryMs: number): number {
+    return this.#bucketVega.get(`${currency}:${expiryMs}`) ?? 0;
+  }
+
+  positionCoin(instrumentName: string): number {
+    const instrument = this.deps.marketData.instrument(instrumentName);
+    return instrument ? (this.book.position(instrument.venueId, instrumentName)?.size ?? 0) : 0;
+  }
+
+  /** Folds one fill in; false when it was already counted. */
+  onFill(fill: Fill, origin: FillRow['origin']): boolean {
+    const outcome = this.book.applyFill(fill);
+    if (!outcome.applied) return false;
+    const theo = this.deps.theoPrice(fill.instrumentName);
+    this.fills.append(`${fill.venueId}:${fill.tradeId}`, {
+      tradeId: fill.tradeId,
+      venueId: fill.venueId,
+      clientOrderId: fill.label,
+      instrumentName: fill.instrumentName,
+      side: fill.side,
+      amount: fill.amount,
+      price: fill.price,
+      feeCoin: fill.feeCoin,
+      liquidity: fill.liquidity,
+      origin,
+      ...(theo !== undefined && { theoPrice: theo }),
+      tsMs: fill.tsMs,
+    });
+    this.#publishPosition(fill.venueId, fill.instrumentName);
+    return true;
+  }
+
+  /** The venue's positions after a (re)connect: its sizes are the truth; what differed is reported. */
+  reconcile(venueId: string, positions: readonly VenuePosition[]): PositionDiscrepancy[] {
+    const discrepancies = this.book.reconcile(venueId, positions);
+    for (const d of discrepancies) this.#discrepancies.set(d.instrumentName, `${d.field}: ours ${d.ours}, venue ${d.venue} (venue's adopted)`);
+    for (const position of this.book.positions()) if (position.venueId === venueId) this.#publishPosition(venueId, position.instrumentName);
+    return discrepancies;
+  }
+
+  /** Orders and messages sent, for the rate limits. */
+  recordSent(instrumentName: string, kind: 'order' | 'message', nowMs: number): void {
+    const currency = this.deps.marketData.instrument(instrumentName)?.currency;
+    if (!currency) return;
+    const windows = kind === 'order' ? this.#orderWindows : this.#messageWindows;
+    windows.set(currency, recordEvent(windows.get(currency) ?? emptyRateWindow(1_000), nowMs));
+    if (kind === 'order') this.#messageWindows.set(currency, recordEvent(this.#messageWindows.get(currency) ?? emptyRateWindow(1_000), nowMs));
+  }
+
+  /** The pre-trade checks of core/risk against the latest figures. */
+  check(intent: OrderIntent, replacing: Order | undefined, mode: TradingMode, nowMs: number): CheckResult {
+    const instrument = this.deps.marketData.instrument(intent.instrumentName);
+    if (!instrument) return { ok: false, check: 'order', reason: `unknown instrument ${intent.instrumentName}` };
+    const pricing = this.#pricingOf(instrument, nowMs);
+    const quote = this.deps.marketData.quote(intent.instrumentName);
+    const theo = instrument.kind === 'option' ? this.deps.theoPrice(intent.instrumentName) : undefined;
+    const result = checkOrder(
+      { instrumentName: intent.instrumentName, side: intent.side, price: intent.price, amount: intent.amount, origin: intent.origin, ...(replacing && { replacesClientOrderId: replacing.clientOrderId }) },
+      {
+        instruments: { [instrument.instrumentName]: instrument },
+        pricing: pricing ? { [instrument.instrumentName]: pricing } : {},
+        references: { [instrument.instrumentName]: { ...(theo !== undefined && { theo }), ...(quote?.markPrice !== undefined && { mark: quote.markPrice }) } },
+        metrics: this.#metrics,
+        liveOrders: this.deps.orders.live(intent.instrumentName),
+        config: this.#config,
+        mode,
+        orderWindow: this.#orderWindows.get(instrument.currency) ?? emptyRateWindow(1_000),
+        messageWindow: this.#messageWindows.get(instrument.currency) ?? emptyRateWindow(1_000),
+        nowMs,
+      },
+    );
+    return result.ok ? result : { ok: false, check: result.limitId ? `limit:${result.limitId}` : result.check, reason: result.reason };
+  }
+
+  /**
+   * Reprices the portfolio and judges the limits; returns the breaches and resets since the last
+   * refresh and the strongest action now called for, per underlying.
+   */
+  refresh(nowMs: number): { readonly transitions: readonly LimitTransition[]; readonly actions: ReadonlyMap<string, LimitStatus['action']> } {
+    const { marketData } = this.deps;
+    for (const index of marketData.indicesMap().values()) this.book.setIndexPrice(index.currency, index.price);
+    const positions: RiskPosition[] = [];
+    const pricing: Record<string, PricingInput> = {};
+    for (const position of this.book.positions()) {
+      const instrument = marketData.instrument(position.instrumentName);
+      if (!instrument) continue;
+      const mark = marketData.quote(position.instrumentName)?.markPrice;
+      if (mark !== undefined) this.book.setMark(position.venueId, position.instrumentName, mark);
+      if (position.size === 0) continue;
+      positions.push({ instrument, size: position.size });
+      const input = this.#pricingOf(instrument, nowMs);
+      if (input) pricing[instrument.instrumentName] = input;
+    }
+    const indexUsd = this.#indexUsd();
+    const portfolio = aggregateGreeks(positions, pricing, indexUsd);
+    this.#unpriced = portfolio.unpriced;
+    this.#greeks = new Map(portfolio.byUnderlying.map((u) => [u.currency, u.greeks]));
+    this.#bucketVega = new Map(portfolio.byUnderlying.flatMap((u) => u.byExpiry.map((b) => [`${u.currency}:${b.expiryMs}`, b.greeks.vegaUsdPerVolPt] as const)));
+    const activity: Record<string, Partial<UnderlyingActivity>> = {};
+    const totals = new Map(this.book.totals().map((t) => [t.currency, t]));
+    for (const currency of new Set([...totals.keys(), ...this.#currenciesWithOrders()])) {
+      const total = totals.get(currency);
+      const netUsd = total?.netPnlUsd ?? 0;
+      const day = this.#day(currency, netUsd, nowMs);
+      activity[currency] = {
+        openOrders: this.#openOrders(currency),
+        ordersPerSec: this.#count(this.#orderWindows.get(currency), nowMs),
+        messagesPerSec: this.#count(this.#messageWindows.get(currency), nowMs),
+        dailyPnlUsd: netUsd - day.baselineUsd,
+        dayPeakPnlUsd: day.peakUsd - day.baselineUsd,
+      };
+    }
+    this.#metrics = buildRiskMetrics(portfolio, positions, activity, indexUsd);
+    const statuses = evaluateLimits(this.#metrics, this.#config);
+    const transitions = limitTransitions(this.#statuses, statuses);
+    this.#statuses = statuses;
+    this.#publishLimits(statuses);
+    const actions = new Map<string, LimitStatus['action']>();
+    for (const currency of new Set(statuses.map((s) => s.currency))) {
+      const action = strongestAction(statuses.filter((s) => s.currency === currency));
+      if (action) actions.set(currency, action);
+    }
+    for (const position of this.book.positions()) this.#publishPosition(position.venueId, position.instrumentName);
+    return { transitions, actions };
+  }
+
+  /** Risk rows with scenario grids, for the risk panel (slower cadence than refresh). */
+  publishRisk(nowMs: number): void {
+    const { marketData } = this.deps;
+    const positions: RiskPosition[] = [];
+    const pricing: Record<string, PricingInput> = {};
+    const instruments: Record<string, InstrumentRow> = {};
+    const add = (instrument: InstrumentRow): void => {
+      instruments[instrument.instrumentName] = instrument;
+      const input = this.#pricingOf(instrument, nowMs);
+      if (input) pricing[instrument.instrumentName] = input;
+    };
+    for (const position of this.book.positions()) {
+      const instrument = marketData.instrument(position.instrumentName);
+      if (!instrument || position.size === 0) continue;
+      positions.push({ instrument, size: position.size });
+      add(instrument);
+    }
+    const working = workingOrdersFrom(this.deps.orders.live());
+    for (const order of working) {
+      const instrument = marketData.instrument(order.instrumentName);
+      if (instrument) add(instrument);
+    }
+    const indexUsd = this.#indexUsd();
+    const portfolio = aggregateGreeks(positions, pricing, indexUsd);
+    const worst = new Map(workingQuotesWorstCase(positions, working, instruments, pricing).byUnderlying.map((w) => [w.currency, w]));
+    const grids = new Map(scenarioGrid(positions, pricing).grids.map((g) => [g.currency, g]));
+    const totals = new Map(this.book.totals().map((t) => [t.currency, t]));
+    const currencies = new Set([...portfolio.byUnderlying.map((u) => u.currency), ...worst.keys(), ...totals.keys()]);
+    for (const currency of currencies) {
+      const index = indexUsd[currency] ?? Number.NaN;
+      const u = portfolio.byUnderlying.find((x) => x.currency === currency);
+      const w = worst.get(currency);
+      const grid = grids.get(currency);
+      const total = totals.get(currency);
+      const day = this.#days.get(currency);
+      const totalCoin = total?.netPnlCoin ?? 0;
+      this.risk.set(currency, {
+        currency,
+        indexPrice: index,
+        greeks: greeksRow(u?.greeks ?? ZERO_RISK_GREEKS, index),
+        buckets: (u?.byExpiry ?? []).map((b) => ({ expiryMs: b.expiryMs, label: b.isPerpetual ? 'perpetual' : expiryLabel(b.expiryMs), greeks: greeksRow(b.greeks, index) })),
+        workingBidsFilled: greeksRow(w?.ifBidsFilled ?? u?.greeks ?? ZERO_RISK_GREEKS, index),
+        workingAsksFilled: greeksRow(w?.ifAsksFilled ?? u?.greeks ?? ZERO_RISK_GREEKS, index),
+        pnl: {
+          realizedCoin: total?.realizedPnlCoin ?? 0,
+          unrealizedCoin: total?.unrealizedPnlCoin ?? 0,
+          feesCoin: total?.feesCoin ?? 0,
+          totalCoin,
+          totalUsd: total?.netPnlUsd ?? totalCoin * index,
+          dayPeakUsd: day ? day.peakUsd - day.baselineUsd : 0,
+        },
+        scenarios: grid
+          ? { spotShocksPct: grid.spotShocks.map((s) => s * 100), volShocksPts: grid.volShocksPts, pnlUsd: grid.pnlUsd, includesWorkingQuotes: false }
+          : { spotShocksPct: [], volShocksPts: [], pnlUsd: [], includesWorkingQuotes: false },
+        tsMs: nowMs,
+      });
+    }
+  }
+
+  /** One chart sample per second. */
+  sampleHistory(nowMs: number): void {
+    const { marketData } = this.deps;
+    const indexUsd = this.#indexUsd();
+    const perpetualUsd: Record<string, number> = {};
+    for (const instrument of marketData.instrumentsMap().values()) {
+      if (!instrument.isPerpetual) continue;
+      const mark = marketData.quote(instrument.instrumentName)?.markPrice;
+      if (mark !== undefined && perpetualUsd[instrument.currency] === undefined) perpetualUsd[instrument.currency] = mark;
+    }
+    const pnlUsd: Record<string, { realized: number; unrealized: number; total: number }> = {};
+    for (const total of this.book.totals()) {
+      const index = total.indexPriceUsd ?? indexUsd[total.currency] ?? 0;
+      pnlUsd[total.currency] = { realized: (total.realizedPnlCoin - total.feesCoin) * index, unrealized: total.unrealizedPnlCoin * index, total: total.netPnlUsd ?? total.netPnlCoin * index };
+    }
+    const deltaCoin: Record<string, number> = {};
+    const vega: Record<string, number> = {};
+    for (const [currency, greeks] of this.#greeks) {
+      deltaCoin[currency] = greeks.deltaCoin;
+      vega[currency] = greeks.vegaUsdPerVolPt;
+    }
+    const second = Math.floor(nowMs / 1000) * 1000;
+    this.history.append(String(second), { tsMs: second, indexUsd, perpetualUsd, pnlUsd, deltaCoin, vegaUsdPerVolPt: vega });
+  }
+
+  /** Pricing of an instrument at the venue's marks: its IV and forward for an option, its mark for a future. */
+  #pricingOf(instrument: InstrumentRow, nowMs: number): PricingInput | undefined {
+    const quote = this.deps.marketData.quote(instrument.instrumentName);
+    if (instrument.kind === 'future') {
+      const mark = quote?.markPrice ?? (quote?.bidPrice !== undefined && quote.askPrice !== undefined ? (quote.bidPrice + quote.askPrice) / 2 : undefined);
+      return mark !== undefined && mark > 0 ? { forwardUsd: mark } : this.#pricing.get(instrument.instrumentName);
+    }
+    const forward = quote?.underlyingPrice;
+    const vol = quote?.markIv;
+    const expiryYears = yearsBetween(nowMs, instrument.expiryMs);
+    if (forward === undefined || vol === undefined || !(vol > 0) || !(expiryYears > 0)) return this.#pricing.get(instrument.instrumentName);
+    const input = { forwardUsd: forward, volAnnual: vol, expiryYears };
+    this.#pricing.set(instrument.instrumentName, input);
+    return input;
+  }
+
+  #indexUsd(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const index of this.deps.marketData.indicesMap().values()) if (out[index.currency] === undefined || index.indexName.endsWith('_usd')) out[index.currency] = index.price;
+    return out;
+  }
+
+  #currenciesWithOrders(): Set<string> {
+    const out = new Set<string>();
+    for (const order of this.deps.orders.live()) {
+      const currency = this.deps.marketData.instrument(order.instrumentName)?.currency;
+      if (currency) out.add(currency);
+    }
+    return out;
+  }
+
+  #openOrders(currency: string): number {
+    let count = 0;
+    for (const order of this.deps.orders.live()) if (this.deps.marketData.instrument(order.instrumentName)?.currency === currency) count++;
+    return count;
+  }
+
+  #count(window: RateWindow | undefined, nowMs: number): number {
+    if (!window) return 0;
+    let count = 0;
+    for (const tsMs of window.eventsTsMs) if (tsMs > nowMs - window.windowMs) count++;
+    return count;
+  }
+
+  /** Today's PnL baseline (UTC day) and peak: daily loss and drawdown are measured from them. */
+  #day(currency: string, netUsd: number, nowMs: number): DayPnl {
+    const dayStartMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
+    let day = this.#days.get(currency);
+    if (!day || day.dayStartMs !== dayStartMs) {
+      day = { dayStartMs, baselineUsd: day ? netUsd : 0, peakUsd: day ? netUsd : 0 };
+      this.#days.set(currency, day);
+    }
+    day.peakUsd = Math.max(day.peakUsd, netUsd);
+    return day;
+  }
+
+  #publishLimits(statuses: readonly LimitStatus[]): void {
+    const seen = new Set<string>();
+    for (const s of statuses) {
+      seen.add(s.limitId);
+      const warnAtFraction = limitsFor(this.#config, s.currency)?.[s.key]?.warnAtFraction ?? 0.8;
+      const row: LimitRow = { limitId: s.limitId, currency: s.currency, label: s.label, unit: s.unit, value: s.value, limit: s.limit, utilization: s.utilization, warnAtFraction, state: s.state, action: s.action };
+      const previous = this.limits.get(s.limitId);
+      if (!previous || previous.value !== row.value || previous.state !== row.state || previous.limit !== row.limit || previous.action !== row.action || previous.warnAtFraction !== row.warnAtFraction) this.limits.set(s.limitId, row);
+    }
+    for (const row of [...this.limits.values()]) if (!seen.has(row.limitId)) this.limits.delete(row.limitId);
+  }
+
+  #publishPosition(venueId: string, instrumentName: string): void {
+    const position = this.book.position(venueId, instrumentName);
+    if (!position) return;
+    const instrument = this.deps.marketData.instrument(instrumentName);
+    const pricing = instrument ? this.#pricing.get(instrumentName) : undefined;
+    const unit = instrument && pricing ? aggregateGreeks([{ instrument, size: position.size }], { [instrumentName]: pricing }, {}).byUnderlying[0]?.greeks : undefined;
+    const discrepancy = this.#discrepancies.get(instrumentName);
+    const row: PositionRow = {
+      instrumentName,
+      venueId,
+      currency: position.currency,
+      size: position.size,
+      averagePrice: position.averagePrice,
+      ...(position.markPrice !== undefined && { markPrice: position.markPrice }),
+      realizedPnlCoin: position.realizedPnlCoin,
+      unrealizedPnlCoin: position.unrealizedPnlCoin,
+      feesCoin: position.feesCoin,
+      deltaCoin: unit?.deltaCoin ?? 0,
+      vegaUsdPerVolPt: unit?.vegaUsdPerVolPt ?? 0,
+      ...(discrepancy && { discrepancy }),
+      updatedTsMs: position.updatedTsMs,
+    };
+    const previous = this.positionsTopic.get(instrumentName);
+    if (
+      !previous ||
+      previous.size !== row.size ||
+      previous.unrealizedPnlCoin !== row.unrealizedPnlCoin ||
+      previous.realizedPnlCoin !== row.realizedPnlCoin ||
+      previous.deltaCoin !== row.deltaCoin ||
+      previous.discrepancy !== row.discrepancy
+    ) {
+      this.positionsTopic.set(instrumentName, row);
+    }
+  }
+}

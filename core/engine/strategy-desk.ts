@@ -1,0 +1,457 @@
+import type { MarketData } from '../marketdata/market-data.ts';
+import { snapPassive } from '../model/ticks.ts';
+import type { OrderManager } from '../oms/order-manager.ts';
+import type { Order } from '../oms/order-state.ts';
+import { LIVE_STATES } from '../oms/order-state.ts';
+import { black76Greeks, yearsBetween } from '../pricing/index.ts';
+import type { InstrumentRow, OverrideRow, StrategyMode, StrategyRow, TheoRow } from '../protocol/index.ts';
+import type { PriceCollar, QuoteAction, QuoteOverride, QuotingParams, WorkingOrder } from '../quoting/index.ts';
+import { ChainQuoter, DEFAULT_QUOTING_PARAMS, effectiveOverride, isStrikeSelected, NO_OVERRIDE, refreshToleranceOf, selectExpiries, SIDE_OFF_REASONS } from '../quoting/index.ts';
+import type { ModeCause } from '../quoting/strategy-mode.ts';
+import { nextMode, quotesAllowed } from '../quoting/strategy-mode.ts';
+import { SurfaceFeed } from '../quoting/surface-feed.ts';
+import { KeyedTopic } from './keyed-topic.ts';
+import type { OrderGateway } from './order-gateway.ts';
+import { isRefusal } from './order-gateway.ts';
+import type { VenueRequest } from './venue-request.ts';
+
+/**
+ * The market-making strategies, one per underlying, inside the kernel: the fitted surface, the
+ * chain it quotes, the requote on every engine tick (ChainQuoter → diff → the order gateway), the
+ * mode, the parameters and the trader's overrides. Pure decisions live in core/quoting; this
+ * module holds their state and turns their actions into venue requests.
+ */
+
+/** Where the strategy reads the portfolio it skews on (the risk desk). */
+export interface PortfolioView {
+  deltaCoin(currency: string): number;
+  vegaUsdPerVolPt(currency: string): number;
+  bucketVegaUsdPerVolPt(currency: string, expiryMs: number): number;
+  positionCoin(instrumentName: string): number;
+}
+
+export interface StrategyDeskDeps {
+  readonly marketData: MarketData;
+  readonly orders: OrderManager;
+  readonly gateway: OrderGateway;
+  readonly portfolio: PortfolioView;
+  collar(currency: string): PriceCollar;
+  venueConnected(venueId: string): boolean;
+}
+
+export interface AutoHedgeSettings {
+  readonly enabled: boolean;
+  readonly targetCoin: number;
+  readonly bandCoin: number;
+  readonly minIntervalMs: number;
+  readonly instrumentName?: string;
+}
+
+/** Chain membership is refreshed this often: strikes move in and out of the delta range slowly. */
+const CHAIN_REFRESH_MS = 2_000;
+/** Theo rows are published at most this often per underlying: the chain shows them at 5 Hz. */
+const THEO_PUBLISH_MS = 500;
+
+interface Strategy {
+  readonly currency: string;
+  mode: StrategyMode;
+  reason: string;
+  sinceTsMs: number;
+  params: QuotingParams;
+  autoHedge: AutoHedgeSettings;
+  chain: InstrumentRow[];
+  quoter: ChainQuoter;
+  chainBuiltTsMs: number;
+  theoPublishedTsMs: number;
+  refitCursor: number;
+  suppressed: Record<string, number>;
+  quoted: number;
+}
+
+export class StrategyDesk {
+  readonly strategies = new KeyedTopic<StrategyRow>();
+  readonly theos = new KeyedTopic<TheoRow>();
+  readonly overrideRows = new KeyedTopic<OverrideRow>();
+  readonly surfaces = new SurfaceFeed();
+  readonly #strategies = new Map<string, Strategy>();
+  readonly #overrides = new Map<string, QuoteOverride>();
+  /** Quote level of each strategy order (the diff matches orders to levels). */
+  readonly #levels = new Map<string, number>();
+  readonly #actions: QuoteAction[] = [];
+  #overrideSeq = 0;
+
+  constructor(
+    private readonly deps: StrategyDeskDeps,
+    private readonly sessionId: string,
+    private readonly initialMode: StrategyMode,
+  ) {}
+
+  /** The strategy of a currency, created on first sight of its options. */
+  ensure(currency: string, tsMs: number): Strategy {
+    let strategy = this.#strategies.get(currency);
+    if (!strategy) {
+      strategy = {
+        currency,
+        mode: this.initialMode,
+        reason: this.initialMode === 'ACTIVE' ? 'quoting the embedded simulator on start' : 'paused on start: resume to quote',
+        sinceTsMs: tsMs,
+        params: DEFAULT_QUOTING_PARAMS,
+        autoHedge: { enabled: false, targetCoin: 0, bandCoin: 1, minIntervalMs: 10_000 },
+        chain: [],
+        quoter: new ChainQuoter(1),
+        chainBuiltTsMs: -Infinity,
+        theoPublishedTsMs: -Infinity,
+        refitCursor: 0,
+        suppressed: {},
+        quoted: 0,
+      };
+      this.#strategies.set(currency, strategy);
+      this.#publish(strategy);
+    }
+    return strategy;
+  }
+
+  currencies(): string[] {
+    return [...this.#strategies.keys()];
+  }
+
+  mode(currency: string): StrategyMode | undefined {
+    return this.#strategies.get(currency)?.mode;
+  }
+
+  params(currency: string): QuotingParams | undefined {
+    return this.#strategies.get(currency)?.params;
+  }
+
+  autoHedge(currency: string): AutoHedgeSettings | undefined {
+    return this.#strategies.get(currency)?.autoHedge;
+  }
+
+  /** Applies a mode change; returns an error when the mode machine refuses it. */
+  changeMode(currency: string, cause: ModeCause, reason: string, tsMs: number): { readonly ok: true; readonly changed: boolean; readonly mode: StrategyMode } | { readonly ok: false; readonly reason: string } {
+    const strategy = this.ensure(currency, tsMs);
+    const next = nextMode(strategy.mode, cause);
+    if (!next.ok) return next;
+    if (next.mode === strategy.mode) return { ok: true, changed: false, mode: strategy.mode };
+    strategy.mode = next.mode;
+    strategy.reason = reason;
+    strategy.sinceTsMs = tsMs;
+    this.#publish(strategy);
+    return { ok: true, changed: true, mode: next.mode };
+  }
+
+  /** Restores a journaled mode as it was (no machine: the journal only holds allowed modes). */
+  restoreMode(currency: string, mode: StrategyMode, reason: string, tsMs: number): void {
+    const strategy = this.ensure(currency, tsMs);
+    strategy.mode = mode;
+    strategy.reason = `${reason} (restored)`;
+    strategy.sinceTsMs = tsMs;
+    this.#publish(strategy);
+  }
+
+  setParams(currency: string, params: QuotingParams, tsMs: number): void {
+    const strategy = this.ensure(currency, tsMs);
+    strategy.params = params;
+    strategy.chainBuiltTsMs = -Infinity;
+    this.#publish(strategy);
+  }
+
+  setAutoHedge(currency: string, settings: AutoHedgeSettings, tsMs: number): void {
+    const strategy = this.ensure(currency, tsMs);
+    strategy.autoHedge = settings;
+    this.#publish(strategy);
+  }
+
+  nextOverrideId(): string {
+    return `ovr.${this.sessionId}.${++this.#overrideSeq}`;
+  }
+
+  addOverride(override: QuoteOverride): void {
+    this.#overrides.set(override.id, override);
+    this.overrideRows.set(override.id, overrideRow(override));
+  }
+
+  removeOverride(id: string): boolean {
+    if (!this.#overrides.delete(id)) return false;
+    this.overrideRows.delete(id);
+    return true;
+  }
+
+  /** Drops overrides whose time is up; returns their ids for the journal. */
+  expireOverrides(nowMs: number): string[] {
+    const expired: string[] = [];
+    for (const [id, override] of this.#overrides) if (override.expiresAtMs !== undefined && override.expiresAtMs <= nowMs) expired.push(id);
+    for (const id of expired) this.removeOverride(id);
+    return expired;
+  }
+
+  hasOverride(id: string): boolean {
+    return this.#overrides.has(id);
+  }
+
+  /** Refits one expiry per underlying per call, round robin over the expiries quoted. */
+  refitNext(nowMs: number): void {
+    for (const strategy of this.#strategies.values()) {
+      const expiries = selectExpiries(this.#optionExpiries(strategy.currency), nowMs, { ...strategy.params, maxExpiries: strategy.params.maxExpiries + 1 });
+      if (expiries.length === 0) continue;
+      const expiryMs = expiries[strategy.refitCursor++ % expiries.length]!;
+      const options = this.#options(strategy.currency).filter((instrument) => instrument.expiryMs === expiryMs);
+      this.surfaces.refit(strategy.currency, expiryMs, options.map((instrument) => ({ instrument, quote: this.deps.marketData.quote(instrument.instrumentName) })), nowMs);
+    }
+  }
+
+  /**
+   * One requote of every underlying: quotes where the mode allows, cancels every strategy order
+   * where it does not. Returns what to send.
+   */
+  requote(nowMs: number): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    for (const strategy of this.#strategies.values()) {
+      const allowed = quotesAllowed(strategy.mode);
+      if (allowed === 'none') {
+        requests.push(...this.pullQuotes(strategy.currency, nowMs));
+        continue;
+      }
+      if (nowMs - strategy.chainBuiltTsMs >= CHAIN_REFRESH_MS) this.#buildChain(strategy, nowMs);
+      requests.push(...this.#quoteChain(strategy, allowed === 'both' ? 'active' : 'reducing', nowMs));
+    }
+    return requests;
+  }
+
+  /** Cancels every live strategy order of an underlying (all underlyings when undefined). */
+  pullQuotes(currency: string | undefined, tsMs: number): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    for (const order of this.deps.orders.live()) {
+      if (order.origin !== 'strategy' || order.state === 'pending-cancel' || order.state === 'unknown' || !order.venueOrderId) continue;
+      if (currency !== undefined && this.deps.marketData.instrument(order.instrumentName)?.currency !== currency) continue;
+      const request = this.deps.gateway.cancel(order, tsMs);
+      if (!isRefusal(request)) requests.push(request);
+    }
+    return requests;
+  }
+
+  /** The strategy's theo and quote of an option, for pre-trade references. */
+  theoPrice(instrumentName: string): number | undefined {
+    return this.theos.get(instrumentName)?.theoPrice;
+  }
+
+  forget(clientOrderId: string): void {
+    this.#levels.delete(clientOrderId);
+  }
+
+  #options(currency: string): InstrumentRow[] {
+    const out: InstrumentRow[] = [];
+    for (const instrument of this.deps.marketData.instrumentsMap().values()) if (instrument.kind === 'option' && instrument.currency === currency) out.push(instrument);
+    return out;
+  }
+
+  #optionExpiries(currency: string): number[] {
+    const expiries = new Set<number>();
+    for (const instrument of this.#options(currency)) expiries.add(instrument.expiryMs);
+    return [...expiries];
+  }
+
+  /** The options to quote: selected expiries and strikes, plus any with a working strategy order (so the diff cancels it). */
+  #buildChain(strategy: Strategy, nowMs: number): void {
+    const { params } = strategy;
+    const expiries = new Set(selectExpiries(this.#optionExpiries(strategy.currency), nowMs, params));
+    const chain: InstrumentRow[] = [];
+    const withOrders = new Set<string>();
+    for (const order of this.deps.orders.live()) if (order.origin === 'strategy') withOrders.add(order.instrumentName);
+    for (const instrument of this.#options(strategy.currency)) {
+      if (withOrders.has(instrument.instrumentName) || (expiries.has(instrument.expiryMs) && this.#strikeSelected(instrument, nowMs, params))) chain.push(instrument);
+    }
+    chain.sort((a, b) => a.expiryMs - b.expiryMs || (a.strike ?? 0) - (b.strike ?? 0) || a.instrumentName.localeCompare(b.instrumentName));
+    if (chain.length > strategy.quoter.capacity) strategy.quoter = new ChainQuoter(Math.max(chain.length, strategy.quoter.capacity * 2));
+    chain.forEach((instrument, i) => strategy.quoter.setInstrument(i, instrument));
+    strategy.chain = chain;
+    strategy.chainBuiltTsMs = nowMs;
+    // Theo rows of options that left the chain are stale: drop them.
+    const inChain = new Set(chain.map((instrument) => instrument.instrumentName));
+    for (const instrument of this.#options(strategy.currency)) if (!inChain.has(instrument.instrumentName) && this.theos.has(instrument.instrumentName)) this.theos.delete(instrument.instrumentName);
+  }
+
+  #strikeSelected(instrument: InstrumentRow, nowMs: number, params: QuotingParams): boolean {
+    const quote = this.deps.marketData.quote(instrument.instrumentName);
+    const forward = quote?.underlyingPrice;
+    const strike = instrument.strike;
+    if (forward === undefined || strike === undefined) return false;
+    const expiryYears = yearsBetween(nowMs, instrument.expiryMs);
+    if (!(expiryYears > 0)) return false;
+    const vol = this.surfaces.theo(instrument, forward, nowMs)?.volAnnual ?? quote?.markIv;
+    if (vol === undefined || !(vol > 0)) return false;
+    const callDelta = black76Greeks(forward, strike, expiryYears, vol, 'call').delta;
+    return isStrikeSelected(callDelta, Math.log(strike / forward), params);
+  }
+
+  #quoteChain(strategy: Strategy, mode: 'active' | 'reducing', nowMs: number): VenueRequest[] {
+    const { quoter, chain, currency, params } = strategy;
+    const { marketData, portfolio } = this.deps;
+    const n = chain.length;
+    const overrides = [...this.#overrides.values()];
+    const working: (WorkingOrder[] | undefined)[] = new Array<WorkingOrder[] | undefined>(n);
+    const index = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const instrument = chain[i]!;
+      index.set(instrument.instrumentName, i);
+      const quote = marketData.quote(instrument.instrumentName);
+      const forward = quote?.underlyingPrice ?? this.surfaces.smile(currency, instrument.expiryMs)?.forwardUsd ?? NaN;
+      const theo = Number.isFinite(forward) ? this.surfaces.theo(instrument, forward, nowMs) : undefined;
+      quoter.forwardUsd[i] = forward;
+      quoter.expiryYears[i] = theo?.expiryYears ?? yearsBetween(nowMs, instrument.expiryMs);
+      quoter.theoVolAnnual[i] = theo?.volAnnual ?? NaN;
+      quoter.uncertaintyVolPts[i] = theo?.uncertaintyVolPts ?? 0;
+      quoter.marketBidCoin[i] = quote?.bidPrice ?? NaN;
+      quoter.marketAskCoin[i] = quote?.askPrice ?? NaN;
+      quoter.markCoin[i] = quote?.markPrice ?? NaN;
+      const venueUp = this.deps.venueConnected(instrument.venueId);
+      quoter.stale[i] = !quote || quote.stale || !theo || !venueUp || this.deps.orders.isBlocked(instrument.instrumentName) ? 1 : 0;
+      quoter.expirySelected[i] = 1;
+      quoter.positionCoin[i] = portfolio.positionCoin(instrument.instrumentName);
+      quoter.bucketVegaUsdPerVolPt[i] = portfolio.bucketVegaUsdPerVolPt(currency, instrument.expiryMs);
+      const override = overrides.length > 0 ? effectiveOverride(instrument, overrides, nowMs) : NO_OVERRIDE;
+      quoter.overrides[i] = override === NO_OVERRIDE ? undefined : override;
+    }
+    // Options that left the selection are quoted as not selected, so their orders get cancelled.
+    const selectedExpiries = new Set(selectExpiries(this.#optionExpiries(currency), nowMs, params));
+    for (let i = 0; i < n; i++) if (!selectedExpiries.has(chain[i]!.expiryMs)) quoter.expirySelected[i] = 0;
+    for (const order of this.deps.orders.live()) {
+      if (order.origin !== 'strategy') continue;
+      const i = index.get(order.instrumentName);
+      if (i === undefined) continue;
+      (working[i] ??= []).push(this.#working(order));
+    }
+    quoter.quote(n, { params, portfolio: { deltaCoin: portfolio.deltaCoin(currency), vegaUsdPerVolPt: portfolio.vegaUsdPerVolPt(currency) }, mode, collar: this.deps.collar(currency) });
+    const actions = this.#actions;
+    actions.length = 0;
+    quoter.diff(n, working, refreshToleranceOf(params), actions);
+    const requests = this.#send(strategy, actions, index, nowMs);
+    this.#count(strategy, n);
+    if (nowMs - strategy.theoPublishedTsMs >= THEO_PUBLISH_MS) {
+      strategy.theoPublishedTsMs = nowMs;
+      for (let i = 0; i < n; i++) this.#publishTheo(quoter, i);
+      this.#publish(strategy);
+    }
+    return requests;
+  }
+
+  #working(order: Order): WorkingOrder {
+    // Orders adopted after a restart have no recorded level: level 0 (the diff re-prices or cancels them).
+    return { clientOrderId: order.clientOrderId, side: order.side, level: this.#levels.get(order.clientOrderId) ?? 0, priceCoin: order.price, amountCoin: order.amount - order.filledAmount, state: order.state };
+  }
+
+  #send(strategy: Strategy, actions: readonly QuoteAction[], index: ReadonlyMap<string, number>, nowMs: number): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    const refused: Record<string, number> = {};
+    for (const action of actions) {
+      const i = index.get(action.instrumentName)!;
+      // Near the money first: the rate limiter serves lower numbers first.
+      const priority = Math.round(Math.abs(Math.log(strategy.quoter.strike[i]! / strategy.quoter.forwardUsd[i]!)) * 1000) || 0;
+      const instrument = strategy.chain[i]!;
+      if (action.kind === 'place') {
+        const placed = this.deps.gateway.place({ instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority }, nowMs);
+        if (placed.ok) {
+          this.#levels.set(placed.order.clientOrderId, action.level);
+          requests.push(placed.request);
+        } else refused[placed.check] = (refused[placed.check] ?? 0) + 1;
+      } else if (action.kind === 'amend') {
+        const order = this.deps.orders.get(action.clientOrderId);
+        if (!order) continue;
+        // Deribit's edit takes the order's total amount: what should stay open plus what already filled.
+        const request = this.deps.gateway.replace(order, snapPassive(instrument, action.priceCoin, action.side), action.amountCoin + order.filledAmount, nowMs, priority);
+        if (isRefusal(request)) refused[request.check] = (refused[request.check] ?? 0) + 1;
+        else requests.push(request);
+      } else {
+        const order = this.deps.orders.get(action.clientOrderId);
+        if (!order || !LIVE_STATES.has(order.state)) continue;
+        const request = this.deps.gateway.cancel(order, nowMs);
+        if (!isRefusal(request)) requests.push(request);
+      }
+    }
+    strategy.suppressed = { ...strategy.suppressed };
+    for (const [check, count] of Object.entries(refused)) strategy.suppressed[`refused: ${check}`] = count;
+    return requests;
+  }
+
+  #count(strategy: Strategy, n: number): void {
+    const counts: Record<string, number> = {};
+    let quoted = 0;
+    const { levelCount, offReason } = strategy.quoter;
+    for (let i = 0; i < n; i++) {
+      if (levelCount[2 * i]! > 0 || levelCount[2 * i + 1]! > 0) quoted++;
+      else {
+        const reason = SIDE_OFF_REASONS[offReason[2 * i]!] || 'off';
+        counts[reason] = (counts[reason] ?? 0) + 1;
+      }
+    }
+    for (const [key, value] of Object.entries(strategy.suppressed)) if (key.startsWith('refused: ')) counts[key] = value;
+    strategy.suppressed = counts;
+    strategy.quoted = quoted;
+  }
+
+  #publishTheo(quoter: ChainQuoter, i: number): void {
+    const quote = quoter.quoteAt(i);
+    if (!Number.isFinite(quote.theoPriceCoin)) {
+      if (this.theos.has(quote.instrumentName)) this.theos.delete(quote.instrumentName);
+      return;
+    }
+    const bid = quote.bid.quoted ? quote.bid.levels[0] : undefined;
+    const ask = quote.ask.quoted ? quote.ask.levels[0] : undefined;
+    const row: TheoRow = {
+      instrumentName: quote.instrumentName,
+      theoPrice: quote.theoPriceCoin,
+      theoIv: quote.theoVolAnnual,
+      ...(bid && { bidPrice: bid.priceCoin, bidAmount: bid.amountCoin, bidIv: bid.volAnnual }),
+      ...(ask && { askPrice: ask.priceCoin, askAmount: ask.amountCoin, askIv: ask.volAnnual }),
+      ...(!quote.bid.quoted && { bidOff: quote.bid.reason }),
+      ...(!quote.ask.quoted && { askOff: quote.ask.reason }),
+      ...(quote.overrideIds.length > 0 && { overrides: quote.overrideIds }),
+    };
+    const previous = this.theos.get(row.instrumentName);
+    if (!previous || !sameTheo(previous, row)) this.theos.set(row.instrumentName, row);
+  }
+
+  #publish(strategy: Strategy): void {
+    const params: Record<string, number | boolean | string> = {};
+    for (const [key, value] of Object.entries(strategy.params)) if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') params[key] = value;
+    const smiles = this.surfaces.smilesOf(strategy.currency);
+    const rmse = smiles.length > 0 ? Math.max(...smiles.map((smile) => smile.rmseVolPts)) : undefined;
+    this.strategies.set(strategy.currency, {
+      currency: strategy.currency,
+      mode: strategy.mode,
+      reason: strategy.reason,
+      sinceTsMs: strategy.sinceTsMs,
+      params,
+      quotedInstruments: strategy.quoted,
+      suppressed: strategy.suppressed,
+      surfaceExpiries: smiles.length,
+      ...(rmse !== undefined && { surfaceRmseVolPts: rmse }),
+      autoHedge: strategy.autoHedge,
+    });
+  }
+}
+
+function sameTheo(a: TheoRow, b: TheoRow): boolean {
+  return (
+    Math.abs(a.theoPrice - b.theoPrice) < 1e-7 &&
+    a.bidPrice === b.bidPrice &&
+    a.askPrice === b.askPrice &&
+    a.bidAmount === b.bidAmount &&
+    a.askAmount === b.askAmount &&
+    a.bidOff === b.bidOff &&
+    a.askOff === b.askOff &&
+    (a.overrides?.join() ?? '') === (b.overrides?.join() ?? '')
+  );
+}
+
+/** The published (flat) form of an override. */
+export function overrideRow(override: QuoteOverride): OverrideRow {
+  const { provenance, ...rest } = override;
+  return { ...(rest as Omit<OverrideRow, 'by' | 'atMs' | 'reason'>), by: provenance.by, atMs: provenance.atMs, reason: provenance.reason };
+}
+
+/** The stored form of a published override (restoring from the journal). */
+export function overrideFromRow(row: OverrideRow): unknown {
+  const { by, atMs, reason, ...rest } = row;
+  return { ...rest, provenance: { by, atMs, reason } };
+}

@@ -1,0 +1,12 @@
+export { crc32, crc32Hex } from './crc32.ts';
+export { JournalError } from './journal-error.ts';
+export type { JournalErrorCode } from './journal-error.ts';
+export { compactionTempPath, Journal, openJournal } from './journal-file.ts';
+export type { FlushPolicy, OpenedJournal, OpenJournalOptions } from './journal-file.ts';
+export type { TaggedRecord } from './journal-line.ts';
+export { readJournal } from './journal-reader.ts';
+export type { JournalContents, JournalEntry, ParseRecord, TornTail } from './journal-reader.ts';
+export type { JournalWriter } from './journal-writer.ts';
+export { MemoryJournal } from './memory-journal.ts';
+export { parseWith, replay } from './replay.ts';
+export type { Replayer, SafeParser } from './replay.ts';

@@ -1,0 +1,290 @@
+/**
+ * Pre-trade checks run on every order, strategy, hedge or manual, before it leaves the engine.
+ * Pure: the kernel passes what it knows (instruments, pricing, references, metrics, live orders,
+ * limits, mode, the sent-orders window and the time) and gets an answer with the failed check and
+ * a reason with numbers in it, fit for the trader and the journal.
+ *
+ * Checks, in order (the first failure answers):
+ *   order       the order is well formed, on a known, priceable instrument with limits configured
+ *   mode        nothing passes while trading is halted
+ *   rate        orders (and messages, when counted) sent over the last second + this one within
+ *               the ordersPerSec (messagesPerSec) limit
+ *   collar      price within the collar around theo and around mark (an unknown reference is
+ *               skipped; an option with neither is refused)
+ *   size        amount within the per-order maximum; notional: within the per-order USD maximum
+ *   duplicate   no identical live order (instrument, side, price, amount, origin)
+ *   self-cross  a buy below our lowest resting ask, a sell above our highest resting bid
+ *   reduce-only in reduce-only mode, the order must reduce |position|, |delta| or |vega|
+ *   limit       post-fill values within every limit whose action is not 'warn', unless the order
+ *               strictly reduces a quantity already over its limit. An order that does not change
+ *               a quantity at all is not judged by that quantity's limit: a perpetual hedge must
+ *               pass while vega is over its limit.
+ *
+ * Limits are projected for this order's fill alone, not for other working orders filling too:
+ * greeks.ts workingQuotesWorstCase shows that tail.
+ */
+import { LIVE_STATES } from '../oms/order-state.ts';
+import type { InstrumentRow, OrderRow } from '../protocol/state.ts';
+import { formatPair, formatQty } from './format.ts';
+import type { PricingInput, PricingInputs, RiskGreeks } from './greeks.ts';
+import { expiryBucketId, gammaCoinPerPct, positionNotionalUsd, unitGreeks } from './greeks.ts';
+import type { Collar, LimitAction, LimitKey, LimitRule, LimitsConfig, UnderlyingLimits } from './limits.ts';
+import { LIMIT_META, limitId, limitsFor } from './limits.ts';
+import type { RiskMetrics, UnderlyingMetrics } from './metrics.ts';
+import { bucketVega, emptyUnderlyingMetrics } from './metrics.ts';
+import type { RateWindow } from './rate-window.ts';
+import { countInWindow } from './rate-window.ts';
+
+export interface OrderRequest {
+  readonly instrumentName: string;
+  readonly side: 'buy' | 'sell';
+  /** Instrument's price units: coin for options, USD for futures. */
+  readonly price: number;
+  /** Coin for options, USD for futures. */
+  readonly amount: number;
+  readonly origin: OrderRow['origin'];
+  /** When this amends one of our live orders: that order is neither a duplicate nor a cross, and the open-order count does not grow. */
+  readonly replacesClientOrderId?: string;
+}
+
+/** One of our orders at the venue; orders with a terminal `state` are ignored. */
+export type RestingOrder = Pick<OrderRow, 'clientOrderId' | 'instrumentName' | 'side' | 'price' | 'amount' | 'origin'> & { readonly state?: OrderRow['state'] };
+
+/** Prices the collar is measured from, in the instrument's price units. */
+export interface PriceReferences {
+  /** Our fair value. */
+  readonly theo?: number;
+  /** The venue's mark price. */
+  readonly mark?: number;
+}
+
+/** normal: every check; reduce-only: only risk-reducing orders; halted: nothing (kill switch). */
+export type TradingMode = 'normal' | 'reduce-only' | 'halted';
+
+export interface PreTradeContext {
+  readonly instruments: Readonly<Record<string, InstrumentRow>>;
+  readonly pricing: PricingInputs;
+  readonly references: Readonly<Record<string, PriceReferences>>;
+  /** Current metrics (buildRiskMetrics), by currency. */
+  readonly metrics: RiskMetrics;
+  /** Our live orders (at least those on the order's instrument). */
+  readonly liveOrders: readonly RestingOrder[];
+  readonly config: LimitsConfig;
+  readonly mode: TradingMode;
+  /**
+   * Orders sent on the order's underlying over a one-second window (ordersPerSec is a per-underlying
+   * limit); the kernel records an order there once it passes and is sent, refused ones not.
+   */
+  readonly orderWindow: RateWindow;
+  /** Messages sent (orders, amends, cancels) on the underlying over one second, when the kernel counts them. */
+  readonly messageWindow?: RateWindow;
+  readonly nowMs: number;
+}
+
+export type PreTradeCheck = 'order' | 'mode' | 'rate' | 'collar' | 'size' | 'notional' | 'duplicate' | 'self-cross' | 'reduce-only' | 'limit';
+
+export type CheckResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly check: PreTradeCheck; readonly reason: string; readonly limitId?: string };
+
+const OK: CheckResult = { ok: true };
+const refuse = (check: PreTradeCheck, reason: string, id?: string): CheckResult => (id === undefined ? { ok: false, check, reason } : { ok: false, check, reason, limitId: id });
+
+// The band edge is inside the band: a price exactly N ticks away, computed as r ± N·tick in floats,
+// may land a few ulps outside it on one side only.
+const COLLAR_REL_TOL = 1e-9;
+
+/** Half-width of the collar band around a reference: max(maxTicks·tick, maxFraction·reference). */
+export function collarBand(reference: number, tickSize: number, collar: Collar): number {
+  return Math.max(collar.maxTicksFromReference * tickSize, collar.maxFractionFromReference * reference);
+}
+
+/**
+ * Whether a price is within the collar around a reference: |price − reference| ≤
+ * max(maxTicksFromReference·tick, maxFractionFromReference·reference) (same definition as
+ * core/quoting; both in the instrument's price units, coin for options).
+ */
+export function withinCollar(price: number, reference: number, tickSize: number, collar: Collar): boolean {
+  return Math.abs(price - reference) <= collarBand(reference, tickSize, collar) * (1 + COLLAR_REL_TOL);
+}
+
+/** The mode the strongest breached action and the kill switch call for. 'pause' stops strategies (the kernel's part) and leaves the rest reduce-only. */
+export function tradingModeFor(action: LimitAction | undefined, killed: boolean): TradingMode {
+  if (killed || action === 'kill') return 'halted';
+  if (action === 'pause' || action === 'reduce-only') return 'reduce-only';
+  return 'normal';
+}
+
+const known = (x: number | undefined): x is number => x !== undefined && x > 0 && x < Infinity;
+const enforced = (rule: LimitRule | undefined): rule is LimitRule => rule !== undefined && rule.action !== 'warn';
+const tickIndex = (price: number, tickSize: number): number => Math.round(price / tickSize);
+
+export function checkOrder(order: OrderRequest, context: PreTradeContext): CheckResult {
+  const instrument = context.instruments[order.instrumentName];
+  if (!instrument) return refuse('order', `unknown instrument ${order.instrumentName}`);
+  if (!known(order.price)) return refuse('order', `price ${formatQty(order.price)} is not a positive number`);
+  if (!known(order.amount)) return refuse('order', `amount ${formatQty(order.amount)} is not a positive number`);
+  if (order.amount < instrument.minTradeAmount) return refuse('order', `amount ${formatQty(order.amount)} is below the minimum ${formatQty(instrument.minTradeAmount)} of ${instrument.instrumentName}`);
+  const pricing = context.pricing[instrument.instrumentName];
+  const unit = unitGreeks(instrument, pricing);
+  if (!unit || !pricing) return refuse('order', `no pricing for ${instrument.instrumentName}: its risk cannot be projected`);
+  const limits = limitsFor(context.config, instrument.currency);
+  if (!limits) return refuse('order', `no limits configured for ${instrument.currency}`);
+
+  if (context.mode === 'halted') return refuse('mode', 'trading is halted (kill switch): no order may be sent');
+
+  for (const [window, key] of [[context.orderWindow, 'ordersPerSec'], [context.messageWindow, 'messagesPerSec']] as const) {
+    const problem = window && rateProblem(window, limits[key], key === 'ordersPerSec' ? 'order' : 'message', context.nowMs);
+    if (problem) return refuse('rate', problem, limitId(instrument.currency, key));
+  }
+
+  const collar = collarProblem(order, instrument, context.references[instrument.instrumentName], limits);
+  if (collar) return refuse('collar', collar);
+
+  const pre = limits.preTrade;
+  const isOption = instrument.kind === 'option';
+  const maxAmount = isOption ? pre.maxOrderAmountOptionCoin : pre.maxOrderAmountFutureUsd;
+  const amountUnit = isOption ? 'coin' : 'USD';
+  if (maxAmount !== undefined && order.amount > maxAmount) {
+    return refuse('size', `amount ${formatQty(order.amount)} ${amountUnit} exceeds the per-order maximum ${formatQty(maxAmount)} ${amountUnit}`);
+  }
+  const notional = positionNotionalUsd(instrument, order.amount, pricing);
+  if (pre.maxOrderNotionalUsd !== undefined && !(notional <= pre.maxOrderNotionalUsd)) {
+    return refuse('notional', `notional ${formatQty(notional)} USD exceeds the per-order maximum ${formatQty(pre.maxOrderNotionalUsd)} USD`);
+  }
+
+  const book = bookProblem(order, instrument, context.liveOrders);
+  if (book) return book;
+
+  const metrics = context.metrics[instrument.currency] ?? emptyUnderlyingMetrics(instrument.currency);
+  const signed = order.side === 'buy' ? order.amount : -order.amount;
+  if (context.mode === 'reduce-only') {
+    const problem = reduceOnlyProblem(instrument, signed, unit, metrics);
+    if (problem) return refuse('reduce-only', problem);
+  }
+  return limitProblem(order, instrument, signed, unit, pricing, metrics, limits);
+}
+
+function rateProblem(window: RateWindow, rule: LimitRule | undefined, what: 'order' | 'message', nowMs: number): string | undefined {
+  if (!enforced(rule)) return undefined;
+  const sent = countInWindow(window, nowMs);
+  if (sent + 1 <= rule.limit) return undefined;
+  return `${what} rate: ${formatQty(sent)} ${what}s sent in the last second, one more would exceed the limit of ${formatQty(rule.limit)} ${what}s/s`;
+}
+
+function collarProblem(order: OrderRequest, instrument: InstrumentRow, refs: PriceReferences | undefined, limits: UnderlyingLimits): string | undefined {
+  const collar = instrument.kind === 'option' ? limits.preTrade.optionCollar : limits.preTrade.futureCollar;
+  const candidates: readonly (readonly [string, number | undefined])[] = [
+    ['theo', refs?.theo],
+    ['mark', refs?.mark],
+  ];
+  let checked = 0;
+  for (const [name, reference] of candidates) {
+    if (!known(reference)) continue;
+    checked += 1;
+    if (withinCollar(order.price, reference, instrument.tickSize, collar)) continue;
+    const band = collarBand(reference, instrument.tickSize, collar);
+    return (
+      `${order.side} at ${formatQty(order.price)} is ${formatQty(Math.abs(order.price - reference))} from ${name} ${formatQty(reference)}, ` +
+      `beyond the allowed ${formatQty(band)} (max of ${formatQty(collar.maxTicksFromReference)} ticks of ${formatQty(instrument.tickSize)} and ${formatQty(collar.maxFractionFromReference * 100)} % of ${name})`
+    );
+  }
+  if (checked === 0 && instrument.kind === 'option') return `no theo or mark for ${instrument.instrumentName}: an option order needs a reference price`;
+  return undefined;
+}
+
+function bookProblem(order: OrderRequest, instrument: InstrumentRow, live: readonly RestingOrder[]): CheckResult | undefined {
+  const tick = instrument.tickSize;
+  const priceTicks = tickIndex(order.price, tick);
+  let bestOppositeTicks: number | undefined;
+  let bestOpposite: RestingOrder | undefined;
+  for (const resting of live) {
+    if (resting.instrumentName !== order.instrumentName || resting.clientOrderId === order.replacesClientOrderId) continue;
+    if (resting.state !== undefined && !LIVE_STATES.has(resting.state)) continue;
+    const restingTicks = tickIndex(resting.price, tick);
+    if (resting.side === order.side) {
+      const sameAmount = Math.abs(resting.amount - order.amount) <= 1e-9 * Math.max(resting.amount, order.amount);
+      if (restingTicks === priceTicks && sameAmount && resting.origin === order.origin) {
+        return refuse('duplicate', `an identical ${resting.origin} ${resting.side} of ${formatQty(resting.amount)} at ${formatQty(resting.price)} is live (${resting.clientOrderId})`);
+      }
+    } else if (bestOppositeTicks === undefined || (order.side === 'buy' ? restingTicks < bestOppositeTicks : restingTicks > bestOppositeTicks)) {
+      bestOppositeTicks = restingTicks;
+      bestOpposite = resting;
+    }
+  }
+  if (bestOpposite && bestOppositeTicks !== undefined && (order.side === 'buy' ? priceTicks >= bestOppositeTicks : priceTicks <= bestOppositeTicks)) {
+    const theirs = order.side === 'buy' ? 'ask' : 'bid';
+    return refuse('self-cross', `${order.side} at ${formatQty(order.price)} would trade against our own resting ${theirs} at ${formatQty(bestOpposite.price)} (${bestOpposite.clientOrderId})`);
+  }
+  return undefined;
+}
+
+function reduceOnlyProblem(instrument: InstrumentRow, signed: number, unit: RiskGreeks, m: UnderlyingMetrics): string | undefined {
+  const position = m.positions[instrument.instrumentName]?.size ?? 0;
+  const delta = m.greeks.deltaCoin;
+  const vega = m.greeks.vegaUsdPerVolPt;
+  const after = { position: position + signed, delta: delta + unit.deltaCoin * signed, vega: vega + unit.vegaUsdPerVolPt * signed };
+  if (Math.abs(after.position) < Math.abs(position) || Math.abs(after.delta) < Math.abs(delta) || Math.abs(after.vega) < Math.abs(vega)) return undefined;
+  const sizeUnit = instrument.kind === 'option' ? 'coin' : 'USD';
+  const change = (name: string, from: number, to: number, u: string) => {
+    const [a, b] = formatPair(Math.abs(from), Math.abs(to));
+    return `|${name}| from ${a} to ${b} ${u}`;
+  };
+  return (
+    `reduce-only mode: the order reduces neither position, delta nor vega (` +
+    `${change('position', position, after.position, sizeUnit)}, ${change('delta', delta, after.delta, 'coin')}, ${change('vega', vega, after.vega, 'USD/vol pt')})`
+  );
+}
+
+interface Projection {
+  readonly key: LimitKey;
+  readonly subject?: string;
+  readonly before: number;
+  readonly after: number;
+  /** Whether the order moves the quantity at all (decided on the raw change: before may be NaN). */
+  readonly moves: boolean;
+}
+
+function limitProblem(
+  order: OrderRequest,
+  instrument: InstrumentRow,
+  signed: number,
+  unit: RiskGreeks,
+  pricing: PricingInput,
+  m: UnderlyingMetrics,
+  limits: UnderlyingLimits,
+): CheckResult {
+  const g = m.greeks;
+  const position = m.positions[instrument.instrumentName]?.size ?? 0;
+  const notionalAfter = m.grossNotionalUsd - positionNotionalUsd(instrument, position, pricing) + positionNotionalUsd(instrument, position + signed, pricing);
+  const dDelta = unit.deltaCoin * signed;
+  const dGamma = unit.gammaCoinPerUsd * signed;
+  const dVega = unit.vegaUsdPerVolPt * signed;
+  const projections: Projection[] = [
+    { key: 'netDeltaCoin', before: g.deltaCoin, after: g.deltaCoin + dDelta, moves: dDelta !== 0 },
+    { key: 'gammaCoinPerPct', before: gammaCoinPerPct(g.gammaCoinPerUsd, m.indexUsd), after: gammaCoinPerPct(g.gammaCoinPerUsd + dGamma, m.indexUsd), moves: dGamma !== 0 },
+    { key: 'vegaTotalUsdPerVolPt', before: g.vegaUsdPerVolPt, after: g.vegaUsdPerVolPt + dVega, moves: dVega !== 0 },
+    { key: instrument.kind === 'option' ? 'optionPositionCoin' : 'futurePositionUsd', subject: instrument.instrumentName, before: position, after: position + signed, moves: true },
+    { key: 'grossNotionalUsd', before: m.grossNotionalUsd, after: notionalAfter, moves: notionalAfter !== m.grossNotionalUsd },
+    { key: 'openOrders', before: m.openOrders, after: m.openOrders + 1, moves: order.replacesClientOrderId === undefined },
+  ];
+  if (!instrument.isPerpetual) {
+    const bucketId = expiryBucketId(instrument);
+    const before = bucketVega(m, bucketId);
+    projections.splice(3, 0, { key: 'vegaPerExpiryUsdPerVolPt', subject: bucketId, before, after: before + dVega, moves: dVega !== 0 });
+  }
+  for (const p of projections) {
+    const rule = limits[p.key];
+    if (!enforced(rule) || !p.moves) continue;
+    const after = Math.abs(p.after);
+    const before = Math.abs(p.before);
+    if (after <= rule.limit || after < before) continue;
+    const meta = LIMIT_META[p.key];
+    const label = `${instrument.currency} ${meta.label}${p.subject === undefined ? '' : ` ${p.subject}`}`;
+    const when = p.key === 'openOrders' ? 'with this order' : 'after fill';
+    const [afterText, limitText] = formatPair(p.after, rule.limit);
+    const already = before > rule.limit ? ` (already ${formatQty(p.before)}: the order does not reduce it)` : '';
+    return refuse('limit', `${label} ${when} ${afterText} ${meta.unit} exceeds limit ${limitText}${already}`, limitId(instrument.currency, p.key, p.subject));
+  }
+  return OK;
+}
