@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Layer rules from DESIGN.md, enforced here rather than remembered:
- * - core/pricing and core/model: no I/O, no clock, no randomness (injected instead).
+ * - core/pricing, core/model and the decision layers (core/quoting, core/risk, core/hedging): no I/O,
+ *   no clock, no randomness (injected instead).
  * - only core/venues, core/sim and the web-mode link server import `ws`.
  * - renderer imports from core only core/protocol and pure core/model, core/pricing; no Node.
  * - nothing in core imports electron or react.
@@ -81,7 +82,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: noUi }] },
   },
   {
-    files: ['core/pricing/**/*.ts', 'core/model/**/*.ts', 'core/protocol/**/*.ts'],
+    files: ['core/pricing/**/*.ts', 'core/model/**/*.ts', 'core/protocol/**/*.ts', 'core/quoting/**/*.ts', 'core/risk/**/*.ts', 'core/hedging/**/*.ts'],
     ignores: ['core/**/*.test.ts'],
     languageOptions: { globals: {} },
     rules: {

@@ -10,8 +10,8 @@ async function ruleIds(filePath: string, code: string): Promise<string[]> {
 }
 
 describe('layer rules from DESIGN.md', () => {
-  it('keeps core/pricing and core/model free of I/O, clocks and randomness', async () => {
-    for (const file of ['core/pricing/probe.ts', 'core/model/probe.ts']) {
+  it('keeps core/pricing, core/model and the decision layers free of I/O, clocks and randomness', async () => {
+    for (const file of ['core/pricing/probe.ts', 'core/model/probe.ts', 'core/quoting/probe.ts', 'core/risk/probe.ts', 'core/hedging/probe.ts']) {
       expect(await ruleIds(file, "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n")).toContain('no-restricted-imports');
       expect(await ruleIds(file, "import { WebSocket } from 'ws';\nexport const a = WebSocket;\n")).toContain('no-restricted-imports');
       expect(await ruleIds(file, 'export const a = Date.now();\n')).toContain('no-restricted-properties');

@@ -1,5 +1,6 @@
 import { createEngine } from '../../core/engine/engine.ts';
 import type { Engine, EngineOptions } from '../../core/engine/engine.ts';
+import { TICK_INTERVAL_MS } from '../../core/engine/engine.ts';
 import type { VenueLink } from '../../core/engine/venue-link.ts';
 import { linkVenue } from '../../core/engine/venue-link.ts';
 import { DEFAULT_CREDENTIALS, MARKET_MAKER_CREDITS } from '../../core/sim/defaults.ts';
@@ -19,6 +20,11 @@ export interface EngineOnSimulator {
   readonly events: VenueEvent[];
   /** Resolves once `check` holds, re-checked after every venue event (no timers), or fails after `timeoutMs`. */
   waitFor(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Runs the engine's tick (what the worker's timer does: requote, risk, executions) and carries
+   * out its requests until `check` holds, or fails after `timeoutMs`.
+   */
+  tickUntil(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,17 @@ export async function engineOnSimulator(seed: number, adapterOptions: Partial<De
         resolve();
       });
     });
+  const tickUntil = async (check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      link.perform(engine.tick());
+      engine.takeChanges();
+      if (check()) return;
+      if (Date.now() > deadline) throw new Error(`timed out ticking until ${what}`);
+      // One engine tick of wall time, as the worker's timer runs it.
+      await new Promise((resolve) => setTimeout(resolve, TICK_INTERVAL_MS));
+    }
+  };
   const close = async (): Promise<void> => {
     link.dispose();
     await adapter.close();
@@ -72,5 +89,5 @@ export async function engineOnSimulator(seed: number, adapterOptions: Partial<De
     await close();
     throw error;
   }
-  return { engine, link, venue, events, waitFor, close };
+  return { engine, link, venue, events, waitFor, tickUntil, close };
 }

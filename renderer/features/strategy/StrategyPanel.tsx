@@ -150,6 +150,9 @@ function AutoHedgeForm({ row, linkOpen }: { readonly row: StrategyRow; readonly 
       <label>
         band ± <input className="field-input" size={6} inputMode="decimal" value={draft.bandText} onChange={(event) => setEdits((current) => ({ ...current, bandText: event.target.value }))} /> {currency}
       </label>
+      <label title="The least time between two automatic hedges">
+        every ≥ <input className="field-input" size={5} inputMode="decimal" value={draft.minIntervalText} onChange={(event) => setEdits((current) => ({ ...current, minIntervalText: event.target.value }))} data-testid={`autohedge-interval-${currency}`} /> s
+      </label>
       <label>
         with{' '}
         <select className="field-input" value={draft.instrumentName} onChange={(event) => setEdits((current) => ({ ...current, instrumentName: event.target.value }))}>

@@ -9,6 +9,8 @@ import { parseNumber } from './quoting-params.ts';
 export interface AutoHedgeDraft {
   readonly targetText: string;
   readonly bandText: string;
+  /** Minimum time between two automatic hedges, in seconds as typed (the engine keeps ms). */
+  readonly minIntervalText: string;
   /** '' lets the engine choose (its perpetual). */
   readonly instrumentName: string;
 }
@@ -17,13 +19,13 @@ export type AutoHedgeCommand = Omit<Extract<Command, { type: 'SetAutoHedge' }>, 
 
 export type AutoHedgeCheck = { readonly ok: true; readonly command: AutoHedgeCommand } | { readonly ok: false; readonly reason: string };
 
-/** The minimum time between two automatic hedges the engine is told (the protocol's default). */
-export const AUTO_HEDGE_MIN_INTERVAL_MS = 10_000;
+/** The longest minimum interval between two automatic hedges the protocol accepts (one hour). */
+export const MAX_MIN_INTERVAL_MS = 3_600_000;
 /** A band wider than this is a typo, not a setting. */
 export const MAX_BAND_COIN = 100_000;
 
 export function autoHedgeDraftFrom(autoHedge: StrategyRow['autoHedge']): AutoHedgeDraft {
-  return { targetText: String(autoHedge.targetCoin), bandText: String(autoHedge.bandCoin), instrumentName: autoHedge.instrumentName ?? '' };
+  return { targetText: String(autoHedge.targetCoin), bandText: String(autoHedge.bandCoin), minIntervalText: String(autoHedge.minIntervalMs / 1000), instrumentName: autoHedge.instrumentName ?? '' };
 }
 
 export function checkAutoHedge(currency: string, enabled: boolean, draft: AutoHedgeDraft): AutoHedgeCheck {
@@ -33,8 +35,18 @@ export function checkAutoHedge(currency: string, enabled: boolean, draft: AutoHe
   if (band === undefined || band <= 0) return { ok: false, reason: 'band must be a positive number (coin)' };
   if (band > MAX_BAND_COIN) return { ok: false, reason: `band must be at most ${MAX_BAND_COIN} coin` };
   if (Math.abs(target) > MAX_BAND_COIN) return { ok: false, reason: `target must be within ±${MAX_BAND_COIN} coin` };
-  const command: AutoHedgeCommand = { type: 'SetAutoHedge', currency, enabled, targetCoin: target, bandCoin: band, minIntervalMs: AUTO_HEDGE_MIN_INTERVAL_MS };
+  const minIntervalMs = parseMinIntervalMs(draft.minIntervalText);
+  if (minIntervalMs === undefined) return { ok: false, reason: `minimum interval must be 0 to ${MAX_MIN_INTERVAL_MS / 1000} s` };
+  const command: AutoHedgeCommand = { type: 'SetAutoHedge', currency, enabled, targetCoin: target, bandCoin: band, minIntervalMs };
   return { ok: true, command: draft.instrumentName === '' ? command : { ...command, instrumentName: draft.instrumentName } };
+}
+
+/** The typed interval (seconds) as whole milliseconds, if it is one the protocol accepts. */
+export function parseMinIntervalMs(text: string): number | undefined {
+  const seconds = parseNumber(text);
+  if (seconds === undefined || seconds < 0) return undefined;
+  const ms = Math.round(seconds * 1000);
+  return ms <= MAX_MIN_INTERVAL_MS ? ms : undefined;
 }
 
 /**
@@ -49,7 +61,12 @@ export function toggleAutoHedge(currency: string, autoHedge: StrategyRow['autoHe
 /** Whether the draft differs from what the engine runs. */
 export function autoHedgeEdited(autoHedge: StrategyRow['autoHedge'], draft: AutoHedgeDraft): boolean {
   const saved = autoHedgeDraftFrom(autoHedge);
-  return parseNumber(draft.targetText) !== autoHedge.targetCoin || parseNumber(draft.bandText) !== autoHedge.bandCoin || draft.instrumentName !== saved.instrumentName;
+  return (
+    parseNumber(draft.targetText) !== autoHedge.targetCoin ||
+    parseNumber(draft.bandText) !== autoHedge.bandCoin ||
+    parseMinIntervalMs(draft.minIntervalText) !== autoHedge.minIntervalMs ||
+    draft.instrumentName !== saved.instrumentName
+  );
 }
 
 /** What can hedge an underlying's delta: its perpetual first, then its futures by expiry. */

@@ -12,7 +12,7 @@ function strategy(currency: string, fields: Partial<StrategyRow> = {}): Strategy
     quotedInstruments: 0,
     suppressed: {},
     surfaceExpiries: 0,
-    autoHedge: { enabled: false, targetCoin: 0, bandCoin: 1 },
+    autoHedge: { enabled: false, targetCoin: 0, bandCoin: 1, minIntervalMs: 10_000 },
     ...fields,
   };
 }
