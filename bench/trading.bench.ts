@@ -32,7 +32,7 @@ async function killSwitch(): Promise<BenchResult[]> {
       const t0 = performance.now();
       const kill = setup.engine.handle({ type: 'KillSwitch', commandId: `k${round}`, reason: 'benchmark' });
       setup.link.perform(kill.requests);
-      await setup.tickUntil(() => liveOrders(setup) === 0, 'every order cancelled', 10_000);
+      await setup.waitFor(() => liveOrders(setup) === 0, 'every order cancelled', 10_000);
       samples.push(performance.now() - t0);
       setup.engine.handle({ type: 'AcknowledgeHalt', commandId: `a${round}`, acknowledgement: 'I have checked positions and orders' });
       setup.engine.handle({ type: 'SetStrategyMode', commandId: `r${round}`, currency: 'BTC', mode: 'ACTIVE' });

@@ -1,3 +1,4 @@
+import { ActionBar } from './features/actions/ActionBar.tsx';
 import { EngineBanner } from './features/engine/EngineBanner.tsx';
 import { StatusBar } from './features/status-bar/StatusBar.tsx';
 import { Workspace } from './ui/Workspace.tsx';
@@ -6,6 +7,7 @@ export function App() {
   return (
     <div className="app">
       <EngineBanner />
+      <ActionBar />
       <Workspace />
       <StatusBar />
     </div>

@@ -315,7 +315,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       const index = indexOf(currency);
       if (index !== undefined) indexPricesUsd[currency] = index;
     }
-    const plan = planFlatten(positions, quotes, instruments, { nowMs: tsMs, optionPricing: 'improve-one-tick', maxSlippageFraction: 0.1, maxSlippageTicks: 2, futureTactic: FLATTEN_TACTIC, indexPricesUsd });
+    const plan = planFlatten(positions, quotes, instruments, { nowMs: tsMs, optionPricing: 'touch', maxSlippageFraction: 0.1, maxSlippageTicks: 2, futureTactic: FLATTEN_TACTIC, indexPricesUsd });
     const started = executions.startFlatten(command.currency ?? 'ALL', plan, tsMs, command.commandId);
     activity.add(tsMs, 'hedge', 'warn', `flatten ${command.currency ?? 'everything'}: ${plan.steps.length - 1} close(s), ${plan.unresolvable.length} unresolvable${plan.warnings.length > 0 ? `; ${plan.warnings.join('; ')}` : ''}`);
     return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: [...requests, ...started.requests] };

@@ -46,6 +46,8 @@ export interface RiskDeskDeps {
 const FILLS_KEPT = 500;
 const HISTORY_KEPT = 3_600;
 const DAY_MS = 86_400_000;
+/** The share of the order and message rate limits strategies may use. */
+const STRATEGY_RATE_SHARE = 0.8;
 
 function greeksRow(g: RiskGreeks, indexUsd: number): GreeksRow {
   const index = indexUsd > 0 ? indexUsd : Number.NaN;
@@ -175,6 +177,10 @@ export class RiskDesk implements PortfolioView {
   check(intent: OrderIntent, replacing: Order | undefined, mode: TradingMode, nowMs: number): CheckResult {
     const instrument = this.deps.marketData.instrument(intent.instrumentName);
     if (!instrument) return { ok: false, check: 'order', reason: `unknown instrument ${intent.instrumentName}` };
+    if (intent.origin === 'strategy') {
+      const reserve = this.#strategyRateProblem(instrument.currency, nowMs);
+      if (reserve) return { ok: false, check: 'rate', reason: reserve };
+    }
     const pricing = this.#pricingOf(instrument, nowMs);
     const quote = this.deps.marketData.quote(intent.instrumentName);
     const theo = instrument.kind === 'option' ? this.deps.theoPrice(intent.instrumentName) : undefined;
@@ -194,6 +200,22 @@ export class RiskDesk implements PortfolioView {
       },
     );
     return result.ok ? result : { ok: false, check: result.limitId ? `limit:${result.limitId}` : result.check, reason: result.reason };
+  }
+
+  /**
+   * Strategy orders may use only part of the order and message rates: the rest is kept for the
+   * trader's hand and the hedger, which must never queue behind a requote.
+   */
+  #strategyRateProblem(currency: string, nowMs: number): string | undefined {
+    const limits = limitsFor(this.#config, currency);
+    for (const [key, windows] of [['ordersPerSec', this.#orderWindows], ['messagesPerSec', this.#messageWindows]] as const) {
+      const rule = limits?.[key];
+      if (!rule || rule.action === 'warn') continue;
+      const budget = Math.floor(rule.limit * STRATEGY_RATE_SHARE);
+      const used = this.#count(windows.get(currency), nowMs);
+      if (used + 1 > budget) return `strategy ${key === 'ordersPerSec' ? 'order' : 'message'} budget: ${used} in the last second of ${budget} (${STRATEGY_RATE_SHARE * 100} % of the ${rule.limit}/s limit; the rest is kept for the trader and the hedger)`;
+    }
+    return undefined;
   }
 
   /**

@@ -151,6 +151,11 @@ const TABLE: { readonly [S in OrderState]: { readonly [E in OrderEventType]?: Ru
   'pending-replace': {
     ReconcileNeeded: reconcileNeeded,
     Filled: fill as Rule,
+    // Pulling a quote must not wait for an amend in flight: the venue cancels whichever version rests.
+    CancelRequested: ((o: Order, e: Extract<OrderEvent, { type: 'CancelRequested' }>) => {
+      const { pendingReplace: _superseded, ...rest } = o;
+      return { ...rest, state: 'pending-cancel', updatedTsMs: e.tsMs };
+    }) as Rule,
     Replaced: ((o: Order, e: Extract<OrderEvent, { type: 'Replaced' }>) => {
       const { pendingReplace: _done, ...rest } = o;
       const next = { ...rest, price: e.price, amount: e.amount, updatedTsMs: e.tsMs };

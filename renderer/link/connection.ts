@@ -1,4 +1,5 @@
 import type { Command, EngineLink } from '../../core/protocol/index.ts';
+import { recordHedgePreview } from '../features/actions/hedge-preview-store.ts';
 import { useEngineStore } from '../stores/engine-store.ts';
 import { reduceCommandFailed, reduceCommandSent, reduceEngineEvent, reduceLinkStatus } from '../stores/engine-view.ts';
 import type { LinkChoice } from './create-link.ts';
@@ -28,6 +29,8 @@ function attach(link: EngineLink): void {
     useEngineStore.setState((view) => reduceEngineEvent(view, event, Date.now()));
     if (useEngineStore.getState().outOfSync) resync();
   });
+  // Hedge previews keep their payload (the store's log keeps only text) for the hedge dialog.
+  link.onEvent(recordHedgePreview);
 }
 
 function resync(): void {

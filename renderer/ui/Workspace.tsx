@@ -3,10 +3,16 @@ import { DockviewReact, themeDark } from 'dockview-react';
 import type { FunctionComponent } from 'react';
 import { useCallback, useRef } from 'react';
 import { ChainPanel } from '../features/chain/ChainPanel.tsx';
+import { ChartsPanel } from '../features/charts/ChartsPanel.tsx';
 import { EnginePanel } from '../features/engine/EnginePanel.tsx';
 import { EventLogPanel } from '../features/event-log/EventLogPanel.tsx';
+import { LimitsPanel } from '../features/limits/LimitsPanel.tsx';
 import { OrdersPanel } from '../features/orders/OrdersPanel.tsx';
+import { FillsPanel } from '../features/positions/FillsPanel.tsx';
+import { PositionsPanel } from '../features/positions/PositionsPanel.tsx';
+import { RiskPanel } from '../features/risk/RiskPanel.tsx';
 import { SmilePanel } from '../features/smile/SmilePanel.tsx';
+import { StrategyPanel } from '../features/strategy/StrategyPanel.tsx';
 import { VenuesPanel } from '../features/venues/VenuesPanel.tsx';
 import { clearLayout, loadLayout, saveLayout } from './layout-storage.ts';
 
@@ -20,7 +26,13 @@ interface PanelSpec {
 const PANELS: readonly PanelSpec[] = [
   { id: 'chain', title: 'Chain', component: ChainPanel },
   { id: 'smile', title: 'Smile', component: SmilePanel },
+  { id: 'strategy', title: 'Strategy', component: StrategyPanel },
+  { id: 'risk', title: 'Risk', component: RiskPanel },
+  { id: 'charts', title: 'Charts', component: ChartsPanel },
   { id: 'orders', title: 'Orders', component: OrdersPanel },
+  { id: 'positions', title: 'Positions', component: PositionsPanel },
+  { id: 'fills', title: 'Fills', component: FillsPanel },
+  { id: 'limits', title: 'Limits', component: LimitsPanel },
   { id: 'venues', title: 'Venues', component: VenuesPanel },
   { id: 'engine', title: 'Engine', component: EnginePanel },
   { id: 'event-log', title: 'Event log', component: EventLogPanel },
@@ -39,20 +51,28 @@ function isLayout(value: unknown): value is SerializedDockview {
   return typeof panels === 'object' && panels !== null && Object.values(panels).every((panel) => PANELS.some((spec) => spec.id === (panel as { contentComponent?: unknown }).contentComponent));
 }
 
+function addTab(api: DockviewApi, id: string, referencePanel: string): void {
+  const spec = PANELS.find((panel) => panel.id === id);
+  if (spec) api.addPanel({ id, component: id, title: spec.title, position: { referencePanel, direction: 'within' } });
+}
+
 /**
- * The chain takes most of the screen on the left, the smile the right; along the bottom, the
- * order ticket and blotter, and beside it the event log with the venue and engine panels as tabs.
+ * The chain takes most of the screen on the left; on the right the smile with the strategy, risk
+ * and charts as tabs; along the bottom, the order ticket and blotter with positions, fills and
+ * limits as tabs, and beside it the event log with the venue and engine panels as tabs. The first
+ * panel of each group is the one in front.
  */
 function addDefaultLayout(api: DockviewApi): void {
   const width = api.width > 0 ? api.width : 1440;
   const height = api.height > 0 ? api.height : 800;
   api.addPanel({ id: 'chain', component: 'chain', title: 'Chain' });
   api.addPanel({ id: 'smile', component: 'smile', title: 'Smile', position: { referencePanel: 'chain', direction: 'right' }, initialWidth: Math.round(width * 0.36) });
+  for (const id of ['strategy', 'risk', 'charts']) addTab(api, id, 'smile');
   api.addPanel({ id: 'orders', component: 'orders', title: 'Orders', position: { direction: 'below' }, initialHeight: Math.max(190, Math.round(height * 0.28)) });
+  for (const id of ['positions', 'fills', 'limits']) addTab(api, id, 'orders');
   api.addPanel({ id: 'event-log', component: 'event-log', title: 'Event log', position: { referencePanel: 'orders', direction: 'right' }, initialWidth: Math.round(width * 0.36) });
-  api.addPanel({ id: 'venues', component: 'venues', title: 'Venues', position: { referencePanel: 'event-log', direction: 'within' } });
-  api.addPanel({ id: 'engine', component: 'engine', title: 'Engine', position: { referencePanel: 'event-log', direction: 'within' } });
-  api.getPanel('event-log')?.api.setActive();
+  for (const id of ['venues', 'engine']) addTab(api, id, 'event-log');
+  for (const id of ['smile', 'orders', 'event-log']) api.getPanel(id)?.api.setActive();
 }
 
 export function Workspace() {

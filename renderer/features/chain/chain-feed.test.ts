@@ -93,4 +93,27 @@ describe('chain feed', () => {
     vi.advanceTimersByTime(1000);
     expect(api.applyTransactionAsync).toHaveBeenCalledTimes(1);
   });
+
+  it('sends rows whose theo, our quotes or position changed, coalesced like the quotes', () => {
+    const { api, grid } = fakeGrid();
+    const stop = startChainFeed(grid, () => {}, 200);
+    useEngineStore.setState((view) => ({
+      ...view,
+      state: {
+        ...view.state!,
+        theos: { 'BTC-27NOV26-95000-C': { instrumentName: 'BTC-27NOV26-95000-C', theoPrice: 0.011, theoIv: 0.5, bidPrice: 0.0105, askPrice: 0.0115 } },
+        positions: {
+          'BTC-27NOV26-94000-P': { instrumentName: 'BTC-27NOV26-94000-P', venueId: 'sim', currency: 'BTC', size: 0.3, averagePrice: 0.002, realizedPnlCoin: 0, unrealizedPnlCoin: 0, feesCoin: 0, deltaCoin: 0, vegaUsdPerVolPt: 0, updatedTsMs: 1 },
+        },
+      },
+    }));
+    expect(api.applyTransactionAsync).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(200);
+    expect(api.applyTransactionAsync).toHaveBeenCalledTimes(1);
+    const update = (api.applyTransactionAsync.mock.calls[0]![0] as { update: ChainRow[] }).update;
+    expect(update.map((row) => row.id)).toEqual(['94000', '95000']);
+    expect(update[0]?.put?.position).toBe(0.3);
+    expect(update[1]?.call?.theo?.bidPrice).toBe(0.0105);
+    stop();
+  });
 });

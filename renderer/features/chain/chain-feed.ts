@@ -1,11 +1,11 @@
 import type { GridApi } from 'ag-grid-community';
-import type { QuoteRow } from '../../../core/protocol/index.ts';
+import type { PositionRow, QuoteRow, TheoRow } from '../../../core/protocol/index.ts';
 import { useEngineStore } from '../../stores/engine-store.ts';
 import type { EngineView } from '../../stores/engine-view.ts';
 import { useSelectionStore } from '../../stores/selection-store.ts';
 import type { ExpiryChain } from '../market/chain-index.ts';
 import { buildChainIndex, findExpiry, indexFor } from '../market/chain-index.ts';
-import type { ChainRow } from './chain-rows.ts';
+import type { ChainRow, ChainSources } from './chain-rows.ts';
 import { deriveChainRows, rowId, rowsById } from './chain-rows.ts';
 
 export interface ChainSummary {
@@ -32,6 +32,8 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
   let chain: ExpiryChain | undefined;
   let rows = new Map<string, ChainRow>();
   let lastQuotes: Readonly<Record<string, QuoteRow>> | undefined;
+  let lastTheos: Readonly<Record<string, TheoRow>> | undefined;
+  let lastPositions: Readonly<Record<string, PositionRow>> | undefined;
   let lastSelected: string | undefined;
   let lastIndex: number | undefined;
   let lastSummary: ChainSummary = { forward: undefined, atmStrike: undefined, indexPrice: undefined };
@@ -61,6 +63,9 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
     const view = useEngineStore.getState();
     const selection = useSelectionStore.getState();
     const quotes = view.state?.quotes ?? {};
+    const theos = view.state?.theos;
+    const positions = view.state?.positions;
+    const sources: ChainSources = { quotes, theos, positions };
     const next = findExpiry(buildChainIndex(view.state?.instruments), selection.underlying, selection.expiryMs);
     const indexPrice = indexFor(view.state?.indices, next?.currency)?.price;
 
@@ -68,9 +73,11 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
       const keepRows = chain !== undefined && next !== undefined && sameStrikes(chain, next);
       chain = next;
       if (!keepRows) {
-        const derived = next ? deriveChainRows(next, quotes, selection.instrumentName) : undefined;
+        const derived = next ? deriveChainRows(next, sources, selection.instrumentName) : undefined;
         rows = rowsById(derived?.rows ?? []);
         lastQuotes = quotes;
+        lastTheos = theos;
+        lastPositions = positions;
         lastSelected = selection.instrumentName;
         lastIndex = indexPrice;
         // Pending updates name rows of the chain being replaced: apply them before it goes.
@@ -83,11 +90,13 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
       }
     }
     if (!chain) return;
-    if (quotes === lastQuotes && selection.instrumentName === lastSelected && indexPrice === lastIndex) return;
+    if (quotes === lastQuotes && theos === lastTheos && positions === lastPositions && selection.instrumentName === lastSelected && indexPrice === lastIndex) return;
     lastQuotes = quotes;
+    lastTheos = theos;
+    lastPositions = positions;
     lastSelected = selection.instrumentName;
     lastIndex = indexPrice;
-    const derived = deriveChainRows(chain, quotes, selection.instrumentName, rows);
+    const derived = deriveChainRows(chain, sources, selection.instrumentName, rows);
     if (derived.changed.length > 0) {
       rows = rowsById(derived.rows);
       api.applyTransactionAsync({ update: [...derived.changed] });
@@ -95,8 +104,9 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
     publish({ forward: derived.forward, atmStrike: derived.atmStrike, indexPrice });
   };
 
-  // Market data is coalesced to one grid update per refresh period (trailing edge, so the last
-  // tick is always shown); the trader's own clicks and the listing apply at once.
+  // Market data, theos and positions are coalesced to one grid update per refresh period
+  // (trailing edge, so the last tick is always shown); the trader's own clicks and the listing
+  // apply at once.
   let lastSyncMs = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const syncNow = (): void => {
@@ -108,7 +118,8 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
   const onEngine = (view: EngineView, previous: EngineView): void => {
     if (view.state?.instruments !== previous.state?.instruments) return syncNow();
     if (timer !== undefined) return;
-    if (view.state?.quotes === lastQuotes && view.state?.indices === previous.state?.indices) return;
+    const state = view.state;
+    if (state?.quotes === lastQuotes && state?.theos === lastTheos && state?.positions === lastPositions && state?.indices === previous.state?.indices) return;
     timer = setTimeout(syncNow, Math.max(0, lastSyncMs + refreshMs - performance.now()));
   };
 
