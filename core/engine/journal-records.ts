@@ -141,6 +141,8 @@ export interface RestoredState {
   readonly autoHedge: ReadonlyMap<string, unknown>;
   readonly kill?: { readonly reason: string; readonly source: 'trader' | 'limit' | 'venue-disconnect' | 'engine'; readonly tsMs: number };
   readonly records: number;
+  /** Time of the first session in the journal: trades since then are asked of the venue on reconnect. */
+  readonly firstSessionTsMs?: number;
 }
 
 /** Folds journal records, oldest first, into the state to restart from. */
@@ -154,9 +156,13 @@ export function restoreFrom(records: Iterable<JournalRecord>): RestoredState {
   let limitsConfig: unknown;
   let kill: RestoredState['kill'];
   let count = 0;
+  let firstSessionTsMs: number | undefined;
   for (const record of records) {
     count++;
     switch (record.type) {
+      case 'session':
+        firstSessionTsMs ??= record.tsMs;
+        break;
       case 'fill':
         fills.set(`${record.fill.venueId}:${record.fill.tradeId}`, record.fill);
         break;
@@ -187,7 +193,6 @@ export function restoreFrom(records: Iterable<JournalRecord>): RestoredState {
       case 'halt-acknowledged':
         kill = undefined;
         break;
-      case 'session':
       case 'command':
       case 'limit-breached':
       case 'limit-reset':
@@ -204,5 +209,6 @@ export function restoreFrom(records: Iterable<JournalRecord>): RestoredState {
     autoHedge,
     ...(kill && { kill }),
     records: count,
+    ...(firstSessionTsMs !== undefined && { firstSessionTsMs }),
   };
 }

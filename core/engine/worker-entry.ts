@@ -64,6 +64,8 @@ const adapter = venue
       url: venue.url,
       ...(venue.credentials && { credentials: venue.credentials }),
       ...(venue.rateLimits && { rateLimits: venue.rateLimits }),
+      // Fills the venue made while this engine was down are recovered, not adopted blind.
+      ...(restored?.firstSessionTsMs !== undefined && { fillsSinceMs: restored.firstSessionTsMs }),
       currencies: venue.currencies,
       clock,
       random: Math.random,

@@ -1,7 +1,24 @@
 import type { ColDef, ColGroupDef } from 'ag-grid-community';
 import { describe, expect, it } from 'vitest';
 import type { ChainRow, ChainSide } from './chain-rows.ts';
-import { cellTooltip, chainColumns, greeksTooltip, ivTooltip, premiumText, priceTooltip, sideOf, sizeTooltip } from './chain-columns.ts';
+import {
+  cellTooltip,
+  CHAIN_VIEW_IDS,
+  chainColumns,
+  edgeTooltip,
+  formatSignedAmount,
+  formatSignedCoin,
+  greeksTooltip,
+  isChainView,
+  ivTooltip,
+  ourQuoteTooltip,
+  positionTooltip,
+  premiumText,
+  priceTooltip,
+  sideOf,
+  sizeTooltip,
+  theoTooltip,
+} from './chain-columns.ts';
 
 const side: ChainSide = {
   instrumentName: 'BTC-27NOV26-95000-C',
@@ -22,6 +39,8 @@ const side: ChainSide = {
     vegaUsd: 16.15047,
     thetaUsd: -621.14798,
   },
+  theo: undefined,
+  position: undefined,
   itm: false,
   selected: false,
 };
@@ -81,7 +100,7 @@ describe('chain columns', () => {
     expect(sizeTooltip('bid size', 0.6, side, 'BTC')).toBe('BTC-27NOV26-95000-C bid size\n0.6 BTC (contracts of 1 BTC)');
     expect(ivTooltip(side)).toBe('BTC-27NOV26-95000-C implied vol\nmark 51.0 % · bid 46.8 % · ask 55.7 %');
     expect(greeksTooltip(side)).toBe('BTC-27NOV26-95000-C Greeks (venue, Black)\ndelta 0.51 · gamma 0.000190\nvega $16.15 per vol pt · theta −$621.15 per day');
-    expect(ivTooltip({ instrumentName: 'x', quote: undefined, itm: false, selected: false })).toBe('x implied vol\nmark — · bid — · ask —\nno quote yet');
+    expect(ivTooltip({ instrumentName: 'x', quote: undefined, theo: undefined, position: undefined, itm: false, selected: false })).toBe('x implied vol\nmark — · bid — · ask —\nno quote yet');
   });
 
   it('finds the tooltip of any cell from its column and row', () => {
@@ -91,5 +110,102 @@ describe('chain columns', () => {
     expect(cellTooltip('put.bid', row, 'BTC')).toBeUndefined();
     expect(cellTooltip('strike', row, 'BTC')).toBe('Strike 95,000 USD (ATM: nearest the forward)\nBTC-27NOV26-95000-C\nclick: select the out-of-the-money option');
     expect(cellTooltip('call.bid', undefined, 'BTC')).toBeUndefined();
+  });
+
+  const ours: ChainSide = {
+    ...side,
+    theo: { instrumentName: side.instrumentName, theoPrice: 0.0089, theoIv: 0.5182, bidPrice: 0.0085, bidAmount: 1, bidIv: 0.5, askPrice: 0.0095, askAmount: 2, askIv: 0.54, overrides: ['o1'] },
+    position: -0.3,
+  };
+  const row: ChainRow = { id: '95000', strike: 95_000, atm: true, call: ours, put: undefined };
+  const cellOf = (defs: ColDef<ChainRow>[], colId: string) => defs.find((column) => column.colId === colId)!;
+  const valueOf = (column: ColDef<ChainRow>) => (column.valueGetter as (params: { data: ChainRow }) => number | undefined)({ data: row });
+
+  it('lays out the quoting view: our quotes around the market touch, theo, edge and position', () => {
+    const quoting = leaves(chainColumns('BTC', 'quoting'));
+    expect(quoting.map((column) => column.colId)).toEqual([
+      'call.position',
+      'call.edge',
+      'call.theoIv',
+      'call.markIv',
+      'call.theo',
+      'call.ourBidAmount',
+      'call.ourBid',
+      'call.bid',
+      'call.ask',
+      'call.ourAsk',
+      'call.ourAskAmount',
+      'strike',
+      'put.ourBidAmount',
+      'put.ourBid',
+      'put.bid',
+      'put.ask',
+      'put.ourAsk',
+      'put.ourAskAmount',
+      'put.theo',
+      'put.markIv',
+      'put.theoIv',
+      'put.edge',
+      'put.position',
+    ]);
+    // Collapsed, the quoting view fits the chain's usual width: 8 columns a side.
+    expect(quoting.filter((column) => column.colId?.startsWith('call.') && column.columnGroupShow !== 'open')).toHaveLength(7);
+    const all = leaves(chainColumns('BTC', 'all')).map((column) => column.colId);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(2 * 17 + 1);
+    expect(CHAIN_VIEW_IDS).toEqual(['market', 'quoting', 'all']);
+    expect(isChainView('quoting')).toBe(true);
+    expect(isChainView('nonsense')).toBe(false);
+  });
+
+  it('reads our quote, theo, edge and position off the side, each flashing on what it shows', () => {
+    const all = leaves(chainColumns('BTC', 'all'));
+    expect(valueOf(cellOf(all, 'call.ourBid'))).toBe(0.0085);
+    expect(valueOf(cellOf(all, 'call.ourAskAmount'))).toBe(2);
+    expect(valueOf(cellOf(all, 'call.theo'))).toBe(0.0089);
+    expect(valueOf(cellOf(all, 'call.theoIv'))).toBe(0.5182);
+    expect(valueOf(cellOf(all, 'call.position'))).toBe(-0.3);
+    // Edge: theo 0.0089 − mid (0.008 + 0.0095) / 2 = 0.00015.
+    expect(valueOf(cellOf(all, 'call.edge'))).toBeCloseTo(0.00015, 12);
+    for (const column of all) expect(column.enableCellChangeFlash).toBe(true);
+    expect(cellOf(all, 'call.edge').equals?.(0.00011, 0.00014)).toBe(true);
+  });
+
+  it('colours edge and position by sign and outlines our quote at the touch', () => {
+    const all = leaves(chainColumns('BTC', 'all'));
+    const rules = (colId: string) => cellOf(all, colId).cellClassRules as Record<string, (params: unknown) => boolean>;
+    expect(rules('call.position')['chain-negative']!({ data: row, value: -0.3 })).toBe(true);
+    expect(rules('call.position')['chain-positive']!({ data: row, value: -0.3 })).toBe(false);
+    expect(rules('call.edge')['chain-positive']!({ data: row, value: 0.00002 })).toBe(false);
+    // Our bid 0.0085 is above the best bid 0.008: at the touch. Our ask 0.0095 equals the best ask.
+    expect(rules('call.ourBid')['chain-at-touch']!({ data: row })).toBe(true);
+    expect(rules('call.ourAsk')['chain-at-touch']!({ data: row })).toBe(true);
+    const behind = { ...row, call: { ...ours, theo: { ...ours.theo!, bidPrice: 0.0075 } } };
+    expect(rules('call.ourBid')['chain-at-touch']!({ data: behind })).toBe(false);
+  });
+
+  it('formats signed figures with a real minus and no sign on zero', () => {
+    expect(formatSignedAmount(0.3)).toBe('+0.3');
+    expect(formatSignedAmount(-1.25)).toBe('−1.3');
+    expect(formatSignedAmount(0.01)).toBe('0.0');
+    expect(formatSignedAmount(undefined)).toBe('');
+    expect(formatSignedCoin(0.00016)).toBe('+0.0002');
+    expect(formatSignedCoin(-0.0004)).toBe('−0.0004');
+    expect(formatSignedCoin(-0.00001)).toBe('0.0000');
+  });
+
+  it('explains our quotes, theo, edge and position in tooltips', () => {
+    expect(positionTooltip(ours, 'BTC')).toBe('BTC-27NOV26-95000-C position\nshort 0.3 BTC');
+    expect(positionTooltip(side, 'BTC')).toBe('BTC-27NOV26-95000-C position\nnone');
+    expect(theoTooltip(ours, 'BTC')).toBe('BTC-27NOV26-95000-C theo\n0.0089 BTC ≈ $845.57 (× underlying 95,007.51)\nIV ours 51.8 % · mark 51.0 %\noverrides: o1');
+    expect(theoTooltip(side, 'BTC')).toBe('BTC-27NOV26-95000-C theo\nnot priced by the strategy');
+    expect(edgeTooltip(ours, 'BTC')).toBe(
+      'BTC-27NOV26-95000-C edge\ntheo 0.0089 − mid 0.00875 = +0.0002 BTC ≈ +$14.25\nour bid earns +0.0004 BTC ≈ +$38.00 · our ask +0.0006 BTC ≈ +$57.00',
+    );
+    const bidOff = { ...ours, theo: { ...ours.theo!, bidPrice: undefined, bidOff: 'max position' } };
+    expect(edgeTooltip(bidOff, 'BTC')).toContain('our bid earns off (max position)');
+    expect(ourQuoteTooltip('bid', ours, 'BTC')).toBe('BTC-27NOV26-95000-C our bid\n0.0085 BTC ≈ $807.56 (× underlying 95,007.51) × 1.0 BTC\nIV 50.0 %\nbest bid 0.0080 (ours at the touch)');
+    expect(ourQuoteTooltip('bid', bidOff, 'BTC')).toBe('BTC-27NOV26-95000-C our bid\nnot quoted: max position');
+    expect(cellTooltip('call.edge', row, 'BTC')).toBe(edgeTooltip(ours, 'BTC'));
   });
 });

@@ -1,15 +1,16 @@
 import type { CellClassParams, ColDef, ColGroupDef, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
 import { formatAmount, formatCoin, formatCoinWithUnit, formatDelta, formatPrice, formatUsd, formatVolPct, formatVolPctWithUnit } from '../../ui/format.ts';
 import type { ChainRow, ChainSide, OptionSide } from './chain-rows.ts';
+import { marketEdge, marketMid, quoteEdges } from './chain-rows.ts';
 
 /**
  * The chain's columns: one list of per-side column specs, laid out as calls | strike | puts with
- * the book next to the strike on both sides (bid left of ask on both, as traders read it).
- * Adding our quotes, theo, edge or position later is one more spec here reading one more field
- * of `ChainSide`.
+ * the book next to the strike on both sides (bid left of ask on both, as traders read it). Which
+ * specs show, and in what order, is a view (`CHAIN_VIEWS`): the venue's market, our quoting (our
+ * quotes around the market's, theo, edge, position), or everything.
  */
 
-type CellKind = 'size' | 'bid' | 'ask' | 'mark' | 'iv' | 'greek';
+type CellKind = 'size' | 'bid' | 'ask' | 'mark' | 'iv' | 'greek' | 'theo' | 'iv-ours' | 'edge' | 'position' | 'ours-bid' | 'ours-ask' | 'ours-size';
 
 export interface SideColumnSpec {
   readonly key: string;
@@ -20,8 +21,10 @@ export interface SideColumnSpec {
   readonly value: (side: ChainSide) => number | undefined;
   readonly format: (value: number | undefined) => string;
   readonly tooltip: (side: ChainSide, currency: string) => string;
-  /** Shown only while the side's column group is expanded. */
-  readonly detail?: boolean;
+  /** Coloured by sign (above 0 green, below 0 red). */
+  readonly signed?: boolean;
+  /** Our quote is at (or through) the market's touch on its side. */
+  readonly atTouch?: (side: ChainSide) => boolean;
 }
 
 function staleNote(side: ChainSide): string {
@@ -60,6 +63,76 @@ export function greeksTooltip(side: ChainSide): string {
   return `${side.instrumentName} Greeks (venue, Black)\ndelta ${formatDelta(quote?.delta) || '—'} · gamma ${gamma}\nvega ${vega} · theta ${theta}${staleNote(side)}`;
 }
 
+/** "+0.3", "−1.2": a signed amount of contracts ('' for none). */
+export function formatSignedAmount(value: number | undefined): string {
+  const text = formatAmount(value);
+  if (text === '' || value === undefined || !/[1-9]/.test(text)) return text;
+  return value < 0 ? `−${text.slice(1)}` : `+${text}`;
+}
+
+/** "+0.0003", "−0.0004": a signed premium in coin ('' for none). */
+export function formatSignedCoin(value: number | undefined): string {
+  const text = formatCoin(value);
+  if (text === '' || value === undefined || !/[1-9]/.test(text)) return text.replace(/^-/, '');
+  return value < 0 ? `−${text.slice(1)}` : `+${text}`;
+}
+
+function coinAndUsd(value: number | undefined, side: ChainSide, currency: string): string {
+  if (value === undefined) return '—';
+  const underlying = side.quote?.underlyingPrice;
+  const sign = value < 0 ? '−' : '+';
+  return `${sign}${formatCoinWithUnit(Math.abs(value), currency)}${underlying === undefined ? '' : ` ≈ ${sign}${formatUsd(Math.abs(value) * underlying)}`}`;
+}
+
+export function positionTooltip(side: ChainSide, currency: string): string {
+  const size = side.position;
+  return `${side.instrumentName} position
+${size === undefined ? 'none' : `${size > 0 ? 'long' : 'short'} ${formatAmount(Math.abs(size))} ${currency}`}`;
+}
+
+export function theoTooltip(side: ChainSide, currency: string): string {
+  const theo = side.theo;
+  if (!theo) return `${side.instrumentName} theo
+not priced by the strategy${staleNote(side)}`;
+  const overrides = theo.overrides && theo.overrides.length > 0 ? `
+overrides: ${theo.overrides.join(', ')}` : '';
+  return `${side.instrumentName} theo
+${premiumText(theo.theoPrice, side, currency)}
+IV ours ${formatVolPctWithUnit(theo.theoIv)} · mark ${formatVolPctWithUnit(side.quote?.markIv)}${overrides}`;
+}
+
+export function edgeTooltip(side: ChainSide, currency: string): string {
+  const mid = marketMid(side.quote);
+  const theo = side.theo?.theoPrice;
+  const market =
+    mid === undefined || theo === undefined
+      ? `market edge: ${theo === undefined ? 'no theo' : 'no two-sided market'}`
+      : `theo ${formatCoin(theo)} − mid ${formatCoin(mid, 5)} = ${coinAndUsd(theo - mid, side, currency)}`;
+  const ours = quoteEdges(side.theo);
+  const edgeOf = (value: number | undefined, off: string | undefined): string => (value === undefined ? (off ? `off (${off})` : 'none') : coinAndUsd(value, side, currency));
+  return `${side.instrumentName} edge
+${market}
+our bid earns ${edgeOf(ours.bid, side.theo?.bidOff)} · our ask ${edgeOf(ours.ask, side.theo?.askOff)}`;
+}
+
+export function ourQuoteTooltip(which: 'bid' | 'ask', side: ChainSide, currency: string): string {
+  const theo = side.theo;
+  const price = which === 'bid' ? theo?.bidPrice : theo?.askPrice;
+  const amount = which === 'bid' ? theo?.bidAmount : theo?.askAmount;
+  const iv = which === 'bid' ? theo?.bidIv : theo?.askIv;
+  const off = which === 'bid' ? theo?.bidOff : theo?.askOff;
+  if (price === undefined) return `${side.instrumentName} our ${which}
+${off ? `not quoted: ${off}` : theo ? 'not quoted' : 'not priced by the strategy'}${staleNote(side)}`;
+  const best = which === 'bid' ? side.quote?.bidPrice : side.quote?.askPrice;
+  const touch = best === undefined ? '' : `
+best ${which} ${formatCoin(best)}${(which === 'bid' ? price >= best : price <= best) ? ' (ours at the touch)' : ''}`;
+  const size = amount === undefined ? '' : ` × ${formatAmount(amount)} ${currency}`;
+  const ivText = iv !== undefined && iv > 0 ? `
+IV ${formatVolPctWithUnit(iv)}` : '';
+  return `${side.instrumentName} our ${which}
+${premiumText(price, side, currency)}${size}${ivText}${touch}`;
+}
+
 export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
   {
     key: 'delta',
@@ -77,7 +150,6 @@ export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
     headerTooltip: 'Implied vol of the best bid, %',
     kind: 'iv',
     minWidth: 50,
-    detail: true,
     value: (side) => side.quote?.bidIv,
     format: formatVolPct,
     tooltip: ivTooltip,
@@ -98,7 +170,6 @@ export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
     headerTooltip: 'Implied vol of the best ask, %',
     kind: 'iv',
     minWidth: 50,
-    detail: true,
     value: (side) => side.quote?.askIv,
     format: formatVolPct,
     tooltip: ivTooltip,
@@ -153,16 +224,164 @@ export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
     format: formatAmount,
     tooltip: (side, currency) => sizeTooltip('ask size', side.quote?.askAmount, side, currency),
   },
+  {
+    key: 'position',
+    header: 'Pos',
+    headerTooltip: 'Our position, contracts (+ long, − short)',
+    kind: 'position',
+    minWidth: 42,
+    signed: true,
+    value: (side) => side.position,
+    format: formatSignedAmount,
+    tooltip: positionTooltip,
+  },
+  {
+    key: 'edge',
+    header: 'Edge',
+    headerTooltip: 'Theo − market mid, coin per contract: above 0 the market is cheap against our theo, below 0 rich (our own quotes’ edge in the tooltip)',
+    kind: 'edge',
+    minWidth: 54,
+    signed: true,
+    value: marketEdge,
+    format: formatSignedCoin,
+    tooltip: edgeTooltip,
+  },
+  {
+    key: 'theoIv',
+    header: 'IV ours',
+    headerTooltip: 'Our theo’s implied vol (the strategy’s fitted surface), %',
+    kind: 'iv-ours',
+    minWidth: 50,
+    value: (side) => side.theo?.theoIv,
+    format: formatVolPct,
+    tooltip: theoTooltip,
+  },
+  {
+    key: 'theo',
+    header: 'Theo',
+    headerTooltip: 'Our theoretical value, coin per contract (USD in the tooltip)',
+    kind: 'theo',
+    minWidth: 58,
+    value: (side) => side.theo?.theoPrice,
+    format: (value) => formatCoin(value),
+    tooltip: theoTooltip,
+  },
+  {
+    key: 'ourBidAmount',
+    header: 'Our sz',
+    headerTooltip: 'Size of our bid, contracts',
+    kind: 'ours-size',
+    minWidth: 48,
+    value: (side) => side.theo?.bidAmount,
+    format: formatAmount,
+    tooltip: (side, currency) => ourQuoteTooltip('bid', side, currency),
+  },
+  {
+    key: 'ourBid',
+    header: 'Our bid',
+    headerTooltip: 'Our bid (the strategy’s working quote), coin per contract; outlined when at the best bid',
+    kind: 'ours-bid',
+    minWidth: 58,
+    value: (side) => side.theo?.bidPrice,
+    format: (value) => formatCoin(value),
+    tooltip: (side, currency) => ourQuoteTooltip('bid', side, currency),
+    atTouch: (side) => side.theo?.bidPrice !== undefined && side.quote?.bidPrice !== undefined && side.theo.bidPrice >= side.quote.bidPrice,
+  },
+  {
+    key: 'ourAsk',
+    header: 'Our ask',
+    headerTooltip: 'Our ask (the strategy’s working quote), coin per contract; outlined when at the best ask',
+    kind: 'ours-ask',
+    minWidth: 58,
+    value: (side) => side.theo?.askPrice,
+    format: (value) => formatCoin(value),
+    tooltip: (side, currency) => ourQuoteTooltip('ask', side, currency),
+    atTouch: (side) => side.theo?.askPrice !== undefined && side.quote?.askPrice !== undefined && side.theo.askPrice <= side.quote.askPrice,
+  },
+  {
+    key: 'ourAskAmount',
+    header: 'Our sz',
+    headerTooltip: 'Size of our ask, contracts',
+    kind: 'ours-size',
+    minWidth: 48,
+    value: (side) => side.theo?.askAmount,
+    format: formatAmount,
+    tooltip: (side, currency) => ourQuoteTooltip('ask', side, currency),
+  },
 ];
 
-/** Column order of the book block (next to the strike) and the rest, per side. */
-const BOOK_KEYS = ['bidAmount', 'bid', 'ask', 'askAmount'];
+export type ChainView = 'market' | 'quoting' | 'all';
 
-function specsFor(side: OptionSide): SideColumnSpec[] {
-  const book = SIDE_COLUMNS.filter((spec) => BOOK_KEYS.includes(spec.key));
-  const rest = SIDE_COLUMNS.filter((spec) => !BOOK_KEYS.includes(spec.key));
-  // Calls: Δ, IVs, mark, then the book up to the strike. Puts: the book from the strike, then mark, IVs, Δ.
-  return side === 'call' ? [...rest, ...book] : [...book, ...[...rest].reverse()];
+interface ViewColumn {
+  readonly key: string;
+  /** Shown only while the side's column group is expanded. */
+  readonly detail?: boolean;
+}
+
+/**
+ * Each view's columns for one side: `outer` runs from the outside of the grid to the book (calls
+ * left to right; puts mirror it), `book` is next to the strike, bid left of ask on both sides.
+ */
+export interface ChainViewLayout {
+  readonly label: string;
+  readonly title: string;
+  readonly outer: readonly ViewColumn[];
+  readonly book: readonly ViewColumn[];
+}
+
+export const CHAIN_VIEWS: Readonly<Record<ChainView, ChainViewLayout>> = {
+  market: {
+    label: 'Market',
+    title: 'The venue’s book, marks, vols and Greeks',
+    outer: [{ key: 'delta' }, { key: 'bidIv', detail: true }, { key: 'markIv' }, { key: 'askIv', detail: true }, { key: 'mark' }],
+    book: [{ key: 'bidAmount' }, { key: 'bid' }, { key: 'ask' }, { key: 'askAmount' }],
+  },
+  quoting: {
+    label: 'Quoting',
+    title: 'Our quotes around the market’s best bid and ask, theo, edge and position; expand a side for sizes and our vol',
+    outer: [{ key: 'position' }, { key: 'edge' }, { key: 'theoIv', detail: true }, { key: 'markIv', detail: true }, { key: 'theo' }],
+    book: [{ key: 'ourBidAmount', detail: true }, { key: 'ourBid' }, { key: 'bid' }, { key: 'ask' }, { key: 'ourAsk' }, { key: 'ourAskAmount', detail: true }],
+  },
+  all: {
+    label: 'All',
+    title: 'Every column (wide: maximise the panel)',
+    outer: [
+      { key: 'delta' },
+      { key: 'position' },
+      { key: 'edge' },
+      { key: 'bidIv', detail: true },
+      { key: 'markIv' },
+      { key: 'askIv', detail: true },
+      { key: 'theoIv' },
+      { key: 'theo' },
+      { key: 'mark' },
+    ],
+    book: [{ key: 'ourBidAmount' }, { key: 'ourBid' }, { key: 'bidAmount' }, { key: 'bid' }, { key: 'ask' }, { key: 'askAmount' }, { key: 'ourAsk' }, { key: 'ourAskAmount' }],
+  },
+};
+
+export const CHAIN_VIEW_IDS = Object.keys(CHAIN_VIEWS) as readonly ChainView[];
+
+export function isChainView(value: unknown): value is ChainView {
+  return typeof value === 'string' && value in CHAIN_VIEWS;
+}
+
+const SPECS = new Map(SIDE_COLUMNS.map((spec) => [spec.key, spec]));
+
+interface PlacedSpec {
+  readonly spec: SideColumnSpec;
+  readonly detail: boolean;
+}
+
+function specsFor(side: OptionSide, view: ChainView): PlacedSpec[] {
+  const place = (columns: readonly ViewColumn[]): PlacedSpec[] =>
+    columns.flatMap((column) => {
+      const spec = SPECS.get(column.key);
+      return spec ? [{ spec, detail: column.detail ?? false }] : [];
+    });
+  const { outer, book } = CHAIN_VIEWS[view];
+  // Calls: the outer columns, then the book up to the strike. Puts: the book from the strike, then the outer ones mirrored.
+  return side === 'call' ? [...place(outer), ...place(book)] : [...place(book), ...place(outer).reverse()];
 }
 
 export function sideOf(colId: string | undefined): OptionSide | undefined {
@@ -171,8 +390,15 @@ export function sideOf(colId: string | undefined): OptionSide | undefined {
   return undefined;
 }
 
-function sideColumn(side: OptionSide, spec: SideColumnSpec): ColDef<ChainRow> {
+function sideColumn(side: OptionSide, { spec, detail }: PlacedSpec): ColDef<ChainRow> {
   const read = (row: ChainRow | undefined): ChainSide | undefined => row?.[side];
+  const shown = (value: unknown): number => {
+    // The sign of what the cell shows: a value that rounds to zero is neither.
+    if (typeof value !== 'number') return 0;
+    const text = spec.format(value);
+    return /[1-9]/.test(text) ? Math.sign(value) : 0;
+  };
+  const { atTouch } = spec;
   return {
     colId: `${side}.${spec.key}`,
     headerName: spec.header,
@@ -180,7 +406,7 @@ function sideColumn(side: OptionSide, spec: SideColumnSpec): ColDef<ChainRow> {
     headerClass: `chain-header-${side}`,
     minWidth: spec.minWidth,
     flex: spec.minWidth,
-    ...(spec.detail && { columnGroupShow: 'open' as const }),
+    ...(detail && { columnGroupShow: 'open' as const }),
     context: { side },
     valueGetter: (params: ValueGetterParams<ChainRow>) => {
       const cells = read(params.data);
@@ -195,6 +421,16 @@ function sideColumn(side: OptionSide, spec: SideColumnSpec): ColDef<ChainRow> {
       'chain-stale': (params: CellClassParams<ChainRow>) => read(params.data)?.quote?.stale ?? false,
       'chain-itm': (params: CellClassParams<ChainRow>) => read(params.data)?.itm ?? false,
       'chain-selected': (params: CellClassParams<ChainRow>) => read(params.data)?.selected ?? false,
+      ...(spec.signed && {
+        'chain-positive': (params: CellClassParams<ChainRow>) => shown(params.value) > 0,
+        'chain-negative': (params: CellClassParams<ChainRow>) => shown(params.value) < 0,
+      }),
+      ...(atTouch && {
+        'chain-at-touch': (params: CellClassParams<ChainRow>) => {
+          const cells = read(params.data);
+          return cells ? atTouch(cells) : false;
+        },
+      }),
     },
   };
 }
@@ -216,7 +452,7 @@ export function cellTooltip(colId: string, row: ChainRow | undefined, currency: 
   return cells && spec ? spec.tooltip(cells, currency) : undefined;
 }
 
-export function chainColumns(currency: string): (ColDef<ChainRow> | ColGroupDef<ChainRow>)[] {
+export function chainColumns(currency: string, view: ChainView = 'market'): (ColDef<ChainRow> | ColGroupDef<ChainRow>)[] {
   return [
     {
       groupId: 'calls',
@@ -225,7 +461,7 @@ export function chainColumns(currency: string): (ColDef<ChainRow> | ColGroupDef<
       headerClass: 'chain-group-call',
       openByDefault: false,
       marryChildren: true,
-      children: specsFor('call').map((spec) => sideColumn('call', spec)),
+      children: specsFor('call', view).map((placed) => sideColumn('call', placed)),
     },
     {
       colId: 'strike',
@@ -246,7 +482,7 @@ export function chainColumns(currency: string): (ColDef<ChainRow> | ColGroupDef<
       headerClass: 'chain-group-put',
       openByDefault: false,
       marryChildren: true,
-      children: specsFor('put').map((spec) => sideColumn('put', spec)),
+      children: specsFor('put', view).map((placed) => sideColumn('put', placed)),
     },
   ];
 }
