@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_OPEN_ENGINE_LINK } from '../core/protocol/index.ts';
 import { APP_ENTRY_URL, APP_SCHEME, secureWebPreferences } from './security.ts';
 
@@ -36,6 +37,8 @@ const fakes = vi.hoisted(() => {
       return app;
     }),
     whenReady: vi.fn(() => ready),
+    /** The user-data folder: the engine's journal goes under it (a per-run temp folder here). */
+    getPath: vi.fn((name: string) => `${process.env.TMPDIR ?? '/tmp'}/workstation-electron-test-${process.pid}/${name}`),
   };
 
   class FakeBrowserWindow {
@@ -126,6 +129,7 @@ const fakes = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => ({ ...fakes.electron, default: fakes.electron }));
+afterAll(() => rmSync(`${process.env.TMPDIR ?? '/tmp'}/workstation-electron-test-${process.pid}`, { recursive: true, force: true }));
 vi.mock('../core/engine/host.ts', () => ({ EngineHost: fakes.FakeEngineHost }));
 vi.mock('../core/engine/simulator.ts', () => ({ startSimulator: fakes.startSimulator }));
 

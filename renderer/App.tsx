@@ -1,5 +1,5 @@
 import { ActionBar } from './features/actions/ActionBar.tsx';
-import { EngineBanner } from './features/engine/EngineBanner.tsx';
+import { EngineBanner, LimitBreachBanner } from './features/engine/EngineBanner.tsx';
 import { StatusBar } from './features/status-bar/StatusBar.tsx';
 import { Workspace } from './ui/Workspace.tsx';
 
@@ -7,6 +7,7 @@ export function App() {
   return (
     <div className="app">
       <EngineBanner />
+      <LimitBreachBanner />
       <ActionBar />
       <Workspace />
       <StatusBar />

@@ -9,6 +9,11 @@ await page.goto(web.url);
 await page.getByTestId('chain-grid').locator('.ag-row').first().waitFor({ timeout: 30000 });
 const wait = Number(process.env.WAIT ?? 5000);
 await page.waitForTimeout(wait);
+for (const id of (process.env.CLICKS ?? '').split(',').filter(Boolean)) {
+  await page.getByTestId(id).click();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `/tmp/look/${id}.png` });
+}
 for (const tab of (process.env.TABS ?? '').split(',').filter(Boolean)) {
   await page.locator('.dv-tab', { hasText: tab }).first().click();
   await page.waitForTimeout(500);

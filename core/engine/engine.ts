@@ -84,7 +84,10 @@ export interface EngineOptions {
   readonly restored?: RestoredState;
   /** Strategies start ACTIVE (the embedded simulator) or PAUSED (a real venue) on a fresh journal. */
   readonly quoteOnStart?: boolean;
+  /** Limits from the limits file; they win over the journal's (UI edits are written back to the file). */
   readonly limits?: LimitsConfig;
+  /** Problems found while starting (journal, limits file), shown in the activity log. */
+  readonly notices?: readonly string[];
 }
 
 export const TICK_INTERVAL_MS = 100;
@@ -97,7 +100,7 @@ export const VENUE_DOWN_KILL_MS = 15_000;
 const FUTURE_FEES = { takerRate: 0.0005, makerRate: 0 };
 const FLATTEN_TACTIC: TacticSpec = { kind: 'passive-then-cross', timeoutMs: 5_000, maxSlippageBps: 30 };
 
-export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits }: EngineOptions): Engine {
+export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [] }: EngineOptions): Engine {
   const startedTsMs = clock.nowMs();
   const sessionId = startedTsMs.toString(36);
   const published = new RateMeter(startedTsMs);
@@ -209,7 +212,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
   }
 
   function restore(state: RestoredState, tsMs: number): void {
-    if (state.limitsConfig !== undefined) {
+    if (state.limitsConfig !== undefined && limits === undefined) {
       const parsed = parseLimitsConfig(state.limitsConfig);
       if (parsed.ok) risk.setConfig(parsed.config);
       else activity.add(tsMs, 'journal', 'error', `journaled limits not restored: ${parsed.error}`);
@@ -345,6 +348,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     if (risk.onFill(fill, origin)) activity.add(fill.tsMs, 'fill', 'info', `${origin} fill: ${fill.side} ${fill.amount} ${fill.instrumentName} at ${fill.price} (${fill.liquidity})`);
   }
 
+  for (const notice of notices) activity.add(startedTsMs, 'journal', 'error', notice);
   if (restored) restore(restored, startedTsMs);
   record({ type: 'session', tsMs: startedTsMs, sessionId, version });
 

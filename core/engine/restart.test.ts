@@ -67,6 +67,10 @@ describe('restart after kill -9', { timeout: 120_000 }, () => {
     await untilOutput(child, /^fills ([3-9]|\d\d+)$/, 90_000);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
+    // The engine's death is a kill switch at the venue: cancel-on-disconnect pulls every quote.
+    const deadline = Date.now() + 10_000;
+    while (venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId)).toEqual([]);
 
     // The new engine, from the journal alone.
     const opened = openJournal<JournalRecord>(journalPath, { parse: parseJournalRecord, flushPolicy: 'explicit' });

@@ -5,8 +5,8 @@ import type { Order } from '../oms/order-state.ts';
 import type { PositionDiscrepancy } from '../oms/positions.ts';
 import { PositionBook } from '../oms/positions.ts';
 import { yearsBetween } from '../pricing/index.ts';
-import type { FillRow, GreeksRow, HistoryRow, InstrumentRow, LimitRow, PositionRow, RiskRow } from '../protocol/index.ts';
-import type { LimitsConfig, LimitStatus, LimitTransition, PricingInput, RateWindow, RiskGreeks, RiskMetrics, RiskPosition, TradingMode, UnderlyingActivity } from '../risk/index.ts';
+import type { FillRow, GreeksRow, HistoryRow, InstrumentRow, LimitRow, PositionRow, RiskRow, ScenarioGrid } from '../protocol/index.ts';
+import type { LimitsConfig, LimitStatus, LimitTransition, PricingInput, RateWindow, RiskGreeks, RiskMetrics, RiskPosition, ScenarioGrid as ScenarioGridResult, TradingMode, UnderlyingActivity } from '../risk/index.ts';
 import {
   aggregateGreeks,
   buildRiskMetrics,
@@ -63,6 +63,12 @@ function greeksRow(g: RiskGreeks, indexUsd: number): GreeksRow {
     vannaCoinPerVolPt: g.vannaCoinPerVolPt,
     volgaUsdPerVolPt: g.volgaUsdPerVolPt,
   };
+}
+
+function scenarioRow(grid: ScenarioGridResult | undefined, includesWorkingQuotes: boolean): ScenarioGrid {
+  return grid
+    ? { spotShocksPct: grid.spotShocks.map((s) => s * 100), volShocksPts: grid.volShocksPts, pnlUsd: grid.pnlUsd, includesWorkingQuotes }
+    : { spotShocksPct: [], volShocksPts: [], pnlUsd: [], includesWorkingQuotes };
 }
 
 /** Deribit's expiry label (25DEC26) for the risk buckets. */
@@ -296,6 +302,7 @@ export class RiskDesk implements PortfolioView {
     const portfolio = aggregateGreeks(positions, pricing, indexUsd);
     const worst = new Map(workingQuotesWorstCase(positions, working, instruments, pricing).byUnderlying.map((w) => [w.currency, w]));
     const grids = new Map(scenarioGrid(positions, pricing).grids.map((g) => [g.currency, g]));
+    const withQuotes = new Map(scenarioGrid(positions, pricing, { working: { orders: working, instruments, sides: 'both' } }).grids.map((g) => [g.currency, g]));
     const totals = new Map(this.book.totals().map((t) => [t.currency, t]));
     const currencies = new Set([...portfolio.byUnderlying.map((u) => u.currency), ...worst.keys(), ...totals.keys()]);
     for (const currency of currencies) {
@@ -321,9 +328,8 @@ export class RiskDesk implements PortfolioView {
           totalUsd: total?.netPnlUsd ?? totalCoin * index,
           dayPeakUsd: day ? day.peakUsd - day.baselineUsd : 0,
         },
-        scenarios: grid
-          ? { spotShocksPct: grid.spotShocks.map((s) => s * 100), volShocksPts: grid.volShocksPts, pnlUsd: grid.pnlUsd, includesWorkingQuotes: false }
-          : { spotShocksPct: [], volShocksPts: [], pnlUsd: [], includesWorkingQuotes: false },
+        scenarios: scenarioRow(grid, false),
+        scenariosWithQuotes: scenarioRow(withQuotes.get(currency), true),
         tsMs: nowMs,
       });
     }

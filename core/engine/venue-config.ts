@@ -20,6 +20,8 @@ export interface EngineWorkerData {
   readonly venue?: DeribitVenueConfig;
   /** The journal file; without one the engine keeps no record (benchmarks, some tests). */
   readonly journalPath?: string;
+  /** limits.json: read at start when present; limit changes from the UI are written back to it. */
+  readonly limitsPath?: string;
   /** Whether strategies start ACTIVE on a fresh journal (the embedded simulator) or PAUSED (a real venue). */
   readonly quoteOnStart?: boolean;
 }

@@ -27,7 +27,8 @@ describe('manual orders through the adapter to the simulator', { timeout: 30_000
     const perp = Object.values(engine.snapshot().instruments).find((i) => i.isPerpetual)!;
     await waitFor(() => engine.quote(perp.instrumentName)?.bidPrice !== undefined, 'a perpetual quote');
     const bid = engine.quote(perp.instrumentName)!.bidPrice!;
-    const price = Math.round((bid * 0.9) / perp.tickSize) * perp.tickSize;
+    // Resting, below the bid, inside the pre-trade collar around the mark.
+    const price = bid - 10 * perp.tickSize;
 
     const placed = engine.handle({ type: 'PlaceOrder', commandId: 'c1', instrumentName: perp.instrumentName, side: 'buy', price, amount: 100, postOnly: true, reduceOnly: false });
     expect(placed.events[0]).toMatchObject({ type: 'CommandAccepted' });

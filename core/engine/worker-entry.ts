@@ -4,7 +4,8 @@ import { openJournal } from '../journal/index.ts';
 import { DeribitAdapter } from '../venues/deribit/deribit-adapter.ts';
 import { systemClock } from './clock.ts';
 import { createEngine, TICK_INTERVAL_MS } from './engine.ts';
-import type { JournalRecord, RestoredState } from './journal-records.ts';
+import type { JournalRecord, JournalSink, RestoredState } from './journal-records.ts';
+import { readLimitsFile, writeLimitsFile } from './limits-file.ts';
 import { parseJournalRecord, restoreFrom } from './journal-records.ts';
 import { linkVenue } from './venue-link.ts';
 import type { HostToWorker, WorkerToHost } from './worker-protocol.ts';
@@ -38,14 +39,30 @@ if (data.journalPath) {
   }
 }
 
+const notices: string[] = journalProblem ? [journalProblem] : [];
+const limits = data.limitsPath ? readLimitsFile(data.limitsPath, notices) : undefined;
+
+/** Journal records go to the file; a limits change is also saved to limits.json, so file and screen agree. */
+const sink: JournalSink | undefined =
+  journal || data.limitsPath
+    ? {
+        append(record) {
+          journal?.append(record);
+          if (record.type === 'limits' && data.limitsPath) writeLimitsFile(data.limitsPath, record.config);
+        },
+      }
+    : undefined;
+
 const engine = createEngine({
   clock,
   version: ENGINE_VERSION,
-  ...(journal && { journal }),
+  ...(sink && { journal: sink }),
+  ...(limits && { limits }),
+  notices,
   ...(restored && restored.records > 0 && { restored }),
   quoteOnStart: data.quoteOnStart ?? false,
 });
-if (journalProblem) console.error(journalProblem);
+for (const notice of notices) console.error(notice);
 
 function post(message: WorkerToHost): void {
   port!.postMessage(message);

@@ -53,7 +53,7 @@ export async function startWorkstationEngine(options: WorkstationEngineOptions):
   const journalPath = venue
     ? join(options.dataDir, simulator ? `simulator-run-${Date.now()}-${process.pid}.journal` : `${venue.venueId}.journal`)
     : undefined;
-  const workerData: EngineWorkerData = { ...(venue && { venue }), ...(journalPath && { journalPath }), quoteOnStart: simulator !== undefined };
+  const workerData: EngineWorkerData = { ...(venue && { venue }), ...(journalPath && { journalPath }), limitsPath: join(options.dataDir, 'limits.json'), quoteOnStart: simulator !== undefined };
   const host = new EngineHost({ workerUrl: options.engineWorkerUrl, workerData, ...(options.onRunState && { onRunState: options.onRunState }) });
   host.start();
   return {

@@ -268,6 +268,8 @@ export interface RiskRow {
   readonly workingAsksFilled: GreeksRow;
   readonly pnl: { readonly realizedCoin: number; readonly unrealizedCoin: number; readonly feesCoin: number; readonly totalCoin: number; readonly totalUsd: number; readonly dayPeakUsd: number };
   readonly scenarios: ScenarioGrid;
+  /** The same grid with every working quote filled at its price first (the book's worst tail). */
+  readonly scenariosWithQuotes: ScenarioGrid;
   readonly tsMs: number;
 }
 

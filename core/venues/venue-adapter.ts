@@ -49,6 +49,12 @@ export interface PlaceOrderRequest {
    * amends before new orders, whatever this says. Default 0.
    */
   readonly priority?: number;
+  /**
+   * Market maker protection applies to this order (Deribit's `mmp` flag, limit orders): the venue
+   * counts its fills against the MMP limits of its index and cancels it when they trigger. Only
+   * meaningful where `capabilities.mmp` is true and MMP is configured for the index (MmpConfigured).
+   */
+  readonly mmp?: boolean;
 }
 
 export interface ReplaceOrderRequest {
@@ -59,6 +65,36 @@ export interface ReplaceOrderRequest {
   /** As PlaceOrderRequest.priority, among amends. */
   readonly priority?: number;
 }
+
+/**
+ * Market maker protection of one index, in the venue's terms (Deribit's private/set_mmp_config):
+ * fills of MMP orders are summed over a rolling interval; when a limit is reached, the venue
+ * cancels every MMP order of the index and refuses new ones until the freeze ends.
+ */
+export interface MmpConfig {
+  /** The index the protection covers (Deribit: 'btc_usd', 'eth_usd'). */
+  readonly indexName: string;
+  /** The rolling window fills are summed over; 0 removes the protection. */
+  readonly intervalSec: number;
+  /** How long a trigger freezes MMP orders; 0 until an explicit reset. */
+  readonly frozenTimeSec: number;
+  /** Traded quantity of MMP orders (either side) within the interval, in the base coin. */
+  readonly quantityLimitCoin?: number;
+  /** |net delta| traded by MMP orders within the interval, in coin. */
+  readonly deltaLimitCoin?: number;
+  /** |net vega| traded by MMP orders within the interval, in USD. */
+  readonly vegaLimitUsd?: number;
+  /** Deribit's maximum quote quantity: open MMP size per side per book, in the base coin. */
+  readonly maxQuoteQuantityCoin?: number;
+}
+
+/** What a venue offers beyond the basics; the kernel asks before it relies on any of it. */
+export interface VenueCapabilities {
+  /** Market maker protection: configureMmp and resetMmp act, the Mmp* events are reported, PlaceOrderRequest.mmp is honoured. */
+  readonly mmp: boolean;
+}
+
+export type MmpRequestKind = 'configure' | 'reset';
 
 export type VenueEvent =
   | { readonly type: 'StatusChanged'; readonly status: VenueStatus }
@@ -101,10 +137,31 @@ export type VenueEvent =
    * Something the venue sent that could not be used (a malformed fill, position or account) or a
    * recovery known to be incomplete: for the log and the trader, never fatal; nothing else is lost.
    */
-  | { readonly type: 'VenueWarning'; readonly venueId: string; readonly source: string; readonly reason: string };
+  | { readonly type: 'VenueWarning'; readonly venueId: string; readonly source: string; readonly reason: string }
+  /**
+   * The venue holds this MMP configuration: accepted after configureMmp, or found (or re-applied)
+   * on a (re)connect before StatusChanged 'connected'. From now on, orders of the index may carry `mmp`.
+   */
+  | { readonly type: 'MmpConfigured'; readonly venueId: string; readonly config: MmpConfig; readonly tsMs: number }
+  /**
+   * MMP triggered on an index (live), or a (re)connect found it frozen (before 'connected'): the
+   * venue cancelled (or is cancelling) every MMP order of the index and refuses new ones until
+   * `frozenUntilMs` (venue time; +Infinity: until resetMmp). The cancels arrive as OrderReported
+   * with cancelReason 'mmp_trigger'.
+   */
+  | { readonly type: 'MmpTriggered'; readonly venueId: string; readonly indexName: string; readonly frozenUntilMs: number; readonly tsMs: number }
+  /**
+   * MMP orders of the index are allowed again: the venue accepted resetMmp, or a (re)connect found
+   * not frozen an index last reported frozen. (A timed freeze ends by itself at frozenUntilMs
+   * without any event.)
+   */
+  | { readonly type: 'MmpReset'; readonly venueId: string; readonly indexName: string; readonly tsMs: number }
+  /** configureMmp or resetMmp did not take effect: refused by the venue (code), not connected or not supported (code 0). */
+  | { readonly type: 'MmpRequestFailed'; readonly venueId: string; readonly indexName: string; readonly request: MmpRequestKind; readonly code: number; readonly reason: string };
 
 export interface VenueAdapter {
   readonly venueId: string;
+  readonly capabilities: VenueCapabilities;
   /** Starts connecting (and reconnecting after any loss) until `close`. */
   start(): void;
   close(): Promise<void>;
@@ -117,4 +174,12 @@ export interface VenueAdapter {
   queryOrder(request: { readonly label: string; readonly venueOrderId: string }): void;
   /** Cancels every order of ours at the venue, or on one instrument. */
   cancelAll(instrumentName?: string): void;
+  /**
+   * Sets MMP for an index (intervalSec 0 removes it). The adapter keeps the last configuration of
+   * each index and makes sure the venue holds it after every (re)connect. Answered by
+   * MmpConfigured or MmpRequestFailed (at once on a venue without MMP).
+   */
+  configureMmp(config: MmpConfig): void;
+  /** Unfreezes MMP of an index now: answered by MmpReset or MmpRequestFailed. */
+  resetMmp(indexName: string): void;
 }

@@ -228,6 +228,34 @@ describe('market maker protection', () => {
     clock.advance(2001);
     expect(exchange.place('alice', limit(option, 'buy', 0.01, 1, { mmp: true }))).toMatchObject({ ok: true });
   });
+
+  it('reports the frozen indices (Infinity until a reset) and nothing once thawed', () => {
+    const { exchange, clock } = setup();
+    expect(exchange.mmpStatuses('alice')).toEqual([]);
+    unwrap(exchange.setMmpConfig('alice', { indexName: 'btc_usd', intervalSec: 5, frozenTimeSec: 2, quantityLimit: 10 }));
+    expect(exchange.mmpStatuses('alice')).toEqual([]);
+    exchange.triggerMmp('alice', 'btc_usd');
+    expect(exchange.mmpStatuses('alice')).toEqual([{ indexName: 'btc_usd', frozenUntilMs: NOW + 2000 }]);
+    clock.advance(2000);
+    expect(exchange.mmpStatuses('alice')).toEqual([]);
+    unwrap(exchange.setMmpConfig('alice', { indexName: 'btc_usd', intervalSec: 5, frozenTimeSec: 0, quantityLimit: 10 }));
+    exchange.triggerMmp('alice', 'btc_usd');
+    expect(exchange.mmpStatuses('alice')).toEqual([{ indexName: 'btc_usd', frozenUntilMs: Number.POSITIVE_INFINITY }]);
+    unwrap(exchange.resetMmp('alice', 'btc_usd'));
+    expect(exchange.mmpStatuses('alice')).toEqual([]);
+  });
+
+  it('counts a future’s quantity in coin, as Deribit’s quantity_limit is', () => {
+    const { exchange, perp } = setup();
+    unwrap(exchange.setMmpConfig('alice', { indexName: 'btc_usd', intervalSec: 60, frozenTimeSec: 0, quantityLimit: 1 }));
+    // 47,500 USD at 95,000 is 0.5 BTC: under the limit.
+    unwrap(exchange.place('alice', limit(perp, 'sell', INDEX, 47_500, { mmp: true })));
+    unwrap(exchange.place('bob', limit(perp, 'buy', INDEX, 47_500)));
+    expect(exchange.mmpStatuses('alice')).toEqual([]);
+    unwrap(exchange.place('alice', limit(perp, 'sell', INDEX, 47_500, { mmp: true })));
+    unwrap(exchange.place('bob', limit(perp, 'buy', INDEX, 47_500)));
+    expect(exchange.mmpStatuses('alice')).toEqual([{ indexName: 'btc_usd', frozenUntilMs: Number.POSITIVE_INFINITY }]);
+  });
 });
 
 describe('settlement', () => {

@@ -567,6 +567,12 @@ export class SimExchange {
     return this.#accounts.get(accountId)?.mmp.get(indexName)?.frozenUntilMs ?? 0;
   }
 
+  /** The account's frozen MMP indices now (Infinity: until a reset). */
+  mmpStatuses(accountId: string): { indexName: string; frozenUntilMs: number }[] {
+    const nowMs = this.#clock.nowMs();
+    return [...(this.#accounts.get(accountId)?.mmp.values() ?? [])].filter((state) => isFrozen(state, nowMs)).map((state) => ({ indexName: state.config.indexName, frozenUntilMs: state.frozenUntilMs }));
+  }
+
   resetMmp(accountId: string, indexName: string): Result<true> {
     const account = this.#accounts.get(accountId);
     if (!account) return fail(ERRORS.unauthorized);
@@ -845,7 +851,9 @@ export class SimExchange {
     const mark = this.#marks.get(instrument.instrumentName);
     const delta = instrument.kind === 'option' ? sign * amount * (mark?.deltaCoin ?? 0) : sign * (mark ? amount / mark.markPrice : 0);
     const vega = instrument.kind === 'option' ? sign * amount * (mark?.vegaUsd ?? 0) : 0;
-    const outcome = recordMmpFill(state, { tsMs: this.#clock.nowMs(), quantity: amount, delta, vega });
+    // Deribit counts quantity in the base coin: a future's amount is USD.
+    const quantity = instrument.kind === 'option' ? amount : mark ? amount / mark.markPrice : 0;
+    const outcome = recordMmpFill(state, { tsMs: this.#clock.nowMs(), quantity, delta, vega });
     account.mmp.set(instrument.priceIndex, outcome.state);
     if (outcome.triggered) this.#onMmpTriggered(account, instrument.priceIndex, outcome.state.frozenUntilMs);
   }

@@ -94,6 +94,16 @@ describe('responses carry every field Deribit documents', () => {
     ['private/set_mmp_config', () => ({ documented: { index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 3 }, actual: call('private/set_mmp_config', { index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 3 }).result })],
     ['private/get_mmp_config', () => ({ documented: MMP_CONFIG_FIELDS, actual: call('private/get_mmp_config', { index_name: 'btc_usd' }).result[0] })],
     ['private/reset_mmp', () => ({ documented: fixture('private.reset_mmp.json').response.result, actual: call('private/reset_mmp', { index_name: 'btc_usd' }).result })],
+    [
+      'private/get_mmp_status',
+      () => {
+        exchange.triggerMmp('trader', 'btc_usd');
+        const actual = call('private/get_mmp_status', { index_name: 'btc_usd' }).result[0];
+        exchange.resetMmp('trader', 'btc_usd');
+        // Deribit's API reference example (no fixture file): the orders group carries no mmp_group.
+        return { documented: { index_name: 'btc_usd', frozen_until: 1744275841861 }, actual };
+      },
+    ],
   ];
 
   it.each(cases)('%s', (_name, get) => {

@@ -357,6 +357,12 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
       })),
     );
   },
+  // Deribit: the triggered (frozen) indices only; frozen_until 0 means until private/reset_mmp.
+  'private/get_mmp_status': (ctx, params) => {
+    if (params.mmp_group !== undefined || params.block_rfq) return ok([]);
+    const statuses = ctx.exchange.mmpStatuses(requireAccount(ctx)!).filter((status) => !params.index_name || status.indexName === params.index_name);
+    return ok(statuses.map((status) => ({ index_name: status.indexName, frozen_until: Number.isFinite(status.frozenUntilMs) ? status.frozenUntilMs : 0 })));
+  },
   'private/reset_mmp': (ctx, params) => {
     const result = ctx.exchange.resetMmp(requireAccount(ctx)!, params.index_name);
     return result.ok ? ok('ok') : result;

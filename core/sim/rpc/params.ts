@@ -84,6 +84,7 @@ export const PARAMS = {
   }),
   'private/get_mmp_config': z.object({ index_name: str.optional(), mmp_group: z.string().optional() }),
   'private/reset_mmp': z.object({ index_name: str, mmp_group: z.string().optional() }),
+  'private/get_mmp_status': z.object({ index_name: str.optional(), mmp_group: z.string().optional(), block_rfq: bool.optional() }),
   'private/mass_quote': z.object({
     quote_id: str,
     mmp_group: z.string().max(64),

@@ -1,13 +1,15 @@
 import type { Clock } from '../../model/clock.ts';
 import type { Fill, VenueAccount, VenuePosition } from '../../model/trading.ts';
 import type { InstrumentRow, VenueConnectionState, VenueStatus } from '../../protocol/index.ts';
-import type { OrderRequestKind, PlaceOrderRequest, ReplaceOrderRequest, VenueAdapter, VenueEvent, VenueOrderReport } from '../venue-adapter.ts';
+import { parseMmpConfig, usdIndexOf } from '../mmp-config.ts';
+import type { MmpConfig, MmpRequestKind, OrderRequestKind, PlaceOrderRequest, ReplaceOrderRequest, VenueAdapter, VenueCapabilities, VenueEvent, VenueOrderReport } from '../venue-adapter.ts';
 import type { DeribitRateLimits, RequestClass } from './credit-limiter.ts';
 import { chargesFor, CreditLimiter, DERIBIT_DEFAULT_LIMITS, poolLimitsFor, poolOf } from './credit-limiter.ts';
 import { channelFamily, MessageRates } from './message-rates.ts';
 import type { BookMessage } from './parse.ts';
 import { parseBook, parseIndex, parseInstruments, parseTicker, scanBookFrame } from './parse.ts';
 import { parseAccount, parsePosition, parseUserTrades } from './parse-account.ts';
+import { mmpConfigParams, parseMmpConfigs, parseMmpStatuses, parseMmpTrigger, sameMmpConfig } from './parse-mmp.ts';
 import { parseOrderReport } from './parse-orders.ts';
 import { RpcConnection, RpcError, RpcTimeout } from './rpc-connection.ts';
 import { SafeMode } from './safe-mode.ts';
@@ -25,6 +27,11 @@ import { advance, merge, newestWatermark, recoverTrades } from './trade-recovery
  * Trading state: our fills (user.trades) and account summaries (user.portfolio) stream as they
  * happen; on every (re)connect, before reporting connected, the adapter reports our open orders,
  * then the fills missed since the last one seen, then the venue's positions and accounts.
+ *
+ * Market maker protection: configureMmp keeps the last configuration of each index and makes sure
+ * the venue holds it on every (re)connect before reporting connected; the adapter then asks the
+ * venue whether MMP is frozen and reports it (MmpTriggered), as it reports live triggers from
+ * user.mmp_trigger.{index}. Quotes opt in with PlaceOrderRequest.mmp.
  *
  * Every request waits for rate-limit credits in a client-side model of Deribit's credit pools
  * (credit-limiter.ts), cancels first. Should the venue still answer too_many_requests, the adapter
@@ -95,6 +102,8 @@ const SEEN_TRADES = 20_000;
 
 export class DeribitAdapter implements VenueAdapter {
   readonly venueId: string;
+  /** MMP needs a private session: an adapter without credentials has none. */
+  readonly capabilities: VenueCapabilities;
   readonly #options: DeribitAdapterOptions;
   readonly #listeners = new Set<(event: VenueEvent) => void>();
   readonly #tickSizes = new Map<string, number>();
@@ -115,6 +124,12 @@ export class DeribitAdapter implements VenueAdapter {
   /** Per currency: the newest fill seen (what a reconnect recovers from). */
   readonly #watermarks = new Map<string, TradeWatermark>();
   readonly #seenTrades = new Set<string>();
+  /** The last MMP configuration asked for, per index: what every (re)connect makes sure the venue holds. */
+  readonly #mmpConfigs = new Map<string, MmpConfig>();
+  /** Indices last reported frozen (MmpTriggered) and not since reported reset, with the venue's end of the freeze. */
+  readonly #mmpFrozen = new Map<string, number>();
+  /** The connection whose sync has taken the MMP configurations in hand: a later configureMmp applies at once. */
+  #mmpSynced: RpcConnection | undefined;
   #connection: RpcConnection | undefined;
   #phase: Phase = 'idle';
   #attempt = 0;
@@ -136,6 +151,7 @@ export class DeribitAdapter implements VenueAdapter {
 
   constructor(options: DeribitAdapterOptions) {
     this.venueId = options.venueId;
+    this.capabilities = { mmp: options.credentials !== undefined };
     this.#options = options;
     this.#limits = options.rateLimits ?? DERIBIT_DEFAULT_LIMITS;
     this.#limiter = new CreditLimiter<Outgoing>(poolLimitsFor(this.#limits), options.clock.nowMs());
@@ -213,6 +229,7 @@ export class DeribitAdapter implements VenueAdapter {
         post_only: request.postOnly,
         reduce_only: request.reduceOnly,
         ...(request.timeInForce && request.timeInForce !== 'good_til_cancelled' && { time_in_force: request.timeInForce }),
+        ...(request.mmp === true && { mmp: true }),
       },
       request.priority,
     );
@@ -236,6 +253,102 @@ export class DeribitAdapter implements VenueAdapter {
     // Reports of each cancelled order arrive on user.orders; the count needs no handling.
     const request = instrumentName ? this.#call(connection, 'private/cancel_all_by_instrument', { instrument_name: instrumentName }, 'cancel') : this.#call(connection, 'private/cancel_all', {}, 'cancel');
     request.catch(() => undefined);
+  }
+
+  configureMmp(config: MmpConfig): void {
+    const indexName = typeof config?.indexName === 'string' ? config.indexName : '';
+    if (!this.capabilities.mmp) return this.#mmpRefused(indexName, 'configure', `venue ${this.venueId} has no market maker protection without credentials`);
+    const parsed = parseMmpConfig(config);
+    if (!parsed.ok) return this.#mmpRefused(indexName, 'configure', `invalid MMP configuration: ${parsed.reason}`);
+    if (parsed.config.intervalSec === 0) this.#mmpConfigs.delete(indexName);
+    else this.#mmpConfigs.set(indexName, parsed.config);
+    // Before this connection's sync reaches MMP (or while disconnected), the sync applies it.
+    const connection = this.#connection;
+    if (!connection?.isOpen || this.#mmpSynced !== connection) return;
+    this.#applyMmp(connection, parsed.config).catch(() => undefined);
+  }
+
+  resetMmp(indexName: string): void {
+    if (!this.capabilities.mmp) return this.#mmpRefused(indexName, 'reset', `venue ${this.venueId} has no market maker protection without credentials`);
+    const connection = this.#connection;
+    if (!connection?.isOpen || this.#phase !== 'live') return this.#mmpRefused(indexName, 'reset', `venue ${this.venueId} is not connected`);
+    this.#call(connection, 'private/reset_mmp', { index_name: indexName }, 'control').then(
+      () => {
+        this.#mmpFrozen.delete(indexName);
+        this.#emit({ type: 'MmpReset', venueId: this.venueId, indexName, tsMs: this.#options.clock.nowMs() });
+      },
+      (error: Error) => this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, request: 'reset', code: error instanceof RpcError ? error.code : 0, reason: error.message }),
+    );
+  }
+
+  /** Refused before anything was sent: reported asynchronously, like every outcome, so a caller is never re-entered. */
+  #mmpRefused(indexName: string, request: MmpRequestKind, reason: string): void {
+    queueMicrotask(() => this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, request, code: 0, reason }));
+  }
+
+  /**
+   * Sends one configuration; MmpConfigured when the venue takes it. A refusal is reported and the
+   * configuration forgotten (a reconnect would only be refused again); any other failure (lost
+   * connection, no answer) is reported and thrown, and the next connect applies it again.
+   */
+  async #applyMmp(connection: RpcConnection, config: MmpConfig): Promise<void> {
+    const { indexName } = config;
+    try {
+      await this.#call(connection, 'private/set_mmp_config', mmpConfigParams(config), 'control');
+    } catch (error) {
+      const refused = error instanceof RpcError;
+      if (refused && this.#mmpConfigs.get(indexName) === config) this.#mmpConfigs.delete(indexName);
+      const reason = refused ? error.message : `${(error as Error).message}; applied again on the next connect`;
+      this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, request: 'configure', code: refused ? error.code : 0, reason });
+      if (!refused) throw error;
+      return;
+    }
+    this.#emit({ type: 'MmpConfigured', venueId: this.venueId, config, tsMs: this.#options.clock.nowMs() });
+  }
+
+  /**
+   * On a fresh connection, before it is reported connected: the venue holds our configurations
+   * (re-applied where it does not), and whether MMP is frozen is reported — MmpTriggered for each
+   * frozen index, MmpReset for one last reported frozen that no longer is.
+   */
+  async #syncMmp(connection: RpcConnection): Promise<void> {
+    this.#mmpSynced = connection;
+    const wanted = [...this.#mmpConfigs.values()];
+    if (wanted.length === 0 && this.#mmpFrozen.size === 0) return;
+    const call = <T>(method: string): Promise<T | undefined> =>
+      this.#call<T>(connection, method, {}, 'control').catch((error: Error) => {
+        // A venue that refuses (no MMP on the account, an older API) costs a warning, not the connection.
+        if (!(error instanceof RpcError)) throw error;
+        this.#warn(method, error.message);
+        return undefined;
+      });
+    if (wanted.length > 0) {
+      const held = parseMmpConfigs((await call<unknown>('private/get_mmp_config')) ?? []);
+      if (!held.ok) this.#warn('private/get_mmp_config', held.reason);
+      for (const config of wanted) {
+        const venue = held.ok ? held.value.find((c) => c.indexName === config.indexName) : undefined;
+        if (venue && sameMmpConfig(config, venue)) this.#emit({ type: 'MmpConfigured', venueId: this.venueId, config, tsMs: this.#options.clock.nowMs() });
+        else await this.#applyMmp(connection, config);
+      }
+    }
+    const result = await call<unknown>('private/get_mmp_status');
+    if (result === undefined) return;
+    const statuses = parseMmpStatuses(result);
+    if (!statuses.ok) return this.#warn('private/get_mmp_status', statuses.reason);
+    const nowMs = this.#options.clock.nowMs();
+    const frozen = new Map(statuses.value.map((s) => [s.indexName, s.frozenUntilMs]));
+    for (const [indexName, untilMs] of this.#mmpFrozen) {
+      if (frozen.has(indexName)) continue;
+      this.#mmpFrozen.delete(indexName);
+      // A timed freeze that is over by now needs no word: it ended by itself.
+      if (untilMs > nowMs) this.#emit({ type: 'MmpReset', venueId: this.venueId, indexName, tsMs: nowMs });
+    }
+    for (const [indexName, frozenUntilMs] of frozen) this.#reportMmpFrozen(indexName, frozenUntilMs, nowMs);
+  }
+
+  #reportMmpFrozen(indexName: string, frozenUntilMs: number, tsMs: number): void {
+    this.#mmpFrozen.set(indexName, frozenUntilMs);
+    this.#emit({ type: 'MmpTriggered', venueId: this.venueId, indexName, frozenUntilMs, tsMs });
   }
 
   /**
@@ -468,8 +581,14 @@ export class DeribitAdapter implements VenueAdapter {
       // Our own streams first: whatever happens from here on is reported live, so what the
       // reconciliation below fetches leaves no gap behind it.
       await subscribe(
-        this.#options.currencies.flatMap((currency) => [`user.orders.any.${currency}.raw`, `user.trades.any.${currency}.raw`, `user.portfolio.${currency.toLowerCase()}`]),
+        this.#options.currencies.flatMap((currency) => [
+          `user.orders.any.${currency}.raw`,
+          `user.trades.any.${currency}.raw`,
+          `user.portfolio.${currency.toLowerCase()}`,
+          `user.mmp_trigger.${usdIndexOf(currency)}`,
+        ]),
       );
+      await this.#syncMmp(connection);
       await this.#reconcileOrders(connection);
       await this.#recoverFills(connection);
       await this.#reconcilePositions(connection);
@@ -585,6 +704,12 @@ export class DeribitAdapter implements VenueAdapter {
       const report = parseOrderReport(this.venueId, data);
       if (report) this.#emit({ type: 'OrderReported', report });
       else this.#protocolErrors += 1;
+      return;
+    }
+    if (channel.startsWith('user.mmp_trigger.')) {
+      const trigger = parseMmpTrigger(data);
+      if (!trigger.ok) this.#warn(channel, trigger.reason);
+      else if (trigger.freeze) this.#reportMmpFrozen(trigger.freeze.indexName, trigger.freeze.frozenUntilMs, this.#options.clock.nowMs());
       return;
     }
     if (channel.startsWith('user.portfolio.')) {

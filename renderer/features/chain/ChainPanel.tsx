@@ -8,11 +8,13 @@ import { formatPrice } from '../../ui/format.ts';
 import { buildChainIndex, expiryLabel, findExpiry } from '../market/chain-index.ts';
 import { feedStaleReason } from '../market/feed-health.ts';
 import { useEngineClock, useValidChainSelection } from '../market/use-chain-selection.ts';
-import { chainColumns, sideOf } from './chain-columns.ts';
+import type { ChainView } from './chain-columns.ts';
+import { CHAIN_VIEW_IDS, CHAIN_VIEWS, chainColumns, sideOf } from './chain-columns.ts';
 import type { ChainSummary } from './chain-feed.ts';
 import { startChainFeed } from './chain-feed.ts';
 import { ChainTooltip } from './chain-tooltip.ts';
 import type { ChainRow, ChainSide } from './chain-rows.ts';
+import { loadChainView, saveChainView } from './chain-view-storage.ts';
 import './chain.css';
 
 const getRowId = (params: GetRowIdParams<ChainRow>): string => params.data.id;
@@ -65,6 +67,12 @@ export function ChainPanel() {
   const chain = findExpiry(index, underlying, expiryMs);
   const expiries = (underlying === undefined ? undefined : index.expiries.get(underlying)) ?? [];
   const staleReason = useEngineStore((view) => feedStaleReason(view.link, view.state, chain?.venueId));
+
+  const [view, setView] = useState<ChainView>(() => loadChainView(window.localStorage));
+  const chooseView = (next: ChainView): void => {
+    setView(next);
+    saveChainView(window.localStorage, next);
+  };
 
   const fields = useRef<LiveFields>({ forward: null, index: null, basis: null, atm: null });
   const onSummary = useCallback((summary: ChainSummary) => writeSummary(fields.current, summary), []);
@@ -127,24 +135,33 @@ export function ChainPanel() {
           STALE · {staleReason}. Prices shown are the last known.
         </div>
       ) : null}
-      <div className="chain-expiries" role="tablist" aria-label="Expiry" data-testid="chain-expiries">
-        {expiries.map((candidate) => (
-          <button
-            key={candidate.expiryMs}
-            type="button"
-            role="tab"
-            aria-selected={candidate.expiryMs === expiryMs}
-            className={`chain-expiry${candidate.expiryMs === expiryMs ? ' chain-expiry-active' : ''}${candidate.expiryMs <= nowMs ? ' muted' : ''}`}
-            onClick={() => selectChain(candidate.currency, candidate.expiryMs)}
-            data-expiry-ms={candidate.expiryMs}
-            title={`${candidate.strikes.length} strikes`}
-          >
-            {expiryLabel(candidate.expiryMs, nowMs)}
-          </button>
-        ))}
+      <div className="chain-expiry-bar">
+        <div className="chain-expiries" role="tablist" aria-label="Expiry" data-testid="chain-expiries">
+          {expiries.map((candidate) => (
+            <button
+              key={candidate.expiryMs}
+              type="button"
+              role="tab"
+              aria-selected={candidate.expiryMs === expiryMs}
+              className={`chain-expiry${candidate.expiryMs === expiryMs ? ' chain-expiry-active' : ''}${candidate.expiryMs <= nowMs ? ' muted' : ''}`}
+              onClick={() => selectChain(candidate.currency, candidate.expiryMs)}
+              data-expiry-ms={candidate.expiryMs}
+              title={`${candidate.strikes.length} strikes`}
+            >
+              {expiryLabel(candidate.expiryMs, nowMs)}
+            </button>
+          ))}
+        </div>
+        <div className="segmented chain-view" role="radiogroup" aria-label="Columns" data-testid="chain-view">
+          {CHAIN_VIEW_IDS.map((id) => (
+            <button key={id} type="button" role="radio" aria-checked={view === id} className={view === id ? 'active' : ''} title={CHAIN_VIEWS[id].title} onClick={() => chooseView(id)} data-testid={`chain-view-${id}`}>
+              {CHAIN_VIEWS[id].label}
+            </button>
+          ))}
+        </div>
       </div>
       {chain ? (
-        <ChainGrid currency={chain.currency} stale={staleReason !== ''} onSummary={onSummary} />
+        <ChainGrid currency={chain.currency} view={view} stale={staleReason !== ''} onSummary={onSummary} />
       ) : (
         <div className="panel-empty" data-testid="chain-empty">
           <h3>No options listed</h3>
@@ -157,6 +174,7 @@ export function ChainPanel() {
 
 interface ChainGridProps {
   readonly currency: string;
+  readonly view: ChainView;
   readonly stale: boolean;
   readonly onSummary: (summary: ChainSummary) => void;
 }
@@ -165,7 +183,7 @@ interface ChainGridProps {
  * The grid itself is AG Grid's plain-DOM grid, not its React wrapper: cells are written by the
  * grid straight into the DOM, so a tick costs no React reconciliation at all.
  */
-function ChainGrid({ currency, stale, onSummary }: ChainGridProps) {
+function ChainGrid({ currency, view, stale, onSummary }: ChainGridProps) {
   const host = useRef<HTMLDivElement>(null);
   const [api, setApi] = useState<GridApi<ChainRow> | undefined>(undefined);
 
@@ -205,8 +223,8 @@ function ChainGrid({ currency, stale, onSummary }: ChainGridProps) {
   const currencyRef = useRef(currency);
   useEffect(() => {
     currencyRef.current = currency;
-    api?.setGridOption('columnDefs', chainColumns(currency));
-  }, [api, currency]);
+    api?.setGridOption('columnDefs', chainColumns(currency, view));
+  }, [api, currency, view]);
   useEffect(() => {
     if (!api) return undefined;
     const tooltip = new ChainTooltip(api, () => currencyRef.current);

@@ -8,6 +8,7 @@ import {
   edgeTooltip,
   formatSignedAmount,
   formatSignedCoin,
+  formatSignedUsd,
   greeksTooltip,
   isChainView,
   ivTooltip,
@@ -165,10 +166,11 @@ describe('chain columns', () => {
     expect(valueOf(cellOf(all, 'call.theo'))).toBe(0.0089);
     expect(valueOf(cellOf(all, 'call.theoIv'))).toBe(0.5182);
     expect(valueOf(cellOf(all, 'call.position'))).toBe(-0.3);
-    // Edge: theo 0.0089 − mid (0.008 + 0.0095) / 2 = 0.00015.
-    expect(valueOf(cellOf(all, 'call.edge'))).toBeCloseTo(0.00015, 12);
-    for (const column of all) expect(column.enableCellChangeFlash).toBe(true);
-    expect(cellOf(all, 'call.edge').equals?.(0.00011, 0.00014)).toBe(true);
+    // Edge: theo 0.0089 − mid (0.008 + 0.0095) / 2 = 0.00015 BTC, × 95,007.51 = $14.25.
+    expect(valueOf(cellOf(all, 'call.edge'))).toBeCloseTo(0.00015 * 95_007.51, 9);
+    for (const column of all) if (column.colId !== 'strike') expect(column.enableCellChangeFlash).toBe(true);
+    expect(cellOf(all, 'call.edge').equals?.(14.2, 13.6)).toBe(true);
+    expect(cellOf(all, 'call.edge').equals?.(14.2, 15.1)).toBe(false);
   });
 
   it('colours edge and position by sign and outlines our quote at the touch', () => {
@@ -176,7 +178,8 @@ describe('chain columns', () => {
     const rules = (colId: string) => cellOf(all, colId).cellClassRules as Record<string, (params: unknown) => boolean>;
     expect(rules('call.position')['chain-negative']!({ data: row, value: -0.3 })).toBe(true);
     expect(rules('call.position')['chain-positive']!({ data: row, value: -0.3 })).toBe(false);
-    expect(rules('call.edge')['chain-positive']!({ data: row, value: 0.00002 })).toBe(false);
+    expect(rules('call.edge')['chain-positive']!({ data: row, value: 0.4 })).toBe(false);
+    expect(rules('call.edge')['chain-positive']!({ data: row, value: 0.6 })).toBe(true);
     // Our bid 0.0085 is above the best bid 0.008: at the touch. Our ask 0.0095 equals the best ask.
     expect(rules('call.ourBid')['chain-at-touch']!({ data: row })).toBe(true);
     expect(rules('call.ourAsk')['chain-at-touch']!({ data: row })).toBe(true);
@@ -189,9 +192,14 @@ describe('chain columns', () => {
     expect(formatSignedAmount(-1.25)).toBe('−1.3');
     expect(formatSignedAmount(0.01)).toBe('0.0');
     expect(formatSignedAmount(undefined)).toBe('');
-    expect(formatSignedCoin(0.00016)).toBe('+0.0002');
-    expect(formatSignedCoin(-0.0004)).toBe('−0.0004');
-    expect(formatSignedCoin(-0.00001)).toBe('0.0000');
+    expect(formatSignedCoin(0.00016)).toBe('+0.00016');
+    expect(formatSignedCoin(-0.0004)).toBe('−0.00040');
+    expect(formatSignedCoin(-0.000001)).toBe('0.00000');
+    expect(formatSignedCoin(0.00016, 4)).toBe('+0.0002');
+    expect(formatSignedUsd(14.25)).toBe('+14');
+    expect(formatSignedUsd(-1234.5)).toBe('−1,235');
+    expect(formatSignedUsd(0.4)).toBe('0');
+    expect(formatSignedUsd(undefined)).toBe('');
   });
 
   it('explains our quotes, theo, edge and position in tooltips', () => {
@@ -200,7 +208,7 @@ describe('chain columns', () => {
     expect(theoTooltip(ours, 'BTC')).toBe('BTC-27NOV26-95000-C theo\n0.0089 BTC ≈ $845.57 (× underlying 95,007.51)\nIV ours 51.8 % · mark 51.0 %\noverrides: o1');
     expect(theoTooltip(side, 'BTC')).toBe('BTC-27NOV26-95000-C theo\nnot priced by the strategy');
     expect(edgeTooltip(ours, 'BTC')).toBe(
-      'BTC-27NOV26-95000-C edge\ntheo 0.0089 − mid 0.00875 = +0.0002 BTC ≈ +$14.25\nour bid earns +0.0004 BTC ≈ +$38.00 · our ask +0.0006 BTC ≈ +$57.00',
+      'BTC-27NOV26-95000-C edge\ntheo 0.0089 − mid 0.00875 = +0.00015 BTC ≈ +$14.25\nour bid earns +0.00040 BTC ≈ +$38.00 · our ask +0.00060 BTC ≈ +$57.00',
     );
     const bidOff = { ...ours, theo: { ...ours.theo!, bidPrice: undefined, bidOff: 'max position' } };
     expect(edgeTooltip(bidOff, 'BTC')).toContain('our bid earns off (max position)');

@@ -1,7 +1,7 @@
 import type { CellClassParams, ColDef, ColGroupDef, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
 import { formatAmount, formatCoin, formatCoinWithUnit, formatDelta, formatPrice, formatUsd, formatVolPct, formatVolPctWithUnit } from '../../ui/format.ts';
 import type { ChainRow, ChainSide, OptionSide } from './chain-rows.ts';
-import { marketEdge, marketMid, quoteEdges } from './chain-rows.ts';
+import { marketEdgeUsd, marketMid, quoteEdges } from './chain-rows.ts';
 
 /**
  * The chain's columns: one list of per-side column specs, laid out as calls | strike | puts with
@@ -70,9 +70,19 @@ export function formatSignedAmount(value: number | undefined): string {
   return value < 0 ? `−${text.slice(1)}` : `+${text}`;
 }
 
-/** "+0.0003", "−0.0004": a signed premium in coin ('' for none). */
-export function formatSignedCoin(value: number | undefined): string {
-  const text = formatCoin(value);
+/** "+14", "−3", "0": whole USD with a sign ('' for none). */
+export function formatSignedUsd(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '';
+  const whole = Math.round(Math.abs(value));
+  return whole === 0 ? '0' : `${value < 0 ? '−' : '+'}${formatPrice(whole)}`;
+}
+
+/** Edge is finer than a premium tick (0.0001 BTC): one more decimal. */
+export const EDGE_DECIMALS = 5;
+
+/** "+0.00030", "−0.00004": a signed amount of coin ('' for none). */
+export function formatSignedCoin(value: number | undefined, decimals = EDGE_DECIMALS): string {
+  const text = formatCoin(value, decimals);
   if (text === '' || value === undefined || !/[1-9]/.test(text)) return text.replace(/^-/, '');
   return value < 0 ? `−${text.slice(1)}` : `+${text}`;
 }
@@ -81,7 +91,7 @@ function coinAndUsd(value: number | undefined, side: ChainSide, currency: string
   if (value === undefined) return '—';
   const underlying = side.quote?.underlyingPrice;
   const sign = value < 0 ? '−' : '+';
-  return `${sign}${formatCoinWithUnit(Math.abs(value), currency)}${underlying === undefined ? '' : ` ≈ ${sign}${formatUsd(Math.abs(value) * underlying)}`}`;
+  return `${sign}${formatCoinWithUnit(Math.abs(value), currency, EDGE_DECIMALS)}${underlying === undefined ? '' : ` ≈ ${sign}${formatUsd(Math.abs(value) * underlying)}`}`;
 }
 
 export function positionTooltip(side: ChainSide, currency: string): string {
@@ -238,12 +248,12 @@ export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
   {
     key: 'edge',
     header: 'Edge',
-    headerTooltip: 'Theo − market mid, coin per contract: above 0 the market is cheap against our theo, below 0 rich (our own quotes’ edge in the tooltip)',
+    headerTooltip: 'Theo − market mid, USD per contract: above 0 the market is cheap against our theo, below 0 rich (in coin, and our own quotes’ edge, in the tooltip)',
     kind: 'edge',
-    minWidth: 54,
+    minWidth: 44,
     signed: true,
-    value: marketEdge,
-    format: formatSignedCoin,
+    value: marketEdgeUsd,
+    format: formatSignedUsd,
     tooltip: edgeTooltip,
   },
   {

@@ -3,7 +3,7 @@ import type { PositionRow, QuoteRow, TheoRow } from '../../../core/protocol/inde
 import { buildChainIndex, findExpiry } from '../market/chain-index.ts';
 import { chainInstruments, EXPIRY_A, instrumentsOf, option, quote } from '../market/test-fixtures.ts';
 import type { ChainSide } from './chain-rows.ts';
-import { deriveChainRows, marketEdge, marketMid, quoteEdges, rowsById, usdPerCoin } from './chain-rows.ts';
+import { deriveChainRows, marketEdge, marketEdgeUsd, marketMid, quoteEdges, rowsById, usdPerCoin } from './chain-rows.ts';
 
 const chain = findExpiry(buildChainIndex(instrumentsOf([...chainInstruments('BTC', EXPIRY_A, [94_000, 95_000, 96_000]), option('BTC', EXPIRY_A, 97_000, 'call')])), 'BTC', EXPIRY_A)!;
 const C = (strike: number) => `BTC-27NOV26-${strike}-C`;
@@ -104,6 +104,8 @@ describe('chain rows', () => {
     expect(marketEdge({ ...base, theo: theo(C(95_000), 0.0101) })).toBeCloseTo(-0.0004, 12);
     expect(marketEdge({ ...base, quote: quote(C(95_000), { bidPrice: 0.01 }) })).toBeUndefined();
     expect(marketEdge({ ...base, theo: undefined })).toBeUndefined();
+    expect(marketEdgeUsd({ ...base, quote: { ...base.quote!, underlyingPrice: 100_000 } })).toBeCloseTo(30, 9);
+    expect(marketEdgeUsd(base)).toBeUndefined();
     const edges = quoteEdges({ ...theo(C(95_000), 0.0108), bidPrice: 0.0100, askPrice: 0.0115 });
     expect(edges.bid).toBeCloseTo(0.0008, 12);
     expect(edges.ask).toBeCloseTo(0.0007, 12);

@@ -118,6 +118,13 @@ export function marketEdge(side: ChainSide): number | undefined {
   return mid === undefined || theo === undefined || !Number.isFinite(theo) ? undefined : theo - mid;
 }
 
+/** The market edge in USD per contract, at the option's own underlying price. */
+export function marketEdgeUsd(side: ChainSide): number | undefined {
+  const edge = marketEdge(side);
+  const underlying = side.quote?.underlyingPrice;
+  return edge === undefined || underlying === undefined ? undefined : edge * underlying;
+}
+
 /** Our own quotes' edge against theo: what a fill of our bid (theo − bid) or ask (ask − theo) earns. */
 export function quoteEdges(theo: TheoRow | undefined): { readonly bid: number | undefined; readonly ask: number | undefined } {
   if (!theo || !Number.isFinite(theo.theoPrice)) return { bid: undefined, ask: undefined };

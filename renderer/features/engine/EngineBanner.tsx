@@ -1,5 +1,7 @@
+import { useMemo } from 'react';
 import { sendCommand } from '../../link/connection.ts';
 import { useEngineStore } from '../../stores/engine-store.ts';
+import { breachSummary, limitAlerts } from '../status-bar/status-view.ts';
 
 /**
  * Shown across the top whenever the engine is not running. Restart needs the trader's click:
@@ -25,6 +27,23 @@ export function EngineBanner() {
       <button type="button" className="button button-danger" disabled={restartPending} onClick={() => sendCommand({ type: 'RestartEngine' })}>
         {restartPending ? 'Restarting…' : 'Acknowledge and restart engine'}
       </button>
+    </div>
+  );
+}
+
+/**
+ * Shown across the top while any risk limit is in breach: the worst one (value, limit, what the
+ * engine does about it) and how many more. The kill switch's halt has its own strip in the action
+ * bar, with the acknowledgement.
+ */
+export function LimitBreachBanner() {
+  const limits = useEngineStore((view) => view.state?.limits);
+  const alerts = useMemo(() => limitAlerts(limits), [limits]);
+  if (alerts.breaches.length === 0) return null;
+  return (
+    <div className="banner banner-breach" role="alert" data-testid="breach-banner">
+      <strong>LIMIT BREACHED</strong>
+      <span data-testid="breach-summary">{breachSummary(alerts)}</span>
     </div>
   );
 }

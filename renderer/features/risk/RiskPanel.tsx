@@ -130,6 +130,7 @@ export function RiskPanel() {
   const preferred = useSelectionStore((selection) => selection.underlying);
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const [denomination, setDenomination] = useState<Denomination>('usd');
+  const [withQuotes, setWithQuotes] = useState(false);
   const currencies = useMemo(() => riskCurrencies(risk), [risk]);
   const currency = pickCurrency(currencies, chosen, preferred);
   const row = currency === undefined ? undefined : risk?.[currency];
@@ -191,8 +192,13 @@ export function RiskPanel() {
             <PnlTable risk={row} />
           </section>
           <section className="risk-section-block risk-scenario-block">
-            <h4 className="risk-heading">Scenarios · spot × vol shocks</h4>
-            <ScenarioHeatMap grid={row.scenarios} />
+            <h4 className="risk-heading">
+              Scenarios · spot × vol shocks{' '}
+              <label className="risk-scenario-toggle" title="Fill every working quote at its price first, then shock (the book’s worst tail)">
+                <input type="checkbox" checked={withQuotes} disabled={!row.scenariosWithQuotes} onChange={(event) => setWithQuotes(event.target.checked)} data-testid="scenario-with-quotes" /> with working quotes
+              </label>
+            </h4>
+            <ScenarioHeatMap grid={withQuotes && row.scenariosWithQuotes ? row.scenariosWithQuotes : row.scenarios} />
           </section>
         </div>
       </div>

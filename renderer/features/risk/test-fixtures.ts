@@ -29,6 +29,7 @@ export function riskRow(overrides: Partial<RiskRow> = {}): RiskRow {
     workingAsksFilled: greeks(),
     pnl: { realizedCoin: 0, unrealizedCoin: 0, feesCoin: 0, totalCoin: 0, totalUsd: 0, dayPeakUsd: 0 },
     scenarios: { spotShocksPct: [], volShocksPts: [], pnlUsd: [], includesWorkingQuotes: false },
+    scenariosWithQuotes: { spotShocksPct: [], volShocksPts: [], pnlUsd: [], includesWorkingQuotes: true },
     tsMs: 1_790_000_000_000,
     ...overrides,
   };
