@@ -86,6 +86,8 @@ export interface EngineOptions {
   readonly quoteOnStart?: boolean;
   /** Limits from the limits file; they win over the journal's (UI edits are written back to the file). */
   readonly limits?: LimitsConfig;
+  /** How long a venue may be down, with orders or positions at stake, before the kill switch trips (default VENUE_DOWN_KILL_MS). */
+  readonly venueDownKillMs?: number;
   /** Problems found while starting (journal, limits file), shown in the activity log. */
   readonly notices?: readonly string[];
 }
@@ -100,7 +102,7 @@ export const VENUE_DOWN_KILL_MS = 15_000;
 const FUTURE_FEES = { takerRate: 0.0005, makerRate: 0 };
 const FLATTEN_TACTIC: TacticSpec = { kind: 'passive-then-cross', timeoutMs: 5_000, maxSlippageBps: 30 };
 
-export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [] }: EngineOptions): Engine {
+export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [], venueDownKillMs = VENUE_DOWN_KILL_MS }: EngineOptions): Engine {
   const startedTsMs = clock.nowMs();
   const sessionId = startedTsMs.toString(36);
   const published = new RateMeter(startedTsMs);
@@ -162,7 +164,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       orders,
       gateway,
       positions: () => risk.book.positions().map((p) => ({ instrumentName: p.instrumentName, size: p.size })),
-      recentFills: () => [],
+      recentFills: () => risk.recentFills(),
     },
     sessionId,
   );
@@ -546,7 +548,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       }
       for (const [venueId, sinceMs] of venueDownSince) {
         const atStake = orders.live().length > 0 || risk.book.positions().some((p) => p.size !== 0);
-        if (atStake && nowMs - sinceMs >= VENUE_DOWN_KILL_MS && killSwitch.state === 'armed') {
+        if (atStake && nowMs - sinceMs >= venueDownKillMs && killSwitch.state === 'armed') {
           requests.push(...triggerKill(`${venueId} disconnected for ${Math.round((nowMs - sinceMs) / 1000)} s`, 'venue-disconnect', nowMs));
         }
       }

@@ -102,6 +102,7 @@ export class RiskDesk implements PortfolioView {
   readonly #discrepancies = new Map<string, string>();
   readonly #days = new Map<string, DayPnl>();
   #unpriced: readonly string[] = [];
+  readonly #recentFills: Fill[] = [];
 
   constructor(private readonly deps: RiskDeskDeps) {}
 
@@ -143,6 +144,8 @@ export class RiskDesk implements PortfolioView {
   onFill(fill: Fill, origin: FillRow['origin']): boolean {
     const outcome = this.book.applyFill(fill);
     if (!outcome.applied) return false;
+    this.#recentFills.push(fill);
+    if (this.#recentFills.length > FILLS_KEPT) this.#recentFills.shift();
     const theo = this.deps.theoPrice(fill.instrumentName);
     this.fills.append(`${fill.venueId}:${fill.tradeId}`, {
       tradeId: fill.tradeId,
@@ -168,6 +171,11 @@ export class RiskDesk implements PortfolioView {
     for (const d of discrepancies) this.#discrepancies.set(d.instrumentName, `${d.field}: ours ${d.ours}, venue ${d.venue} (venue's adopted)`);
     for (const position of this.book.positions()) if (position.venueId === venueId) this.#publishPosition(venueId, position.instrumentName);
     return discrepancies;
+  }
+
+  /** The latest fills (a flatten's report reads its closing prices from them). */
+  recentFills(): readonly Fill[] {
+    return this.#recentFills;
   }
 
   /** Orders and messages sent, for the rate limits. */

@@ -152,4 +152,14 @@ describe('market making against the simulator', { timeout: 90_000 }, () => {
     await tickUntil(() => Object.values(engine.snapshot().executions).some((e) => e.kind === 'flatten' && e.state === 'done'), 'the flatten report');
     expect(setup.venue.exchange.positions('trader', 'BTC').filter((p) => p.size !== 0)).toEqual([]);
   });
+
+  it('trips the kill switch when the venue stays down beyond the timeout with positions at stake', async () => {
+    const setup = await quoting({ quoteOnStart: false, venueDownKillMs: 1_000 });
+    const { engine, tickUntil } = setup;
+    await buyDelta(setup, 0.2);
+    await setup.venue.close();
+    await tickUntil(() => engine.snapshot().killSwitch.state === 'triggered', 'the kill switch', 20_000);
+    expect(engine.snapshot().killSwitch).toMatchObject({ source: 'venue-disconnect', reason: expect.stringContaining('sim disconnected') });
+    expect(engine.snapshot().strategies.BTC?.mode).toBe('HALTED');
+  });
 });

@@ -119,6 +119,10 @@ export class MarketData {
       case 'PositionsReconciled':
       case 'AccountUpdated':
       case 'VenueWarning':
+      case 'MmpConfigured':
+      case 'MmpTriggered':
+      case 'MmpReset':
+      case 'MmpRequestFailed':
         return NO_CHANGES;
     }
   }
