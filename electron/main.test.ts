@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC_OPEN_ENGINE_LINK } from '../core/protocol/index.ts';
+import { IPC_GET_VENUE_SETTINGS, IPC_OPEN_ENGINE_LINK, IPC_SET_VENUE_SETTINGS } from '../core/protocol/index.ts';
 import { APP_ENTRY_URL, APP_SCHEME, secureWebPreferences } from './security.ts';
 
 // main.ts runs for real against a fake 'electron' module: every API it touches is recorded here.
@@ -77,7 +77,9 @@ const fakes = vi.hoisted(() => {
     registerSchemesAsPrivileged: vi.fn(() => timeline.push('registerSchemesAsPrivileged')),
     handle: vi.fn(),
   };
-  const ipcMain = { on: vi.fn() };
+  const ipcMain = { on: vi.fn(), handle: vi.fn() };
+  /** A keychain with nothing stored: the app runs the simulator. */
+  const safeStorage = { isEncryptionAvailable: vi.fn(() => true), getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'), encryptString: vi.fn(), decryptString: vi.fn() };
 
   class FakeMessageChannelMain {
     readonly port1 = { postMessage: vi.fn(), on: vi.fn(), start: vi.fn(), close: vi.fn() };
@@ -122,6 +124,7 @@ const fakes = vi.hoisted(() => {
       BrowserWindow: FakeBrowserWindow,
       ipcMain,
       protocol,
+      safeStorage,
       session: { defaultSession },
       MessageChannelMain: FakeMessageChannelMain,
     },
@@ -275,6 +278,9 @@ describe('electron/main.ts', () => {
       expect(host.options.workerData?.venue).toEqual(fakes.simulatorVenue);
       expect(fakes.timeline.indexOf('simulator.start')).toBeLessThan(fakes.timeline.indexOf('host.start'));
       expect(fakes.ipcMain.on).toHaveBeenCalledWith(IPC_OPEN_ENGINE_LINK, expect.any(Function));
+      // The settings panel's two operations: read (no secret) and save (validated, keychain-encrypted).
+      expect(fakes.ipcMain.handle).toHaveBeenCalledWith(IPC_GET_VENUE_SETTINGS, expect.any(Function));
+      expect(fakes.ipcMain.handle).toHaveBeenCalledWith(IPC_SET_VENUE_SETTINGS, expect.any(Function));
       expect(fakes.ipcMain.on).toHaveBeenCalledTimes(1);
     });
 

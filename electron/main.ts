@@ -1,12 +1,14 @@
-import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkstationEngine } from '../core/engine/workstation-engine.ts';
 import { startWorkstationEngine } from '../core/engine/workstation-engine.ts';
+import { IPC_GET_VENUE_SETTINGS, IPC_SET_VENUE_SETTINGS } from '../core/protocol/index.ts';
 import { relayEngineLink } from './engine-relay.ts';
 import { hardenSession, hardenWebContents } from './hardening.ts';
 import { serveRendererFile } from './renderer-files.ts';
 import { APP_ENTRY_URL, APP_SCHEME, secureWebPreferences } from './security.ts';
+import { VenueSettingsStore } from './venue-settings.ts';
 
 // Built layout: dist/electron/main.cjs beside dist/engine/ and dist/renderer/. The engine worker
 // is unpacked from the asar archive (see electron-builder.config.cjs) because worker threads
@@ -50,10 +52,16 @@ void app.whenReady().then(async () => {
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) => serveRendererFile(join(distDir, 'renderer'), request.url));
   // The engine trades against the embedded simulator (in its own worker) until a venue is configured.
+  const settings = new VenueSettingsStore(join(app.getPath('userData'), 'venue.json'), safeStorage, process.platform);
+  const configured = settings.venue();
+  if (configured.problem) console.error(configured.problem);
+  const runningUrl = configured.venue === 'simulator' ? undefined : configured.venue.url;
+  ipcMain.handle(IPC_GET_VENUE_SETTINGS, () => settings.view(runningUrl));
+  ipcMain.handle(IPC_SET_VENUE_SETTINGS, (_event, input: unknown) => settings.save(input));
   workstation = await startWorkstationEngine({
     engineWorkerUrl: pathToFileURL(join(unpackedDistDir, 'engine', 'worker.mjs')),
     simWorkerUrl: pathToFileURL(join(unpackedDistDir, 'sim', 'worker.mjs')),
-    venue: 'simulator',
+    venue: configured.venue,
     dataDir: join(app.getPath('userData'), 'journal'),
     onRunState: (health) => console.log(`engine ${health.runState}${health.reason ? `: ${health.reason}` : ''}`),
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ENGINE_PORT_MESSAGE, IPC_ENGINE_PORT, IPC_OPEN_ENGINE_LINK } from '../core/protocol/index.ts';
+import { ENGINE_PORT_MESSAGE, IPC_ENGINE_PORT, IPC_GET_VENUE_SETTINGS, IPC_OPEN_ENGINE_LINK, IPC_SET_VENUE_SETTINGS } from '../core/protocol/index.ts';
 
 // preload.ts runs against a fake 'electron' module and a fake window: what it exposes to the page
 // is exactly what contextBridge.exposeInMainWorld receives.
@@ -41,11 +41,20 @@ describe('electron/preload.ts', () => {
     expect(exposed().name).toBe('workstation');
   });
 
-  it('exposes exactly one function, openEngineLink', () => {
+  it('exposes exactly its three functions: the engine link and the venue settings', () => {
     const { api } = exposed();
-    expect(Object.keys(api)).toEqual(['openEngineLink']);
-    expect(Object.getOwnPropertyNames(api)).toEqual(['openEngineLink']);
-    expect(api.openEngineLink).toBeTypeOf('function');
+    expect(Object.keys(api)).toEqual(['openEngineLink', 'getVenueSettings', 'setVenueSettings']);
+    for (const value of Object.values(api)) expect(value).toBeTypeOf('function');
+  });
+
+  it('sends venue settings over invoke with only the one argument', () => {
+    const { api } = exposed();
+    fakes.ipcRenderer.invoke.mockClear();
+    (api.setVenueSettings as (...args: unknown[]) => unknown)({ kind: 'simulator' }, 'extra');
+    expect(fakes.ipcRenderer.invoke).toHaveBeenCalledWith(IPC_SET_VENUE_SETTINGS, { kind: 'simulator' });
+    (api.getVenueSettings as (...args: unknown[]) => unknown)('ignored');
+    expect(fakes.ipcRenderer.invoke).toHaveBeenLastCalledWith(IPC_GET_VENUE_SETTINGS);
+    fakes.ipcRenderer.invoke.mockClear();
   });
 
   it('never hands ipcRenderer (or any of its methods) to the page', () => {
