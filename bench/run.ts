@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { benchmarks as backtestBenchmarks } from './backtest.bench.ts';
 import { benchmarks as linkBenchmarks } from './link.bench.ts';
 import { benchmarks as marketdataBenchmarks } from './marketdata.bench.ts';
 import { benchmarks as pricingBenchmarks } from './pricing.bench.ts';
@@ -12,7 +13,7 @@ import type { Benchmark, BenchResult } from './types.ts';
  * (all without one), prints a table and writes bench/results.json. Benchmarks measure; they
  * never fail on a target — targets are stated in notes and read by people.
  */
-const ALL: readonly Benchmark[] = [...linkBenchmarks, ...pricingBenchmarks, ...marketdataBenchmarks, ...simBenchmarks, ...quotingBenchmarks, ...tradingBenchmarks];
+const ALL: readonly Benchmark[] = [...linkBenchmarks, ...pricingBenchmarks, ...marketdataBenchmarks, ...simBenchmarks, ...quotingBenchmarks, ...tradingBenchmarks, ...backtestBenchmarks];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
 const selected = ALL.filter((bench) => filters.length === 0 || bench.metrics.some((metric) => filters.some((filter) => metric.includes(filter))));
