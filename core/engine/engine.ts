@@ -70,6 +70,7 @@ export interface Engine {
   takeChanges(): TopicChanges | undefined;
   snapshot(): EngineState;
   /** Point reads, without building a snapshot. */
+  health(): EngineHealth;
   quote(instrumentName: string): QuoteRow | undefined;
   instrument(instrumentName: string): InstrumentRow | undefined;
   order(clientOrderId: string): OrderRow | undefined;
@@ -650,6 +651,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       dirtyIndices.clear();
       return Object.keys(changes).length > 0 ? (changes as TopicChanges) : undefined;
     },
+    health: () => engine,
     quote: (instrumentName) => marketData.quote(instrumentName),
     instrument: (instrumentName) => marketData.instrument(instrumentName),
     order: (clientOrderId) => {

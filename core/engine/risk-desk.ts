@@ -46,8 +46,8 @@ export interface RiskDeskDeps {
 const FILLS_KEPT = 500;
 const HISTORY_KEPT = 3_600;
 const DAY_MS = 86_400_000;
-/** The share of the order and message rate limits strategies may use. */
-const STRATEGY_RATE_SHARE = 0.8;
+/** The share of the order and message rate limits strategies may use: below the 80 % warning, so a warning means someone else is sending too. */
+const STRATEGY_RATE_SHARE = 0.7;
 
 function greeksRow(g: RiskGreeks, indexUsd: number): GreeksRow {
   const index = indexUsd > 0 ? indexUsd : Number.NaN;

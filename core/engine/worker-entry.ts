@@ -92,7 +92,7 @@ const venueLink = linkVenue(engine, adapter, durable);
 
 const heartbeatTimer = setInterval(() => {
   engine.heartbeat();
-  post({ kind: 'heartbeat', seq: engine.snapshot().engine.heartbeatSeq, tsMs: clock.nowMs() });
+  post({ kind: 'heartbeat', seq: engine.health().heartbeatSeq, tsMs: clock.nowMs() });
 }, HEARTBEAT_INTERVAL_MS);
 
 const tickTimer = setInterval(() => venueLink.perform(engine.tick()), TICK_INTERVAL_MS);

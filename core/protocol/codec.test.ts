@@ -44,4 +44,11 @@ describe('event codec', () => {
     expect(decodeEventText('null')).toBeUndefined();
     expect(decodeEventText('][')).toBeUndefined();
   });
+
+  it('carries the command-specific answers (pre-trade check, hedge preview) over the WebSocket link', () => {
+    const checked = { type: 'OrderChecked', commandId: 'c', ok: false, check: 'collar', reason: 'too far' } as const;
+    expect(decodeEventText(encodeEvent(checked))).toEqual(checked);
+    const preview = { type: 'HedgePreviewed', commandId: 'h', currency: 'BTC', instrumentName: 'BTC-PERPETUAL', side: 'buy', amount: 100, limitPrice: 95_000, deltaBeforeCoin: -0.01, deltaAfterCoin: 0, expectedCostUsd: 0.05, expectedCostCoin: 5e-7, warnings: [] } as const;
+    expect(decodeEventText(encodeEvent(preview))).toEqual(preview);
+  });
 });

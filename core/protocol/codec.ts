@@ -48,13 +48,17 @@ export function encodeCommand(command: Command): string {
   return JSON.stringify(command);
 }
 
-const EVENT_TYPES: ReadonlySet<string> = new Set<EngineEvent['type']>([
-  'CommandAccepted',
-  'CommandRejected',
-  'PingAnswered',
-  'Snapshot',
-  'Delta',
-]);
+/** Keyed by the union: a new event type fails the typecheck until the codec knows it. */
+const EVENT_TYPE_KEYS: Readonly<Record<EngineEvent['type'], true>> = {
+  CommandAccepted: true,
+  CommandRejected: true,
+  PingAnswered: true,
+  OrderChecked: true,
+  HedgePreviewed: true,
+  Snapshot: true,
+  Delta: true,
+};
+const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_KEYS));
 
 /**
  * Parses an event frame on the renderer side. The engine is trusted (same machine, token-checked

@@ -30,7 +30,9 @@ describe('engine view reducer', () => {
 
   it('logs engine run-state changes', () => {
     const next = reduceEngineEvent(withSnapshot, { type: 'Delta', seq: 11, changes: { engine: { ...state.engine, runState: 'stalled', reason: 'no heartbeat for 612 ms' } } }, 5);
-    expect(next.log.at(-1)).toMatchObject({ kind: 'engine', text: 'engine stalled: no heartbeat for 612 ms' });
+    expect(next.log.at(-1)).toMatchObject({ kind: 'engine', text: 'engine stalled: no heartbeat for 612 ms', level: 'error' });
+    const back = reduceEngineEvent(next, { type: 'Delta', seq: 12, changes: { engine: { ...state.engine, runState: 'running' } } }, 6);
+    expect(back.log.at(-1)).toMatchObject({ text: 'engine running', level: 'info' });
   });
 
   it('follows a command from pending to answered', () => {
@@ -56,6 +58,8 @@ describe('engine view reducer', () => {
     const closed = reduceLinkStatus(sent, { state: 'closed', reason: 'connection lost', willRetry: true }, 1);
     expect(closed.pending).toEqual({});
     expect(closed.log.map((entry) => entry.text)).toContain('Ping lost: link closed before an answer');
+    expect(closed.log.at(-1)).toMatchObject({ kind: 'link', level: 'error' });
+    expect(reduceLinkStatus(closed, { state: 'open' }, 2).log.at(-1)).toMatchObject({ text: 'engine link open', level: 'info' });
   });
 
   it('bounds the log and the RTT samples however many events arrive', () => {

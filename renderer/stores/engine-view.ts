@@ -15,6 +15,8 @@ export interface LogEntry {
   readonly text: string;
   /** The command this entry answers, so a control can show the outcome of its own click. */
   readonly commandId?: string;
+  /** How serious it is, where the kind alone does not say (the link opening is good news, a stall is not). */
+  readonly level?: 'info' | 'warn' | 'error';
 }
 
 export interface PendingCommand {
@@ -54,8 +56,15 @@ export const initialEngineView: EngineView = {
   lastReceivedTsMs: 0,
 };
 
-function appendLog(view: EngineView, tsMs: number, kind: LogKind, text: string, commandId?: string): EngineView {
-  const entry: LogEntry = commandId === undefined ? { id: view.nextLogId, tsMs, kind, text } : { id: view.nextLogId, tsMs, kind, text, commandId };
+function appendLog(view: EngineView, tsMs: number, kind: LogKind, text: string, commandId?: string, level?: LogEntry['level']): EngineView {
+  const entry: LogEntry = {
+    id: view.nextLogId,
+    tsMs,
+    kind,
+    text,
+    ...(commandId !== undefined && { commandId }),
+    ...(level !== undefined && { level }),
+  };
   const log = view.log.length >= LOG_CAPACITY ? [...view.log.slice(view.log.length - LOG_CAPACITY + 1), entry] : [...view.log, entry];
   return { ...view, log, nextLogId: view.nextLogId + 1 };
 }
@@ -79,7 +88,8 @@ export function reduceEngineEvent(previous: EngineView, event: EngineEvent, nowM
       const before = view.state.engine;
       const after = event.changes.engine;
       if (after && after.runState !== before.runState) {
-        return appendLog(next, nowMs, 'engine', `engine ${after.runState}${after.reason ? `: ${after.reason}` : ''}`);
+        const level = after.runState === 'running' ? 'info' : after.runState === 'stalled' || after.runState === 'exited' ? 'error' : 'warn';
+        return appendLog(next, nowMs, 'engine', `engine ${after.runState}${after.reason ? `: ${after.reason}` : ''}`, undefined, level);
       }
       return next;
     }
@@ -119,7 +129,7 @@ export function reduceLinkStatus(view: EngineView, link: LinkStatus, nowMs: numb
       next = appendLog(withoutPending(next, commandId), nowMs, 'rejected', `${pending.type} lost: link closed before an answer`);
     }
   }
-  return appendLog(next, nowMs, 'link', text);
+  return appendLog(next, nowMs, 'link', text, undefined, link.state === 'open' ? 'info' : link.state === 'closed' ? 'error' : 'warn');
 }
 
 export function reduceCommandSent(view: EngineView, command: Command, nowMs: number): EngineView {

@@ -6,11 +6,13 @@ import { ChainPanel } from '../features/chain/ChainPanel.tsx';
 import { ChartsPanel } from '../features/charts/ChartsPanel.tsx';
 import { EnginePanel } from '../features/engine/EnginePanel.tsx';
 import { EventLogPanel } from '../features/event-log/EventLogPanel.tsx';
+import { LadderPanel } from '../features/ladder/LadderPanel.tsx';
 import { LimitsPanel } from '../features/limits/LimitsPanel.tsx';
 import { OrdersPanel } from '../features/orders/OrdersPanel.tsx';
 import { FillsPanel } from '../features/positions/FillsPanel.tsx';
 import { PositionsPanel } from '../features/positions/PositionsPanel.tsx';
 import { RiskPanel } from '../features/risk/RiskPanel.tsx';
+import { SettingsPanel } from '../features/settings/SettingsPanel.tsx';
 import { SmilePanel } from '../features/smile/SmilePanel.tsx';
 import { StrategyPanel } from '../features/strategy/StrategyPanel.tsx';
 import { VenuesPanel } from '../features/venues/VenuesPanel.tsx';
@@ -26,6 +28,7 @@ interface PanelSpec {
 const PANELS: readonly PanelSpec[] = [
   { id: 'chain', title: 'Chain', component: ChainPanel },
   { id: 'smile', title: 'Smile', component: SmilePanel },
+  { id: 'ladder', title: 'Ladder', component: LadderPanel },
   { id: 'strategy', title: 'Strategy', component: StrategyPanel },
   { id: 'risk', title: 'Risk', component: RiskPanel },
   { id: 'charts', title: 'Charts', component: ChartsPanel },
@@ -35,6 +38,7 @@ const PANELS: readonly PanelSpec[] = [
   { id: 'limits', title: 'Limits', component: LimitsPanel },
   { id: 'venues', title: 'Venues', component: VenuesPanel },
   { id: 'engine', title: 'Engine', component: EnginePanel },
+  { id: 'settings', title: 'Settings', component: SettingsPanel },
   { id: 'event-log', title: 'Event log', component: EventLogPanel },
 ];
 
@@ -57,21 +61,21 @@ function addTab(api: DockviewApi, id: string, referencePanel: string): void {
 }
 
 /**
- * The chain takes most of the screen on the left; on the right the smile with the strategy, risk
- * and charts as tabs; along the bottom, the order ticket and blotter with positions, fills and
- * limits as tabs, and beside it the event log with the venue and engine panels as tabs. The first
- * panel of each group is the one in front.
+ * The chain takes most of the screen on the left; on the right the smile with the ladder,
+ * strategy, risk and charts as tabs; along the bottom, the order ticket and blotter with
+ * positions, fills and limits as tabs, and beside it the event log with the venue, engine and
+ * settings panels as tabs. The first panel of each group is the one in front.
  */
 function addDefaultLayout(api: DockviewApi): void {
   const width = api.width > 0 ? api.width : 1440;
   const height = api.height > 0 ? api.height : 800;
   api.addPanel({ id: 'chain', component: 'chain', title: 'Chain' });
   api.addPanel({ id: 'smile', component: 'smile', title: 'Smile', position: { referencePanel: 'chain', direction: 'right' }, initialWidth: Math.round(width * 0.36) });
-  for (const id of ['strategy', 'risk', 'charts']) addTab(api, id, 'smile');
+  for (const id of ['ladder', 'strategy', 'risk', 'charts']) addTab(api, id, 'smile');
   api.addPanel({ id: 'orders', component: 'orders', title: 'Orders', position: { direction: 'below' }, initialHeight: Math.max(190, Math.round(height * 0.28)) });
   for (const id of ['positions', 'fills', 'limits']) addTab(api, id, 'orders');
   api.addPanel({ id: 'event-log', component: 'event-log', title: 'Event log', position: { referencePanel: 'orders', direction: 'right' }, initialWidth: Math.round(width * 0.36) });
-  for (const id of ['venues', 'engine']) addTab(api, id, 'event-log');
+  for (const id of ['venues', 'engine', 'settings']) addTab(api, id, 'event-log');
   for (const id of ['smile', 'orders', 'event-log']) api.getPanel(id)?.api.setActive();
 }
 

@@ -2,7 +2,7 @@
  * The dock layout persists in localStorage under a versioned key: a layout saved by an older
  * build with other panels is dropped rather than half-restored.
  */
-export const LAYOUT_KEY = 'workstation.layout.v4';
+export const LAYOUT_KEY = 'workstation.layout.v5';
 
 export function loadLayout<T>(storage: Storage, isValid: (value: unknown) => value is T): T | undefined {
   const text = storage.getItem(LAYOUT_KEY);

@@ -9,6 +9,7 @@ const activity = (id: string, tsMs: number, category: ActivityRow['category'], l
 describe('event log rows', () => {
   it('gives the window entries a level and the engine clock', () => {
     expect(windowRow(entry(3, 1000, 'rejected', 'PlaceOrder rejected: collar'), 250)).toEqual({ id: 'w3', tsMs: 1250, source: 'window', category: 'rejected', level: 'error', text: 'PlaceOrder rejected: collar' });
+    expect(windowRow({ ...entry(4, 1, 'link', 'engine link open'), level: 'info' }, 0).level).toBe('info');
     expect(levelOfKind('link')).toBe('warn');
     expect(levelOfKind('engine')).toBe('warn');
     expect(levelOfKind('accepted')).toBe('info');

@@ -26,7 +26,7 @@ export type LevelFilter = 'all' | 'warn' | 'error';
 
 const LEVEL_RANK: Readonly<Record<EventLevel, number>> = { info: 0, warn: 1, error: 2 };
 
-/** How serious a window entry is: a refusal is an error, the link and the engine's run state warn. */
+/** How serious a window entry is when it does not say: a refusal is an error, the link and the engine's run state warn. */
 export function levelOfKind(kind: LogKind): EventLevel {
   switch (kind) {
     case 'rejected':
@@ -41,7 +41,7 @@ export function levelOfKind(kind: LogKind): EventLevel {
 }
 
 export function windowRow(entry: LogEntry, clockOffsetMs: number): EventLogRow {
-  return { id: `w${entry.id}`, tsMs: entry.tsMs + clockOffsetMs, source: 'window', category: entry.kind, level: levelOfKind(entry.kind), text: entry.text };
+  return { id: `w${entry.id}`, tsMs: entry.tsMs + clockOffsetMs, source: 'window', category: entry.kind, level: entry.level ?? levelOfKind(entry.kind), text: entry.text };
 }
 
 export function engineRow(row: ActivityRow): EventLogRow {

@@ -9,12 +9,12 @@ import { useSelectionStore } from '../../stores/selection-store.ts';
 import { gridTheme } from '../../ui/ag-grid.ts';
 import { formatClock } from '../../ui/format.ts';
 import { amountUnit, checkTicket, priceUnit } from './order-ticket.ts';
-
-const LIVE = new Set<OrderRow['state']>(['pending-new', 'open', 'partially-filled', 'pending-cancel', 'pending-replace', 'unknown']);
+import type { OriginFilter } from './orders-view.ts';
+import { filterOrders, isLive, liveCounts, ORIGIN_FILTERS } from './orders-view.ts';
 
 function CancelCell(params: ICellRendererParams<OrderRow>) {
   const order = params.data;
-  if (!order || !LIVE.has(order.state) || order.state === 'pending-cancel') return null;
+  if (!order || !isLive(order) || order.state === 'pending-cancel') return null;
   return (
     <button type="button" className="button button-small" onClick={() => sendCommand({ type: 'CancelOrder', clientOrderId: order.clientOrderId })}>
       Cancel
@@ -53,8 +53,12 @@ export function OrdersPanel() {
   // Selected as primitives: a selector returning a fresh object would re-render without end.
   const outcomeState = useEngineStore((view) => commandOutcome(view, lastCommandId).state);
   const outcomeText = useEngineStore((view) => commandOutcome(view, lastCommandId).text);
-  const rows = useMemo(() => (orders ? Object.values(orders) : []), [orders]);
-  const liveCount = rows.filter((order) => LIVE.has(order.state)).length;
+  const [origin, setOrigin] = useState<OriginFilter>('all');
+  const [liveOnly, setLiveOnly] = useState(false);
+  const all = useMemo(() => (orders ? Object.values(orders) : []), [orders]);
+  const rows = useMemo(() => filterOrders(all, origin, liveOnly), [all, origin, liveOnly]);
+  const counts = useMemo(() => liveCounts(all), [all]);
+  const liveCount = counts.all;
   const check = checkTicket(instrument, { priceText, amountText });
 
   const submit = (): void => {
@@ -108,8 +112,24 @@ export function OrdersPanel() {
           Cancel all ({liveCount})
         </button>
       </form>
+      <div className="blotter-filter">
+        <div className="segmented" role="radiogroup" aria-label="Origin" data-testid="orders-origin">
+          {ORIGIN_FILTERS.map((filter) => (
+            <button key={filter.id} type="button" role="radio" aria-checked={origin === filter.id} className={origin === filter.id ? 'active' : ''} onClick={() => setOrigin(filter.id)} data-testid={`orders-origin-${filter.id}`}>
+              {filter.label} <span className="muted">{counts[filter.id]}</span>
+            </button>
+          ))}
+        </div>
+        <label title="Hide filled, cancelled and rejected orders">
+          <input type="checkbox" checked={liveOnly} onChange={(event) => setLiveOnly(event.target.checked)} data-testid="orders-live-only" /> Live only
+        </label>
+        <span className="muted">
+          {rows.length} of {all.length} orders · counts are live orders
+        </span>
+      </div>
       <div className="grid-host" data-testid="orders-blotter">
-        <AgGridReact<OrderRow> theme={gridTheme} rowData={rows} columnDefs={columns} getRowId={getRowId} suppressCellFocus />
+        {/* No row animation: with the strategy amending hundreds of orders, rows would be forever in flight. */}
+        <AgGridReact<OrderRow> theme={gridTheme} rowData={rows} columnDefs={columns} getRowId={getRowId} animateRows={false} suppressCellFocus />
       </div>
     </div>
   );

@@ -18,6 +18,13 @@ describe('order ticket checks', () => {
     expect(checkTicket(option, { priceText: '-1', amountText: '1' })).toMatchObject({ ok: false });
   });
 
+  it('applies the tick of the price band the price is in', () => {
+    const stepped = { ...option, tickSizeSteps: [{ abovePrice: 0.005, tickSize: 0.0005 }] };
+    expect(checkTicket(stepped, { priceText: '0.0049', amountText: '1' })).toMatchObject({ ok: true });
+    expect(checkTicket(stepped, { priceText: '0.0213', amountText: '1' })).toMatchObject({ ok: false, reason: expect.stringContaining('tick 0.0005') });
+    expect(checkTicket(stepped, { priceText: '0.0215', amountText: '1' })).toMatchObject({ ok: true });
+  });
+
   it('names the units Deribit trades in', () => {
     expect(amountUnit(option)).toBe('BTC');
     expect(amountUnit({ ...option, kind: 'future' })).toBe('USD');

@@ -1,3 +1,4 @@
+import { isOnTick, tickSizeAt } from '../../../core/model/ticks.ts';
 import type { InstrumentRow } from '../../../core/protocol/index.ts';
 
 /**
@@ -22,7 +23,8 @@ export function checkTicket(instrument: InstrumentRow | undefined, input: Ticket
   const amount = Number(input.amountText);
   if (input.priceText.trim() === '' || !Number.isFinite(price) || price <= 0) return { ok: false, reason: 'price must be a positive number' };
   if (input.amountText.trim() === '' || !Number.isFinite(amount) || amount <= 0) return { ok: false, reason: 'amount must be a positive number' };
-  if (!onGrid(price, instrument.tickSize)) return { ok: false, reason: `price must be a multiple of the tick ${instrument.tickSize}` };
+  // The tick that applies at the price: Deribit's options tick coarser above 0.005 (tick_size_steps).
+  if (!isOnTick(instrument, price)) return { ok: false, reason: `price must be a multiple of the tick ${tickSizeAt(instrument, price)}` };
   if (!onGrid(amount, instrument.minTradeAmount)) return { ok: false, reason: `amount must be a multiple of ${instrument.minTradeAmount}` };
   return { ok: true, price, amount };
 }
