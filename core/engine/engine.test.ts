@@ -107,4 +107,19 @@ describe('engine kernel with a venue', () => {
     expect(changes?.quotes?.remove).toEqual([other.instrumentName]);
     expect(Object.keys(engine.snapshot().quotes)).toEqual([instrument.instrumentName]);
   });
+
+  it('publishes the depth of watched books as they change', () => {
+    const engine = listed();
+    expect(engine.handle({ type: 'WatchBook', commandId: 'w0', instrumentName: 'nope' }).events[0]).toMatchObject({ type: 'CommandRejected' });
+    engine.handle({ type: 'WatchBook', commandId: 'w1', instrumentName: instrument.instrumentName });
+    expect(engine.takeChanges()?.books?.upsert?.[instrument.instrumentName]).toEqual({ instrumentName: instrument.instrumentName, bids: [[0.02, 1.5]], asks: [[0.021, 2]], stale: false, tsMs: 10 });
+    engine.onVenueEvent({ type: 'BookChanged', instrumentName: instrument.instrumentName, prevChangeId: 5, changeId: 6, bids: [level('new', 199, 3)], asks: [], tsMs: 11 });
+    expect(engine.takeChanges()?.books?.upsert?.[instrument.instrumentName]?.bids).toEqual([
+      [0.02, 1.5],
+      [0.0199, 3],
+    ]);
+    // An unwatched book's changes publish no depth.
+    engine.onVenueEvent({ type: 'BookChanged', instrumentName: other.instrumentName, prevChangeId: 7, changeId: 8, bids: [level('new', 4, 1)], asks: [], tsMs: 12 });
+    expect(engine.takeChanges()?.books).toBeUndefined();
+  });
 });

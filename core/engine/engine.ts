@@ -5,6 +5,7 @@ import type { Clock } from '../model/clock.ts';
 import type { Fill } from '../model/trading.ts';
 import { OrderManager, originOfLabel } from '../oms/order-manager.ts';
 import type {
+  BookRow,
   Command,
   EngineEvent,
   EngineHealth,
@@ -25,6 +26,7 @@ import type { LimitAction, LimitsConfig, TradingMode } from '../risk/index.ts';
 import { DEFAULT_LIMITS, LIMIT_KEYS, limitsFor, parseLimitPatch, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
 import type { VenueEvent } from '../venues/venue-adapter.ts';
 import { ActivityLog } from './activity-log.ts';
+import { KeyedTopic } from './keyed-topic.ts';
 import { ExecutionDesk } from './execution-desk.ts';
 import type { JournalRecord, JournalSink, RestoredState } from './journal-records.ts';
 import { OrderGateway } from './order-gateway.ts';
@@ -101,6 +103,9 @@ const HISTORY_SAMPLE_MS = 1_000;
 export const VENUE_DOWN_KILL_MS = 15_000;
 /** Deribit's futures fees (fractions of notional): the hedge preview's cost estimate. */
 const FUTURE_FEES = { takerRate: 0.0005, makerRate: 0 };
+/** Books published with depth at once (the ladders open); the oldest watch lapses first. */
+const WATCHED_BOOKS = 8;
+const BOOK_DEPTH = 20;
 const FLATTEN_TACTIC: TacticSpec = { kind: 'passive-then-cross', timeoutMs: 5_000, maxSlippageBps: 30 };
 
 export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [], venueDownKillMs = VENUE_DOWN_KILL_MS }: EngineOptions): Engine {
@@ -124,6 +129,8 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
   let lastRiskRefreshMs = -Infinity;
   let lastRiskPublishMs = -Infinity;
   let lastHistoryMs = -Infinity;
+  const watchedBooks: string[] = [];
+  const books = new KeyedTopic<BookRow>();
 
   const record = (entry: JournalRecord): void => journal?.append(entry);
   const venueConnected = (venueId: string): boolean => venues.find((v) => v.venueId === venueId)?.state === 'connected';
@@ -344,6 +351,15 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     return result.ok ? result.config : result.error;
   }
 
+  function publishBook(instrumentName: string): void {
+    const book = marketData.book(instrumentName);
+    const instrument = marketData.instrument(instrumentName);
+    if (!book || !instrument) return;
+    const price = (ticks: number): number => Number((ticks * instrument.tickSize).toFixed(Math.max(0, -Math.floor(Math.log10(instrument.tickSize)) + 1)));
+    const side = (s: 'bid' | 'ask') => book.levels(s, BOOK_DEPTH).map(([ticks, amount]) => [price(ticks), amount] as const);
+    books.set(instrumentName, { instrumentName, bids: side('bid'), asks: side('ask'), stale: book.status.state !== 'live', tsMs: book.updatedTsMs });
+  }
+
   function onFill(fill: Fill, tsMs: number): void {
     // Write-ahead: the fill is on disk before anything acts on it.
     record({ type: 'fill', tsMs, fill });
@@ -472,6 +488,15 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           record({ type: 'command', tsMs, command });
           const outcome = handleFlatten(command, tsMs);
           return outcome;
+        }
+        case 'WatchBook': {
+          if (!marketData.instrument(command.instrumentName)) return reject(`unknown instrument ${command.instrumentName}`);
+          const at = watchedBooks.indexOf(command.instrumentName);
+          if (at >= 0) watchedBooks.splice(at, 1);
+          watchedBooks.push(command.instrumentName);
+          while (watchedBooks.length > WATCHED_BOOKS) books.delete(watchedBooks.shift()!);
+          publishBook(command.instrumentName);
+          return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: [] };
         }
         case 'CancelExecution': {
           const requests = executions.cancel(command.executionId, 'cancelled by the trader', tsMs);
@@ -616,6 +641,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         record({ type: 'order', tsMs: nowMs, order: publicOrder(order) });
         if (order.origin === 'strategy' && (order.state === 'filled' || order.state === 'cancelled' || order.state === 'rejected')) strategies.forget(order.clientOrderId);
       }
+      for (const name of watchedBooks) if (dirtyQuotes.has(name)) publishBook(name);
       const removed = [...removedInstruments];
       const changes: Record<string, unknown> = {
         ...(dirtyWhole.has('engine') && { engine }),
@@ -639,6 +665,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         overrides: strategies.overrideRows,
         executions: executions.executions,
         activity: activity.topic,
+        books,
       };
       for (const [topic, source] of Object.entries(keyed)) {
         const taken = source.take();
@@ -685,6 +712,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         overrides: strategies.overrideRows.record(),
         executions: executions.executions.record(),
         activity: activity.topic.record(),
+        books: books.record(),
       };
     },
   };

@@ -150,6 +150,9 @@ export const FlattenSchema = z.object({ type: z.literal('Flatten'), commandId, c
 /** Stops a hedge or a flatten in progress (its orders are cancelled). */
 export const CancelExecutionSchema = z.object({ type: z.literal('CancelExecution'), commandId, executionId: z.string().min(1).max(64) }).strict();
 
+/** Publishes an instrument's depth in the books topic (the ladder's selection); the oldest watch lapses after a few. */
+export const WatchBookSchema = z.object({ type: z.literal('WatchBook'), commandId, instrumentName }).strict();
+
 export const CommandSchema = z.discriminatedUnion('type', [
   PingSchema,
   RestartEngineSchema,
@@ -169,6 +172,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
   SetAutoHedgeSchema,
   FlattenSchema,
   CancelExecutionSchema,
+  WatchBookSchema,
 ]);
 
 export type Ping = z.infer<typeof PingSchema>;

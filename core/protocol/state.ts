@@ -299,6 +299,15 @@ export interface ActivityRow {
   readonly message: string;
 }
 
+/** Depth of a book someone watches (the ladder): best first, [price, amount] per level. */
+export interface BookRow {
+  readonly instrumentName: string;
+  readonly bids: readonly (readonly [number, number])[];
+  readonly asks: readonly (readonly [number, number])[];
+  readonly stale: boolean;
+  readonly tsMs: number;
+}
+
 /** One sample per second of what the charts plot. */
 export interface HistoryRow {
   readonly tsMs: number;
@@ -329,6 +338,8 @@ export interface EngineState {
   readonly activity: Readonly<Record<string, ActivityRow>>;
   /** Keyed by the sample's second (tsMs as a string); the last hour is kept. */
   readonly history: Readonly<Record<string, HistoryRow>>;
+  /** Depth of the books watched with WatchBook (a few at a time). */
+  readonly books: Readonly<Record<string, BookRow>>;
   /** Whole: the kill switch latch. */
   readonly killSwitch: KillSwitchView;
 }
@@ -359,7 +370,8 @@ export type KeyedTopic =
   | 'risk'
   | 'executions'
   | 'activity'
-  | 'history';
+  | 'history'
+  | 'books';
 export type Topic = WholeTopic | KeyedTopic;
 export const WHOLE_TOPICS: readonly WholeTopic[] = ['engine', 'venues', 'killSwitch'];
 export const KEYED_TOPICS: readonly KeyedTopic[] = [
@@ -377,6 +389,7 @@ export const KEYED_TOPICS: readonly KeyedTopic[] = [
   'executions',
   'activity',
   'history',
+  'books',
 ];
 
 export interface KeyedChanges<T> {
@@ -404,6 +417,7 @@ export const EMPTY_STATE_TOPICS = {
   executions: {},
   activity: {},
   history: {},
+  books: {},
   killSwitch: { state: 'armed', ordersLeft: 0 },
 } as const satisfies Omit<EngineState, 'engine' | 'venues'>;
 

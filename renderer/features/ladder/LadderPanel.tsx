@@ -25,7 +25,8 @@ const MARKER_TITLES: Readonly<Record<LadderMarker, string>> = {
  * of book, our working orders at their prices, and where theo, the strategy's quotes, the mark and
  * the last trade fall. A click on the bid side drafts a buy at that price, on the ask side a sell;
  * the draft is sent to the pre-trade checks (CheckOrder) at once, and Place sends it (PlaceOrder).
- * Depth beyond the top of book needs a `books` topic from the engine.
+ * Selecting an instrument asks the engine to publish its depth (WatchBook); until it arrives, the
+ * ladder shows the touch.
  */
 export function LadderPanel() {
   const instrumentName = useSelectionStore((selection) => selection.instrumentName);
@@ -47,8 +48,12 @@ function InstrumentLadder({ instrument }: { readonly instrument: InstrumentRow }
   const orders = useEngineStore((view) => view.state?.orders);
   const positionSize = useEngineStore((view) => view.state?.positions[name]?.size);
   const linkOpen = useEngineStore((view) => view.link.state === 'open');
+  const book = useEngineStore((view) => view.state?.books[name]);
+  useEffect(() => {
+    if (linkOpen) sendCommand({ type: 'WatchBook', instrumentName: name });
+  }, [linkOpen, name]);
   const orderList = useMemo(() => Object.values(orders ?? {}), [orders]);
-  const ladder = useMemo(() => buildLadder({ instrument, quote, theo, orders: orderList }), [instrument, quote, theo, orderList]);
+  const ladder = useMemo(() => buildLadder({ instrument, quote, theo, orders: orderList, book }), [instrument, quote, theo, orderList, book]);
 
   const [draft, setDraft] = useState<LadderDraft | undefined>(undefined);
   const [amountText, setAmountText] = useState(String(instrument.minTradeAmount));

@@ -52,6 +52,16 @@ describe('ladder', () => {
     expect(ladder.rows.find((row) => row.key === '0.0175')?.markers).toEqual(['last']);
   });
 
+  it('shows the published depth on every level it has, and falls back to the touch while it is stale', () => {
+    const depth = { instrumentName: name, bids: [[0.0185, 1.3], [0.018, 4]] as const, asks: [[0.0195, 0.7], [0.02, 2.5]] as const, stale: false, tsMs: 1 };
+    const ladder = buildLadder({ instrument: stepped, quote: book, theo: undefined, orders: [], levels: 2, book: depth });
+    expect(ladder.rows.find((row) => row.key === '0.0180')).toMatchObject({ bidAmount: 4 });
+    expect(ladder.rows.find((row) => row.key === '0.0200')).toMatchObject({ askAmount: 2.5 });
+    const stale = buildLadder({ instrument: stepped, quote: book, theo: undefined, orders: [], levels: 2, book: { ...depth, stale: true } });
+    expect(stale.rows.find((row) => row.key === '0.0180')?.bidAmount).toBeUndefined();
+    expect(stale.rows.find((row) => row.key === '0.0185')?.bidAmount).toBe(1.3);
+  });
+
   it('marks theo, our quotes and the mark on their nearest rows', () => {
     const theo = { instrumentName: name, theoPrice: 0.01912, theoIv: 0.5, bidPrice: 0.0185, askPrice: 0.02 };
     const ladder = buildLadder({ instrument: stepped, quote: book, theo, orders: [], levels: 2 });

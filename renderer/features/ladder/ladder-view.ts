@@ -1,5 +1,5 @@
 import { isOnTick, snapPassive, tickSizeAt } from '../../../core/model/ticks.ts';
-import type { InstrumentRow, OrderRow, QuoteRow, TheoRow } from '../../../core/protocol/index.ts';
+import type { BookRow, InstrumentRow, OrderRow, QuoteRow, TheoRow } from '../../../core/protocol/index.ts';
 
 /**
  * The price ladder of one instrument: one row per valid price (tick steps included: Deribit's
@@ -52,10 +52,26 @@ export interface LadderInput {
   readonly theo: TheoRow | undefined;
   /** Every order of ours (any instrument, any state): the ladder keeps the live ones on its instrument. */
   readonly orders: readonly OrderRow[];
+  /** The book's depth when the engine publishes it (WatchBook); without it, only the touch shows sizes. */
+  readonly book?: BookRow | undefined;
   /** Rows beyond the touch on each side. */
   readonly levels?: number;
   /** At most this many rows; a wider spread is shown around its mid. */
   readonly maxRows?: number;
+}
+
+/** Sizes per price key: the published depth when there is one (and it is live), else the touch alone. */
+function depthByKey(book: BookRow | undefined, quote: QuoteRow | undefined, decimals: number): { readonly bids: Map<string, number>; readonly asks: Map<string, number> } {
+  const bids = new Map<string, number>();
+  const asks = new Map<string, number>();
+  if (book && !book.stale) {
+    for (const [price, amount] of book.bids) bids.set(price.toFixed(decimals), amount);
+    for (const [price, amount] of book.asks) asks.set(price.toFixed(decimals), amount);
+  } else {
+    if (quote?.bidPrice !== undefined && quote.bidAmount !== undefined) bids.set(quote.bidPrice.toFixed(decimals), quote.bidAmount);
+    if (quote?.askPrice !== undefined && quote.askAmount !== undefined) asks.set(quote.askPrice.toFixed(decimals), quote.askAmount);
+  }
+  return { bids, asks };
 }
 
 export const LIVE_ORDER_STATES: ReadonlySet<OrderRow['state']> = new Set(['pending-new', 'open', 'partially-filled', 'pending-replace', 'unknown']);
@@ -185,16 +201,15 @@ export function buildLadder(input: LadderInput): Ladder {
     markersAt.set(nearest, [...(markersAt.get(nearest) ?? []), marker]);
   }
 
-  const bidKey = quote?.bidPrice?.toFixed(decimals);
-  const askKey = quote?.askPrice?.toFixed(decimals);
+  const depth = depthByKey(input.book, quote, decimals);
   const rows = prices.map((price, i): LadderRow => {
     const key = price.toFixed(decimals);
     const ours = byKey.get(key);
     return {
       key,
       price,
-      bidAmount: key === bidKey ? quote?.bidAmount : undefined,
-      askAmount: key === askKey ? quote?.askAmount : undefined,
+      bidAmount: depth.bids.get(key),
+      askAmount: depth.asks.get(key),
       ourBuyAmount: ours?.buy ?? 0,
       ourBuyOrders: ours?.buyIds ?? [],
       ourSellAmount: ours?.sell ?? 0,
