@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstrumentRow } from '../protocol/index.ts';
+import { DEFAULT_TAKER_RATES } from '../sim/market/params.ts';
+import { DEFAULT_TAKER_PARAMS } from '../sim/market/takers.ts';
+import { calibrateRecording } from './calibrate.ts';
+import { CalibrationCollector, changeVol, fitIntensity, realisedVol } from './calibration.ts';
+import { seededRandom } from './random.ts';
+import { recordSimulator } from './sim-recording.ts';
+
+/**
+ * Taker orders of intensity λ(δ) = A·e^{−kδ} by Poisson thinning: candidates arrive uniformly on
+ * [0, T] × [0, δmax] at A·k per second per unit of δ, and one at depth δ is kept with
+ * probability e^{−kδ}, which leaves orders of density A·k·e^{−kδ}, i.e. λ(δ) = A·e^{−kδ} reaching δ.
+ */
+function syntheticDepths(a: number, k: number, durationSec: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  const depthMax = 12 / k;
+  const candidateRate = a * k * depthMax;
+  const depths: number[] = [];
+  for (let t = -Math.log(1 - random()) / candidateRate; t < durationSec; t += -Math.log(1 - random()) / candidateRate) {
+    const depth = random() * depthMax;
+    if (random() < Math.exp(-k * depth)) depths.push(depth);
+  }
+  return depths;
+}
+
+describe('fitIntensity', () => {
+  it('recovers A and k of synthetic Poisson arrivals within a few standard errors', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 8, noNaN: true }), fc.double({ min: 0.2, max: 3, noNaN: true }), fc.integer({ min: 1, max: 1_000_000 }), (a, k, seed) => {
+        const durationSec = 2_000;
+        const fit = fitIntensity(syntheticDepths(a, k, durationSec, seed), durationSec, 0.1 / k, 60);
+        expect(fit).toBeDefined();
+        expect(Math.abs(fit!.a - a)).toBeLessThan(5 * fit!.aStdErr);
+        expect(Math.abs(fit!.k - k)).toBeLessThan(5 * fit!.kStdErr);
+        // And the errors are small: ~1/√N relative.
+        expect(fit!.kStdErr / fit!.k).toBeLessThan(0.05);
+      }),
+      { seed: 8, numRuns: 25 },
+    );
+  });
+
+  it('with a depth threshold, extrapolates A back to δ = 0 and its error grows', () => {
+    const depths = syntheticDepths(4, 1.5, 3_000, 42);
+    const full = fitIntensity(depths, 3_000, 0.05, 80)!;
+    const cut = fitIntensity(depths, 3_000, 0.05, 80, 0.5)!;
+    expect(cut.orders).toBeLessThan(full.orders);
+    expect(Math.abs(cut.a - 4)).toBeLessThan(4 * cut.aStdErr);
+    expect(cut.aStdErr / cut.a).toBeGreaterThan(full.aStdErr / full.a);
+    expect(full.chiSquare / Math.max(1, full.degreesOfFreedom)).toBeLessThan(3);
+    expect(full.curve[0]!.ratePerSec).toBeCloseTo(depths.length / 3_000, 9);
+  });
+
+  it('has nothing to fit without orders or time', () => {
+    expect(fitIntensity([], 10, 0.1, 10)).toBeUndefined();
+    expect(fitIntensity([0, 0, 0], 10, 0.1, 10)).toBeUndefined();
+    expect(fitIntensity([1, 2], 0, 0.1, 10)).toBeUndefined();
+  });
+});
+
+describe('realised vol and vol-of-vol', () => {
+  it('recovers the vol of a seeded log-normal walk', () => {
+    const random = seededRandom(5);
+    const sigma = 0.6;
+    const dtMs = 1_000;
+    const dtYears = dtMs / (365.25 * 86_400_000);
+    const series = [{ tsMs: 0, value: 95_000 }];
+    for (let i = 1; i <= 5_000; i++) {
+      const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      series.push({ tsMs: i * dtMs, value: series[i - 1]!.value * Math.exp(sigma * Math.sqrt(dtYears) * z) });
+    }
+    const rv = realisedVol(series, dtMs)!;
+    expect(Math.abs(rv.value - sigma)).toBeLessThan(4 * rv.stdErr);
+    const coarse = realisedVol(series, 10 * dtMs)!;
+    expect(Math.abs(coarse.value - sigma)).toBeLessThan(4 * coarse.stdErr);
+    // Changes of a series that moves 1 unit a second: √(seconds per year) per √year.
+    const steps = Array.from({ length: 100 }, (_, i) => ({ tsMs: i * 1_000, value: i % 2 }));
+    expect(changeVol(steps, 1_000)!.value).toBeCloseTo(Math.sqrt(365.25 * 86_400), 6);
+  });
+});
+
+describe('CalibrationCollector', () => {
+  const t0 = Date.UTC(2026, 10, 21, 12);
+  const option: InstrumentRow = { instrumentName: 'BTC-27NOV26-100000-C', venueId: 'deribit', currency: 'BTC', kind: 'option', isPerpetual: false, optionType: 'call', strike: 100_000, expiryMs: Date.UTC(2026, 10, 27, 8), tickSize: 0.0001, minTradeAmount: 0.1, contractSize: 1 };
+  const trade = (tsMs: number, priceTicks: number, direction: 'buy' | 'sell', tradeId: string) => ({ instrumentName: option.instrumentName, tradeId, price: priceTicks * 0.0001, priceTicks, amount: 1, direction, indexPrice: 95_000, tsMs });
+
+  it('measures depth from the mid before the trade in ticks and vol points, one order per sweep', () => {
+    const c = new CalibrationCollector();
+    c.event({ type: 'InstrumentsListed', instruments: [option] });
+    c.event({ type: 'IndexUpdated', index: { indexName: 'btc_usd', currency: 'BTC', price: 95_000, tsMs: t0 } });
+    c.event({ type: 'TickerUpdated', ticker: { instrumentName: option.instrumentName, tsMs: t0, vegaUsd: 47.5, underlyingPrice: 95_000, markIv: 0.5, delta: 0.45 } });
+    // Bid 200, ask 210 ticks: mid 205.
+    c.event({ type: 'BookSnapshot', instrumentName: option.instrumentName, changeId: 1, bids: [{ action: 'new', priceTicks: 200, amount: 1 }], asks: [{ action: 'new', priceTicks: 210, amount: 1 }], tsMs: t0 });
+    // A buy sweeping 210 and 211 at t0+100; the book update stamped t0+100 (after the trade) comes first.
+    c.event({ type: 'BookChanged', instrumentName: option.instrumentName, prevChangeId: 1, changeId: 2, bids: [], asks: [{ action: 'delete', priceTicks: 210, amount: 0 }, { action: 'new', priceTicks: 230, amount: 1 }], tsMs: t0 + 100 });
+    c.trade(trade(t0 + 100, 210, 'buy', 'a'));
+    c.trade(trade(t0 + 100, 211, 'buy', 'b'));
+    c.trade(trade(t0 + 500, 200, 'sell', 'c'));
+    const orders = c.orders;
+    expect(orders).toHaveLength(2);
+    expect(orders[0]!.depthTicks).toBe(6); // 211 − 205
+    // 6 ticks × 0.0001 BTC × 95,000 USD / 47.5 USD per vol pt = 1.2 vol pts.
+    expect(orders[0]!.depthVolPts).toBeCloseTo(1.2, 9);
+    // The later sell sees the new mid (200 + 230) / 2 = 215: 15 ticks.
+    expect(orders[1]!.depthTicks).toBe(15);
+    const result = c.result();
+    expect(result.counts).toEqual({ optionTrades: 3, takerOrders: 2, skippedNoBook: 0, skippedNoVega: 0 });
+  });
+});
+
+describe('calibration on a simulator recording', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'calibration-'));
+    await recordSimulator({ directory: dir, seed: 21, startMs: Date.UTC(2026, 10, 21, 12), durationMs: 30_000, schedule: { dailies: 1, weeklies: 1, monthlies: 1, quarterlies: 0 } });
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /**
+   * The simulator's takers do not choose a distance: option takers arrive at optionTradesPerSec
+   * (all options of a currency together); the uninformed ones (1 − informedShare) always trade at
+   * the touch or a few ticks through it, the informed only against a mispriced touch. So the
+   * rate of orders reaching δ = 0 (A, extrapolated) must sit between the uninformed rate, less
+   * the arrivals that found no touch, and the full rate; and the index's realised vol must match
+   * the configured 50 % (Heston variance starting at its long-run level).
+   */
+  it('finds the configured taker rate and index vol', async () => {
+    const result = await calibrateRecording(dir, { volOfVolSampleMs: 2_000 });
+    const rate = DEFAULT_TAKER_RATES.BTC.optionTradesPerSec;
+    const uninformed = rate * (1 - DEFAULT_TAKER_PARAMS.informedShare);
+    const fit = result.intensityVolPts!;
+    expect(fit).toBeDefined();
+    expect(fit.orders).toBeGreaterThan(50);
+    expect(fit.a).toBeGreaterThan(0.6 * uninformed);
+    expect(fit.a).toBeLessThan(rate + 3 * fit.aStdErr);
+    expect(fit.k).toBeGreaterThan(0);
+    expect(result.intensityTicks!.a).toBeCloseTo(fit.a, 9);
+    const rv = result.realisedVol!;
+    expect(rv.currency).toBe('BTC');
+    expect(Math.abs(rv.value - 0.5)).toBeLessThan(4 * rv.stdErr);
+    expect(result.volOfVolPtsAnnual?.value ?? 0).toBeGreaterThan(0);
+  }, 60_000);
+});
