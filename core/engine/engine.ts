@@ -666,6 +666,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         executions: executions.executions,
         activity: activity.topic,
         books,
+        smiles: strategies.smiles,
       };
       for (const [topic, source] of Object.entries(keyed)) {
         const taken = source.take();
@@ -713,6 +714,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         executions: executions.executions.record(),
         activity: activity.topic.record(),
         books: books.record(),
+        smiles: strategies.smiles.record(),
       };
     },
   };

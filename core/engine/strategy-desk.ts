@@ -4,7 +4,7 @@ import type { OrderManager } from '../oms/order-manager.ts';
 import type { Order } from '../oms/order-state.ts';
 import { LIVE_STATES } from '../oms/order-state.ts';
 import { black76Greeks, yearsBetween } from '../pricing/index.ts';
-import type { InstrumentRow, OverrideRow, StrategyMode, StrategyRow, TheoRow } from '../protocol/index.ts';
+import type { InstrumentRow, OverrideRow, SmileRow, StrategyMode, StrategyRow, TheoRow } from '../protocol/index.ts';
 import type { PriceCollar, QuoteAction, QuoteOverride, QuotingParams, WorkingOrder } from '../quoting/index.ts';
 import { ChainQuoter, DEFAULT_QUOTING_PARAMS, effectiveOverride, isStrikeSelected, NO_OVERRIDE, refreshToleranceOf, selectExpiries, SIDE_OFF_REASONS } from '../quoting/index.ts';
 import type { ModeCause } from '../quoting/strategy-mode.ts';
@@ -72,6 +72,7 @@ export class StrategyDesk {
   readonly strategies = new KeyedTopic<StrategyRow>();
   readonly theos = new KeyedTopic<TheoRow>();
   readonly overrideRows = new KeyedTopic<OverrideRow>();
+  readonly smiles = new KeyedTopic<SmileRow>();
   readonly surfaces = new SurfaceFeed();
   readonly #strategies = new Map<string, Strategy>();
   readonly #overrides = new Map<string, QuoteOverride>();
@@ -191,12 +192,19 @@ export class StrategyDesk {
 
   /** Refits one expiry per underlying per call, round robin over the expiries quoted. */
   refitNext(nowMs: number): void {
+    // Settled expiries leave the surface and the published smiles.
+    this.surfaces.retain((_currency, expiryMs) => expiryMs > nowMs);
+    for (const row of [...this.smiles.values()]) if (row.expiryMs <= nowMs) this.smiles.delete(SurfaceFeed.key(row.currency, row.expiryMs));
     for (const strategy of this.#strategies.values()) {
       const expiries = selectExpiries(this.#optionExpiries(strategy.currency), nowMs, { ...strategy.params, maxExpiries: strategy.params.maxExpiries + 1 });
       if (expiries.length === 0) continue;
       const expiryMs = expiries[strategy.refitCursor++ % expiries.length]!;
       const options = this.#options(strategy.currency).filter((instrument) => instrument.expiryMs === expiryMs);
-      this.surfaces.refit(strategy.currency, expiryMs, options.map((instrument) => ({ instrument, quote: this.deps.marketData.quote(instrument.instrumentName) })), nowMs);
+      const outcome = this.surfaces.refit(strategy.currency, expiryMs, options.map((instrument) => ({ instrument, quote: this.deps.marketData.quote(instrument.instrumentName) })), nowMs);
+      if (outcome.ok) {
+        const { smile } = outcome;
+        this.smiles.set(SurfaceFeed.key(smile.currency, smile.expiryMs), { currency: smile.currency, expiryMs: smile.expiryMs, forwardUsd: smile.forwardUsd, params: smile.params, rmseVolPts: smile.rmseVolPts, quotes: smile.quotes, fittedTsMs: smile.fittedTsMs });
+      }
     }
   }
 

@@ -299,6 +299,18 @@ export interface ActivityRow {
   readonly message: string;
 }
 
+/** The strategy's fitted smile of one expiry (raw SVI in total variance, k = ln(K/F)). */
+export interface SmileRow {
+  readonly currency: string;
+  readonly expiryMs: number;
+  readonly forwardUsd: number;
+  readonly params: { readonly a: number; readonly b: number; readonly rho: number; readonly m: number; readonly sigma: number };
+  readonly rmseVolPts: number;
+  /** Quotes the fit used. */
+  readonly quotes: number;
+  readonly fittedTsMs: number;
+}
+
 /** Depth of a book someone watches (the ladder): best first, [price, amount] per level. */
 export interface BookRow {
   readonly instrumentName: string;
@@ -338,6 +350,8 @@ export interface EngineState {
   readonly activity: Readonly<Record<string, ActivityRow>>;
   /** Keyed by the sample's second (tsMs as a string); the last hour is kept. */
   readonly history: Readonly<Record<string, HistoryRow>>;
+  /** Fitted smiles, keyed by `${currency}:${expiryMs}`. */
+  readonly smiles: Readonly<Record<string, SmileRow>>;
   /** Depth of the books watched with WatchBook (a few at a time). */
   readonly books: Readonly<Record<string, BookRow>>;
   /** Whole: the kill switch latch. */
@@ -371,7 +385,8 @@ export type KeyedTopic =
   | 'executions'
   | 'activity'
   | 'history'
-  | 'books';
+  | 'books'
+  | 'smiles';
 export type Topic = WholeTopic | KeyedTopic;
 export const WHOLE_TOPICS: readonly WholeTopic[] = ['engine', 'venues', 'killSwitch'];
 export const KEYED_TOPICS: readonly KeyedTopic[] = [
@@ -390,6 +405,7 @@ export const KEYED_TOPICS: readonly KeyedTopic[] = [
   'activity',
   'history',
   'books',
+  'smiles',
 ];
 
 export interface KeyedChanges<T> {
@@ -418,6 +434,7 @@ export const EMPTY_STATE_TOPICS = {
   activity: {},
   history: {},
   books: {},
+  smiles: {},
   killSwitch: { state: 'armed', ordersLeft: 0 },
 } as const satisfies Omit<EngineState, 'engine' | 'venues'>;
 

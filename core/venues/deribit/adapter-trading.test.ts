@@ -134,6 +134,39 @@ describe('the adapter’s trading streams against a scripted venue', () => {
     expect(events.filter((e) => e.type === 'VenueWarning').map((e) => (e as Of<'VenueWarning'>).source)).toEqual(['private/get_positions BTC', 'private/get_account_summary BTC']);
   });
 
+  it('connects even where the venue refuses MMP, reports its trigger notifications, and flags MMP orders on the wire', async () => {
+    const venue = await scriptedVenue({});
+    const adapter = harness.adapter(venue.url, { dataTimeoutMs: 60_000 });
+    const { events, next } = collect(adapter);
+    adapter.configureMmp({ indexName: 'btc_usd', intervalSec: 60, frozenTimeSec: 30, quantityLimitCoin: 5 });
+    const ready = next((e) => e.type === 'StatusChanged' && e.status.state === 'connected', 10_000, 'connection');
+    adapter.start();
+    await ready;
+    const subscribed = venue.calls.filter((c) => c.method === 'private/subscribe').flatMap((c) => c.params.channels as string[]);
+    expect(subscribed).toContain('user.mmp_trigger.btc_usd');
+    // This venue knows no MMP method: the configuration is refused (and forgotten), the rest warned of.
+    expect(venue.calls.find((c) => c.method === 'private/set_mmp_config')?.params).toEqual({ index_name: 'btc_usd', interval: 60, frozen_time: 30, quantity_limit: 5 });
+    expect(events.filter((e) => e.type.startsWith('Mmp'))).toEqual([{ type: 'MmpRequestFailed', venueId: 'sim', indexName: 'btc_usd', request: 'configure', code: -32601, reason: '-32601 Method not found' }]);
+    expect(events.filter((e): e is Of<'VenueWarning'> => e.type === 'VenueWarning').map((e) => e.source)).toEqual(['private/get_mmp_config', 'private/get_mmp_status']);
+
+    const [timed, group] = fixture('channel.user.mmp_trigger.json').notifications.map((n: any) => n.params);
+    const triggered = next<Of<'MmpTriggered'>>((e) => e.type === 'MmpTriggered');
+    venue.push(group.channel, group.data);
+    venue.push(timed.channel, timed.data);
+    expect(await triggered).toMatchObject({ venueId: 'sim', indexName: 'btc_usd', frozenUntilMs: 1768478525000, tsMs: expect.any(Number) });
+    expect(events.filter((e) => e.type === 'MmpTriggered')).toHaveLength(1);
+
+    const refused = next((e) => e.type === 'OrderRequestFailed' && e.label === 'h1');
+    adapter.placeOrder({ label: 'q1', instrumentName: 'BTC-25DEC26-100000-C', side: 'buy', price: 0.02, amount: 0.1, postOnly: true, reduceOnly: false, mmp: true });
+    adapter.placeOrder({ label: 'h1', instrumentName: 'BTC-PERPETUAL', side: 'buy', price: 95_000, amount: 10, postOnly: true, reduceOnly: false });
+    await refused;
+    const orders = venue.calls.filter((c) => c.method === 'private/buy').map((c) => c.params);
+    expect(orders.map((o) => [o.label, o.mmp])).toEqual([
+      ['q1', true],
+      ['h1', undefined],
+    ]);
+  });
+
   it('says so when a recovery cannot reach back to the last fill seen', async () => {
     let page = [{ ...TRADE, trade_id: 'seen', timestamp: 1_000 }];
     let hasMore = false;

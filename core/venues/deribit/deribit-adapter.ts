@@ -11,6 +11,7 @@ import { parseBook, parseIndex, parseInstruments, parseTicker, scanBookFrame } f
 import { parseAccount, parsePosition, parseUserTrades } from './parse-account.ts';
 import { mmpConfigParams, parseMmpConfigs, parseMmpStatuses, parseMmpTrigger, sameMmpConfig } from './parse-mmp.ts';
 import { parseOrderReport } from './parse-orders.ts';
+import type { WireProbe } from './rpc-connection.ts';
 import { RpcConnection, RpcError, RpcTimeout } from './rpc-connection.ts';
 import { SafeMode } from './safe-mode.ts';
 import type { FetchTrades, TradeWatermark } from './trade-recovery.ts';
@@ -75,6 +76,8 @@ export interface DeribitAdapterOptions {
   readonly fillsSinceMs?: number;
   /** Least interval between two StatusChanged events that only refresh figures (credits, rates, round trip). */
   readonly statusIntervalMs?: number;
+  /** Timing hooks on every connection's frames and requests (benchmarks); none by default. */
+  readonly probe?: WireProbe;
 }
 
 type Phase = 'idle' | 'connecting' | 'syncing' | 'live' | 'waiting' | 'closed';
@@ -522,6 +525,7 @@ export class DeribitAdapter implements VenueAdapter {
           this.#protocolErrors += 1;
         },
         onClose: (reason) => this.#onLost(connection, reason),
+        ...(this.#options.probe && { probe: this.#options.probe }),
       });
     } catch (error) {
       this.#scheduleReconnect(`cannot connect: ${(error as Error).message}`);

@@ -116,26 +116,32 @@ export function parseTicker(data: unknown): TickerUpdate | undefined {
   const tsMs = num(d.timestamp);
   if (typeof instrumentName !== 'string' || tsMs === undefined) return undefined;
   const greeks = (typeof d.greeks === 'object' && d.greeks !== null ? d.greeks : {}) as Record<string, unknown>;
-  const percent = (value: unknown): number | undefined => {
-    const n = num(value);
-    return n === undefined || n === 0 ? undefined : n / 100;
-  };
-  const ticker: { -readonly [K in keyof TickerUpdate]: TickerUpdate[K] } = { instrumentName, tsMs };
-  const set = <K extends keyof TickerUpdate>(key: K, value: TickerUpdate[K] | undefined): void => {
-    if (value !== undefined) ticker[key] = value;
-  };
-  set('markPrice', num(d.mark_price));
-  set('markIv', percent(d.mark_iv));
-  set('bidIv', percent(d.bid_iv));
-  set('askIv', percent(d.ask_iv));
-  set('lastPrice', num(d.last_price));
-  set('underlyingPrice', num(d.underlying_price));
-  set('delta', num(greeks.delta));
-  set('gamma', num(greeks.gamma));
-  set('vegaUsd', num(greeks.vega));
-  set('thetaUsd', num(greeks.theta));
-  set('fundingRate8h', num(d.funding_8h));
+  // The hottest message there is (most of a chain's traffic): no closures per call.
+  const ticker: MutableTicker = { instrumentName, tsMs };
+  put(ticker, 'markPrice', num(d.mark_price));
+  put(ticker, 'markIv', percent(d.mark_iv));
+  put(ticker, 'bidIv', percent(d.bid_iv));
+  put(ticker, 'askIv', percent(d.ask_iv));
+  put(ticker, 'lastPrice', num(d.last_price));
+  put(ticker, 'underlyingPrice', num(d.underlying_price));
+  put(ticker, 'delta', num(greeks.delta));
+  put(ticker, 'gamma', num(greeks.gamma));
+  put(ticker, 'vegaUsd', num(greeks.vega));
+  put(ticker, 'thetaUsd', num(greeks.theta));
+  put(ticker, 'fundingRate8h', num(d.funding_8h));
   return ticker;
+}
+
+type MutableTicker = { -readonly [K in keyof TickerUpdate]: TickerUpdate[K] };
+
+function put<K extends keyof TickerUpdate>(ticker: MutableTicker, key: K, value: TickerUpdate[K] | undefined): void {
+  if (value !== undefined) ticker[key] = value;
+}
+
+/** Deribit's IVs are percent; 0 means none. */
+function percent(value: unknown): number | undefined {
+  const n = num(value);
+  return n === undefined || n === 0 ? undefined : n / 100;
 }
 
 /** A `deribit_price_index.{index}` notification. */

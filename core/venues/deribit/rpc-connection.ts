@@ -24,6 +24,19 @@ export class RpcTimeout extends Error {
   }
 }
 
+/**
+ * Timing hooks for benchmarks (bench/tick-to-order.bench.ts). Without them the connection installs
+ * its plain handlers: unset, they cost nothing per frame.
+ */
+export interface WireProbe {
+  /** A frame's bytes reached the socket's message handler, before anything decodes them. */
+  readonly frameReceived?: () => void;
+  /** That frame is done: decoded, routed, and every listener of what it carried has returned. */
+  readonly frameHandled?: () => void;
+  /** A request's bytes were handed to the socket (ws.send returned). */
+  readonly sent?: (method: string) => void;
+}
+
 export interface RpcConnectionOptions {
   readonly url: string;
   readonly requestTimeoutMs: number;
@@ -45,6 +58,7 @@ export interface RpcConnectionOptions {
   /** A frame that is not valid JSON-RPC: counted by the caller, never fatal. */
   readonly onProtocolError?: (reason: string) => void;
   readonly onClose: (reason: string) => void;
+  readonly probe?: WireProbe;
 }
 
 interface Pending {
@@ -60,11 +74,20 @@ export class RpcConnection {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
+  readonly #sent: ((method: string) => void) | undefined;
 
   private constructor(socket: WebSocket, options: RpcConnectionOptions) {
     this.#socket = socket;
     this.#options = options;
-    socket.on('message', (data) => this.#onFrame(data.toString()));
+    const { frameReceived, frameHandled, sent } = options.probe ?? {};
+    this.#sent = sent;
+    if (frameReceived || frameHandled) {
+      socket.on('message', (data) => {
+        frameReceived?.();
+        this.#onFrame(data.toString());
+        frameHandled?.();
+      });
+    } else socket.on('message', (data) => this.#onFrame(data.toString()));
     socket.on('close', (code, reason) => this.#onClosed(`closed by venue (${code}${reason.length ? ` ${reason.toString()}` : ''})`));
     socket.on('error', (error) => this.#onClosed(`socket error: ${error.message}`));
   }
@@ -101,6 +124,7 @@ export class RpcConnection {
       }, timeoutMs);
       this.#pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
       this.#socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      this.#sent?.(method);
     });
   }
 
