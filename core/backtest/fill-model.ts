@@ -209,6 +209,10 @@ export class FillModel {
         const snapshot = this.snapshot(request.instrumentName, tsMs);
         return snapshot ? [snapshot] : [];
       }
+      case 'ConfigureMmp':
+      case 'ResetMmp':
+        // The recorded venue's protection cannot be replayed: it would have acted on fills the recording never saw.
+        return [{ type: 'MmpRequestFailed', venueId: request.venueId, indexName: request.type === 'ConfigureMmp' ? request.config.indexName : request.indexName, request: request.type === 'ConfigureMmp' ? 'configure' : 'reset', code: 0, reason: 'no market maker protection in a backtest' }];
     }
   }
 

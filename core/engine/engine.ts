@@ -23,7 +23,8 @@ import type {
 import { EMPTY_STATE_TOPICS } from '../protocol/index.ts';
 import { acceptQuoteOverride, parseQuotingParams, parseQuotingParamsPatch, QuoteOverrideSchema } from '../quoting/index.ts';
 import type { LimitAction, LimitsConfig, TradingMode } from '../risk/index.ts';
-import { DEFAULT_LIMITS, LIMIT_KEYS, limitsFor, parseLimitPatch, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
+import { DEFAULT_LIMITS, LIMIT_KEYS, limitsFor, mmpFromLimits, parseLimitPatch, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
+import { usdIndexOf } from '../venues/mmp-config.ts';
 import type { VenueEvent } from '../venues/venue-adapter.ts';
 import { ActivityLog } from './activity-log.ts';
 import { KeyedTopic } from './keyed-topic.ts';
@@ -130,6 +131,8 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
   let lastRiskPublishMs = -Infinity;
   let lastHistoryMs = -Infinity;
   const watchedBooks: string[] = [];
+  /** The venue's market maker protection per underlying: set from the limits, frozen when it triggers. */
+  const mmp = new Map<string, { requested: boolean; configured: boolean; frozenUntilMs?: number }>();
   const books = new KeyedTopic<BookRow>();
 
   const record = (entry: JournalRecord): void => journal?.append(entry);
@@ -162,6 +165,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       portfolio: risk,
       collar: (currency) => limitsFor(risk.config, currency)?.preTrade.optionCollar ?? { maxTicksFromReference: 4, maxFractionFromReference: 0.1 },
       venueConnected,
+      mmp: (currency) => mmp.get(currency)?.configured === true && mmp.get(currency)?.frozenUntilMs === undefined,
     },
     sessionId,
     restored && restored.records > 0 ? 'PAUSED' : quoteOnStart ? 'ACTIVE' : 'PAUSED',
@@ -351,6 +355,55 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     return result.ok ? result.config : result.error;
   }
 
+  const currencyOfIndex = (indexName: string): string => indexName.split('_')[0]!.toUpperCase();
+
+  function mmpState(currency: string): { requested: boolean; configured: boolean; frozenUntilMs?: number } {
+    let state = mmp.get(currency);
+    if (!state) mmp.set(currency, (state = { requested: false, configured: false }));
+    return state;
+  }
+
+  /** Sets the venue's protection for every quoted underlying that does not have it yet (or whose limits changed). */
+  function configureMmp(): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    for (const currency of strategies.currencies()) {
+      const state = mmpState(currency);
+      const limits = limitsFor(risk.config, currency);
+      const venueId = [...marketData.instrumentsMap().values()].find((i) => i.currency === currency && i.kind === 'option')?.venueId;
+      if (state.requested || !limits || !venueId || !venueConnected(venueId)) continue;
+      state.requested = true;
+      requests.push({ type: 'ConfigureMmp', venueId, config: { indexName: usdIndexOf(currency), ...mmpFromLimits(limits) } });
+    }
+    return requests;
+  }
+
+  function onMmpEvent(event: Extract<VenueEvent, { type: 'MmpConfigured' | 'MmpTriggered' | 'MmpReset' | 'MmpRequestFailed' }>, tsMs: number): VenueRequest[] {
+    const currency = currencyOfIndex(event.type === 'MmpConfigured' ? event.config.indexName : event.indexName);
+    const state = mmpState(currency);
+    switch (event.type) {
+      case 'MmpConfigured':
+        state.configured = event.config.intervalSec > 0;
+        activity.add(tsMs, 'risk', 'info', `${currency} market maker protection set at ${event.venueId}: ${JSON.stringify(event.config)}`);
+        return [];
+      case 'MmpTriggered': {
+        state.frozenUntilMs = Number.isFinite(event.frozenUntilMs) ? event.frozenUntilMs : Infinity;
+        activity.add(tsMs, 'risk', 'error', `${currency} market maker protection triggered at ${event.venueId}: quotes frozen${Number.isFinite(event.frozenUntilMs) ? ` until ${new Date(event.frozenUntilMs).toISOString()}` : ' until reset'}`);
+        const reason = 'MMP triggered at the venue: resume to reset it';
+        const result = strategies.changeMode(currency, { kind: 'mmp' }, reason, tsMs);
+        if (result.ok && result.changed) setMode(currency, result.mode, reason, tsMs);
+        return strategies.pullQuotes(currency, tsMs);
+      }
+      case 'MmpReset':
+        delete state.frozenUntilMs;
+        activity.add(tsMs, 'risk', 'info', `${currency} market maker protection reset`);
+        return [];
+      case 'MmpRequestFailed':
+        if (event.request === 'configure') state.configured = false;
+        activity.add(tsMs, 'risk', 'warn', `${currency} market maker protection ${event.request} failed: ${event.reason}${event.request === 'configure' ? ' (quotes go without it)' : ''}`);
+        return [];
+    }
+  }
+
   function publishBook(instrumentName: string): void {
     const book = marketData.book(instrumentName);
     const instrument = marketData.instrument(instrumentName);
@@ -419,8 +472,11 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           const result = strategies.changeMode(command.currency, { kind: 'trader', mode: command.mode }, reason, tsMs);
           if (!result.ok) return reject(result.reason);
           if (result.changed) setMode(command.currency, result.mode, reason, tsMs);
-          // Pausing acts now, not on the next tick.
-          return accept(result.mode === 'PAUSED' ? strategies.pullQuotes(command.currency, tsMs) : []);
+          // Pausing acts now, not on the next tick; resuming after an MMP trigger resets it at the venue.
+          if (result.mode === 'PAUSED') return accept(strategies.pullQuotes(command.currency, tsMs));
+          const frozen = mmp.get(command.currency)?.frozenUntilMs !== undefined;
+          const venueId = [...marketData.instrumentsMap().values()].find((i) => i.currency === command.currency && i.kind === 'option')?.venueId;
+          return accept(frozen && venueId ? [{ type: 'ResetMmp', venueId, indexName: usdIndexOf(command.currency) }] : []);
         }
         case 'SetQuotingParams': {
           const current = strategies.params(command.currency);
@@ -452,6 +508,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           const result = handleSetLimit(command);
           if (typeof result === 'string') return reject(result);
           risk.setConfig(result);
+          for (const state of mmp.values()) state.requested = false;
           record({ type: 'limits', tsMs, config: result });
           activity.add(tsMs, 'limit', 'info', `limit ${command.limitId} changed${command.limit !== undefined ? ` to ${command.limit}` : ''}${command.action ? `, action ${command.action}` : ''}`);
           lastRiskRefreshMs = -Infinity;
@@ -526,6 +583,11 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         case 'VenueWarning':
           activity.add(tsMs, 'venue', 'warn', `${event.venueId} (${event.source}): ${event.reason}`);
           return [];
+        case 'MmpConfigured':
+        case 'MmpTriggered':
+        case 'MmpReset':
+        case 'MmpRequestFailed':
+          return onMmpEvent(event, tsMs);
         case 'StatusChanged': {
           const previous = venues.find((venue) => venue.venueId === event.status.venueId);
           venues = [...venues.filter((venue) => venue.venueId !== event.status.venueId), event.status];
@@ -578,6 +640,8 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           requests.push(...triggerKill(`${venueId} disconnected for ${Math.round((nowMs - sinceMs) / 1000)} s`, 'venue-disconnect', nowMs));
         }
       }
+      for (const state of mmp.values()) if (state.frozenUntilMs !== undefined && nowMs >= state.frozenUntilMs) delete state.frozenUntilMs;
+      requests.push(...configureMmp());
       strategies.refitNext(nowMs);
       if (killSwitch.state === 'armed') requests.push(...strategies.requote(nowMs));
       requests.push(...executions.tick(nowMs));

@@ -22,6 +22,8 @@ export interface OrderIntent {
   readonly reduceOnly: boolean;
   readonly origin: OrderOrigin;
   readonly timeInForce?: 'good_til_cancelled' | 'immediate_or_cancel';
+  /** Under the venue's market maker protection (strategy quotes only, while it is configured). */
+  readonly mmp?: boolean;
   /** Rate-limiter priority at the venue: lower goes first (near-the-money quotes before wings). */
   readonly priority?: number;
 }
@@ -110,6 +112,7 @@ export class OrderGateway {
           reduceOnly: order.reduceOnly,
           ...(intent.priority !== undefined && { priority: intent.priority }),
           ...(intent.timeInForce && { timeInForce: intent.timeInForce }),
+          ...(intent.mmp && { mmp: true }),
         },
       },
     };

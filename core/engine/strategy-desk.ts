@@ -37,6 +37,8 @@ export interface StrategyDeskDeps {
   readonly portfolio: PortfolioView;
   collar(currency: string): PriceCollar;
   venueConnected(venueId: string): boolean;
+  /** Whether quotes of this underlying go under the venue's market maker protection. */
+  mmp(currency: string): boolean;
 }
 
 export interface AutoHedgeSettings {
@@ -357,7 +359,10 @@ export class StrategyDesk {
       const priority = Math.round(Math.abs(Math.log(strategy.quoter.strike[i]! / strategy.quoter.forwardUsd[i]!)) * 1000) || 0;
       const instrument = strategy.chain[i]!;
       if (action.kind === 'place') {
-        const placed = this.deps.gateway.place({ instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority }, nowMs);
+        const placed = this.deps.gateway.place(
+          { instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority, mmp: this.deps.mmp(strategy.currency) },
+          nowMs,
+        );
         if (placed.ok) {
           this.#levels.set(placed.order.clientOrderId, action.level);
           requests.push(placed.request);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import { engineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import { LIVE_STATES } from '../oms/order-state.ts';
+import { DEFAULT_CREDENTIALS } from '../sim/defaults.ts';
 import type { EngineState } from '../protocol/index.ts';
 import type { EngineOptions } from './engine.ts';
 
@@ -161,5 +162,20 @@ describe('market making against the simulator', { timeout: 90_000 }, () => {
     await tickUntil(() => engine.snapshot().killSwitch.state === 'triggered', 'the kill switch', 20_000);
     expect(engine.snapshot().killSwitch).toMatchObject({ source: 'venue-disconnect', reason: expect.stringContaining('sim disconnected') });
     expect(engine.snapshot().strategies.BTC?.mode).toBe('HALTED');
+  });
+
+  it('sets the venue’s market maker protection from the limits, pauses on its trigger and resets it on resume', async () => {
+    const setup = await quoting();
+    const { engine, tickUntil, venue } = setup;
+    await tickUntil(() => Object.values(engine.snapshot().activity).some((a) => a.message.includes('market maker protection set')), 'MMP configured');
+    await tickUntil(() => venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).some((o) => o.mmp), 'quotes under MMP', 40_000);
+    venue.faults.apply({ type: 'triggerMmp', accountId: DEFAULT_CREDENTIALS.accountId, indexName: 'btc_usd' });
+    await tickUntil(() => engine.snapshot().strategies.BTC?.mode === 'PAUSED', 'the strategy paused by the trigger');
+    expect(engine.snapshot().strategies.BTC?.reason).toContain('MMP');
+    const resume = engine.handle({ type: 'SetStrategyMode', commandId: 'r', currency: 'BTC', mode: 'ACTIVE' });
+    expect(resume.requests).toEqual([{ type: 'ResetMmp', venueId: 'sim', indexName: 'btc_usd' }]);
+    setup.link.perform(resume.requests);
+    await tickUntil(() => Object.values(engine.snapshot().activity).some((a) => a.message.includes('protection reset')), 'the reset');
+    await tickUntil(() => venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).some((o) => o.mmp), 'quoting again under MMP', 40_000);
   });
 });

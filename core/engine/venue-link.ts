@@ -35,6 +35,12 @@ export function linkVenue(engine: Engine, adapter: VenueAdapter | undefined, bef
         case 'CancelAll':
           adapter.cancelAll(request.instrumentName);
           break;
+        case 'ConfigureMmp':
+          adapter.configureMmp(request.config);
+          break;
+        case 'ResetMmp':
+          adapter.resetMmp(request.indexName);
+          break;
       }
     }
   };

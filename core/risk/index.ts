@@ -87,4 +87,7 @@ export type { RateWindow } from './rate-window.ts';
 export { countInWindow, emptyRateWindow, recordEvent } from './rate-window.ts';
 
 export type { KillSource, KillSwitchState, KillTrigger } from './kill-switch.ts';
+export type { MmpSettings } from './mmp.ts';
+export { mmpFromLimits } from './mmp.ts';
+
 export { KILL_SWITCH_ARMED, acknowledgeKill, isKillTriggered, onLimitStatuses, onVenueDisconnected, triggerKill } from './kill-switch.ts';
