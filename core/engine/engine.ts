@@ -460,11 +460,12 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         case 'CancelAllOrders': {
           const requests: VenueRequest[] = [];
           for (const order of orders.live(command.instrumentName)) {
+            if (command.currency !== undefined && marketData.instrument(order.instrumentName)?.currency !== command.currency) continue;
             const request = gateway.cancel(order, tsMs);
             if (!isRefusal(request)) requests.push(request);
           }
           // Also at the venue as a whole: it cancels orders we may not know about (placed by hand).
-          requests.push(command.instrumentName ? { type: 'CancelAll', instrumentName: command.instrumentName } : { type: 'CancelAll' });
+          requests.push(command.instrumentName ? { type: 'CancelAll', instrumentName: command.instrumentName } : command.currency ? { type: 'CancelAll', currency: command.currency } : { type: 'CancelAll' });
           return accept(requests);
         }
         case 'SetStrategyMode': {

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import { engineOnSimulator } from '../../test/support/engine-on-simulator.ts';
 import type { OrderRow } from '../protocol/index.ts';
+import { CommandSchema } from '../protocol/index.ts';
 import { DEFAULT_LIMITS, parseLimitPatch } from '../risk/index.ts';
+import { DEFAULT_CREDENTIALS } from '../sim/defaults.ts';
 import type { Engine, EngineOptions } from './engine.ts';
 
 /** The kernel trading against the simulator through the real adapter, over 127.0.0.1. */
@@ -78,5 +80,22 @@ describe('manual orders through the adapter to the simulator', { timeout: 30_000
     const takeId = Object.keys(engine.snapshot().orders).find((id) => id !== rejectedId)!;
     await waitFor(() => orderOf(engine, takeId)?.state === 'filled', 'the fill');
     expect(orderOf(engine, takeId)).toMatchObject({ filledAmount: 10 });
+  });
+
+  it('cancels everything on one underlying, including orders placed at the venue by other means', async () => {
+    const { engine, link, venue, waitFor } = await connected();
+    const perp = Object.values(engine.snapshot().instruments).find((i) => i.isPerpetual)!;
+    await waitFor(() => engine.quote(perp.instrumentName)?.bidPrice !== undefined, 'a perpetual quote');
+    const price = engine.quote(perp.instrumentName)!.bidPrice! - 10 * perp.tickSize;
+    link.perform(engine.handle({ type: 'PlaceOrder', commandId: 'p', instrumentName: perp.instrumentName, side: 'buy', price, amount: 100, postOnly: true, reduceOnly: false }).requests);
+    await waitFor(() => venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).length === 1, 'our order resting');
+    // One the engine never sent (another session of the same account).
+    venue.exchange.place(DEFAULT_CREDENTIALS.accountId, { instrumentName: perp.instrumentName, direction: 'buy', type: 'limit', price: price - perp.tickSize, amount: 100, postOnly: true, label: 'elsewhere' });
+    // The edge refuses an ambiguous scope before it reaches the kernel.
+    expect(CommandSchema.safeParse({ type: 'CancelAllOrders', commandId: 'x', instrumentName: perp.instrumentName, currency: 'BTC' }).success).toBe(false);
+    const cancel = engine.handle({ type: 'CancelAllOrders', commandId: 'c', currency: 'BTC' });
+    expect(cancel.requests.at(-1)).toEqual({ type: 'CancelAll', currency: 'BTC' });
+    link.perform(cancel.requests);
+    await waitFor(() => venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).length === 0, 'every BTC order cancelled');
   });
 });

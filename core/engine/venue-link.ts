@@ -33,7 +33,8 @@ export function linkVenue(engine: Engine, adapter: VenueAdapter | undefined, bef
           adapter.queryOrder(request);
           break;
         case 'CancelAll':
-          adapter.cancelAll(request.instrumentName);
+          if (request.currency !== undefined && request.instrumentName === undefined) adapter.cancelAllByCurrency(request.currency);
+          else adapter.cancelAll(request.instrumentName);
           break;
         case 'ConfigureMmp':
           adapter.configureMmp(request.config);

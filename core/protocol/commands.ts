@@ -48,8 +48,11 @@ export const PlaceOrderSchema = z
 
 export const CancelOrderSchema = z.object({ type: z.literal('CancelOrder'), commandId, clientOrderId: z.string().min(1).max(64) }).strict();
 
-/** Cancels every order of ours at every venue, or on one instrument. */
-export const CancelAllOrdersSchema = z.object({ type: z.literal('CancelAllOrders'), commandId, instrumentName: instrumentName.optional() }).strict();
+/** Cancels every order of ours at every venue, on one underlying, or on one instrument. */
+export const CancelAllOrdersSchema = z
+  .object({ type: z.literal('CancelAllOrders'), commandId, instrumentName: instrumentName.optional(), currency: z.string().min(2).max(10).optional() })
+  .strict()
+  .refine((c) => c.instrumentName === undefined || c.currency === undefined, 'an instrument or a currency, not both');
 
 /** Amends a working order in place (Deribit private/edit): keeps its id; price and/or size change. */
 export const ReplaceOrderSchema = z.object({ type: z.literal('ReplaceOrder'), commandId, clientOrderId: z.string().min(1).max(64), price: positive, amount: positive }).strict();

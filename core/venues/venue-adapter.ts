@@ -174,6 +174,8 @@ export interface VenueAdapter {
   queryOrder(request: { readonly label: string; readonly venueOrderId: string }): void;
   /** Cancels every order of ours at the venue, or on one instrument. */
   cancelAll(instrumentName?: string): void;
+  /** Cancels every order of ours on one underlying's instruments. */
+  cancelAllByCurrency(currency: string): void;
   /**
    * Sets MMP for an index (intervalSec 0 removes it). The adapter keeps the last configuration of
    * each index and makes sure the venue holds it after every (re)connect. Answered by

@@ -258,6 +258,12 @@ export class DeribitAdapter implements VenueAdapter {
     request.catch(() => undefined);
   }
 
+  cancelAllByCurrency(currency: string): void {
+    const connection = this.#connection;
+    if (!connection?.isOpen) return;
+    this.#call(connection, 'private/cancel_all_by_currency', { currency }, 'cancel').catch(() => undefined);
+  }
+
   configureMmp(config: MmpConfig): void {
     const indexName = typeof config?.indexName === 'string' ? config.indexName : '';
     if (!this.capabilities.mmp) return this.#mmpRefused(indexName, 'configure', `venue ${this.venueId} has no market maker protection without credentials`);
