@@ -133,6 +133,7 @@ class Probe {
       cancelOrder: (request) => (note(), adapter.cancelOrder(request)),
       queryOrder: (request) => adapter.queryOrder(request),
       cancelAll: (instrumentName) => adapter.cancelAll(instrumentName),
+      cancelAllByCurrency: (currency) => adapter.cancelAllByCurrency(currency),
       configureMmp: (config) => adapter.configureMmp(config),
       resetMmp: (indexName) => adapter.resetMmp(indexName),
     };
