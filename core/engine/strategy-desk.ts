@@ -51,6 +51,11 @@ export interface AutoHedgeSettings {
 
 /** Chain membership is refreshed this often: strikes move in and out of the delta range slowly. */
 const CHAIN_REFRESH_MS = 2_000;
+/**
+ * One expiry of an underlying is refitted this often (round robin): a fit costs milliseconds, and
+ * between fits theo follows the forward (sticky moneyness), so the tick stays short.
+ */
+const REFIT_INTERVAL_MS = 250;
 /** Theo rows are published at most this often per underlying: the chain shows them at 5 Hz. */
 const THEO_PUBLISH_MS = 500;
 
@@ -66,6 +71,7 @@ interface Strategy {
   chainBuiltTsMs: number;
   theoPublishedTsMs: number;
   refitCursor: number;
+  refitTsMs: number;
   suppressed: Record<string, number>;
   quoted: number;
 }
@@ -105,6 +111,7 @@ export class StrategyDesk {
         chainBuiltTsMs: -Infinity,
         theoPublishedTsMs: -Infinity,
         refitCursor: 0,
+        refitTsMs: -Infinity,
         suppressed: {},
         quoted: 0,
       };
@@ -192,12 +199,14 @@ export class StrategyDesk {
     return this.#overrides.has(id);
   }
 
-  /** Refits one expiry per underlying per call, round robin over the expiries quoted. */
+  /** Refits one expiry per underlying every REFIT_INTERVAL_MS, round robin over the expiries quoted. */
   refitNext(nowMs: number): void {
     // Settled expiries leave the surface and the published smiles.
     this.surfaces.retain((_currency, expiryMs) => expiryMs > nowMs);
     for (const row of [...this.smiles.values()]) if (row.expiryMs <= nowMs) this.smiles.delete(SurfaceFeed.key(row.currency, row.expiryMs));
     for (const strategy of this.#strategies.values()) {
+      if (nowMs - strategy.refitTsMs < REFIT_INTERVAL_MS) continue;
+      strategy.refitTsMs = nowMs;
       const expiries = selectExpiries(this.#optionExpiries(strategy.currency), nowMs, { ...strategy.params, maxExpiries: strategy.params.maxExpiries + 1 });
       if (expiries.length === 0) continue;
       const expiryMs = expiries[strategy.refitCursor++ % expiries.length]!;

@@ -15,7 +15,8 @@ function num(value: number | undefined): string {
 }
 
 /**
- * The selected expiry's smile (market bid/ask IV and mark IV against strike) over the ATM term
+ * The selected expiry's smile (market bid/ask IV and mark IV against strike, the engine's fitted
+ * SVI curve and our own quotes' IVs) over the ATM term
  * structure of the same underlying. Follows the chain's underlying and expiry through the shared
  * selection store. React renders the frame once; the charts and the header text are fed outside it.
  */
@@ -25,6 +26,7 @@ export function SmilePanel() {
   const termHost = useRef<HTMLDivElement>(null);
   const title = useRef<HTMLSpanElement>(null);
   const figures = useRef<HTMLSpanElement>(null);
+  const fitLabel = useRef<HTMLSpanElement>(null);
   const stale = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLSpanElement>(null);
   const termReadout = useRef<HTMLSpanElement>(null);
@@ -34,6 +36,7 @@ export function SmilePanel() {
     const onHeader = (header: SmileHeader): void => {
       if (title.current) title.current.textContent = header.title ?? 'no expiry selected';
       if (figures.current) figures.current.textContent = header.figures;
+      if (fitLabel.current) fitLabel.current.textContent = header.fit;
       if (stale.current) {
         stale.current.textContent = header.staleReason === '' ? '' : `STALE · ${header.staleReason}. Vols shown are the last known.`;
         stale.current.hidden = header.staleReason === '';
@@ -46,7 +49,7 @@ export function SmilePanel() {
       if (!readout.current) return;
       const point = param.time === undefined ? undefined : charts.smileAt(param.time);
       readout.current.textContent = point
-        ? `${formatPrice(point.strike)} ${point.side}  bid ${num(point.bidIvPct)} · mark ${num(point.markIvPct)} · ask ${num(point.askIvPct)} %${point.stale ? ' · stale' : ''}`
+        ? `${formatPrice(point.strike)} ${point.side}  bid ${num(point.bidIvPct)} · mark ${num(point.markIvPct)} · ask ${num(point.askIvPct)} · ours ${num(point.ourBidIvPct)}/${num(point.ourAskIvPct)} %${point.stale ? ' · stale' : ''}`
         : '';
     };
     const onTermMove = (param: MouseEventParams<number>): void => {
@@ -71,6 +74,8 @@ export function SmilePanel() {
           no expiry selected
         </span>
         <span className="smile-figures" ref={figures} />
+        <span className="status-spacer" />
+        <span className="smile-fit" ref={fitLabel} data-testid="smile-fit" title="The engine's raw SVI fit of this expiry: root-mean-square error against the quotes it used, in vol points" />
       </div>
       <div className="stale-strip" role="status" ref={stale} hidden data-testid="smile-stale" />
       <div className="smile-legend" title="Per strike, the out-of-the-money option's IVs: the put's below the forward, the call's at and above it">
@@ -85,6 +90,18 @@ export function SmilePanel() {
         <span className="smile-key">
           <i style={{ background: SMILE_COLORS.ask }} className="smile-dot" />
           ask IV
+        </span>
+        <span className="smile-key">
+          <i style={{ background: SMILE_COLORS.fit }} className="smile-line" />
+          SVI fit
+        </span>
+        <span className="smile-key" title="Our working quotes (the strategy's bid and ask) as IVs">
+          <i style={{ background: SMILE_COLORS.ourBid }} className="smile-dot" />
+          our bid
+        </span>
+        <span className="smile-key">
+          <i style={{ background: SMILE_COLORS.ourAsk }} className="smile-dot" />
+          our ask
         </span>
         <span className="muted">OTM</span>
         <span className="status-spacer" />

@@ -1,6 +1,6 @@
 import type { AutoscaleInfoProvider, ChartOptionsImpl, DeepPartial, IChartApiBase, ISeriesApi, ISeriesMarkersPluginApi, LineData, LineSeriesOptions, SeriesMarker, WhitespaceData } from 'lightweight-charts';
 import { ColorType, createChartEx, createSeriesMarkers, CrosshairMode, LineSeries } from 'lightweight-charts';
-import type { QuoteRow } from '../../../core/protocol/index.ts';
+import type { QuoteRow, SmileRow, TheoRow } from '../../../core/protocol/index.ts';
 import { useEngineStore } from '../../stores/engine-store.ts';
 import { useSelectionStore } from '../../stores/selection-store.ts';
 import { formatPrice } from '../../ui/format.ts';
@@ -10,7 +10,7 @@ import { feedStaleReason } from '../market/feed-health.ts';
 import { engineNowMs } from '../market/use-chain-selection.ts';
 import { NumericHorzScale } from './numeric-horz-scale.ts';
 import type { Smile, SmilePoint, TermPoint } from './smile-data.ts';
-import { expiryWeight, formatStrikeTick, linearStrikeGrid, smileOf, strikeLabelStep, strikeWeight, termStructure, withMinSpan } from './smile-data.ts';
+import { expiryWeight, formatStrikeTick, linearStrikeGrid, smileKey, smileOf, strikeLabelStep, strikeWeight, sviCurve, sviFitLabel, termStructure, withMinSpan } from './smile-data.ts';
 
 /**
  * The smile (IV against strike for one expiry) and the ATM term structure, drawn with
@@ -20,7 +20,18 @@ import { expiryWeight, formatStrikeTick, linearStrikeGrid, smileOf, strikeLabelS
  * as a whole only when the expiry changes.
  */
 
-export const SMILE_COLORS = { bid: '#3fb950', ask: '#f85149', mark: '#58a6ff', stale: '#4b5563', atm: '#d29922', selected: '#bc8cff', term: '#a5d6ff' } as const;
+export const SMILE_COLORS = {
+  bid: '#3fb950',
+  ask: '#f85149',
+  mark: '#58a6ff',
+  fit: '#e3b341',
+  ourBid: '#39d0d8',
+  ourAsk: '#f778ba',
+  stale: '#4b5563',
+  atm: '#d29922',
+  selected: '#bc8cff',
+  term: '#a5d6ff',
+} as const;
 export const SMILE_REFRESH_MS = 250;
 export const TERM_REFRESH_MS = 1000;
 
@@ -117,6 +128,8 @@ export interface SmileHeader {
   readonly title: string | undefined;
   /** Live figures: forward, ATM strike and its mark IV. */
   readonly figures: string;
+  /** The fitted smile's quality (RMSE, quotes used), or that there is no fit. */
+  readonly fit: string;
   readonly staleReason: string;
 }
 
@@ -153,7 +166,14 @@ export function createSmileCharts(smileHost: HTMLElement, termHost: HTMLElement,
   const ask = new PointSeries(
     smileChart.addSeries(LineSeries, lineOptions({ color: SMILE_COLORS.ask, lineVisible: false, pointMarkersVisible: true, pointMarkersRadius: 3, crosshairMarkerVisible: false })),
   );
-  // A fitted curve (SVI, once the engine publishes one) is one more PointSeries here, fed like `mark`.
+  // The engine's SVI fit, sampled at every x of the grid (strikes and the linear fill between them).
+  const fit = new PointSeries(smileChart.addSeries(LineSeries, lineOptions({ color: SMILE_COLORS.fit, lineWidth: 2, crosshairMarkerVisible: false })));
+  const ourBid = new PointSeries(
+    smileChart.addSeries(LineSeries, lineOptions({ color: SMILE_COLORS.ourBid, lineVisible: false, pointMarkersVisible: true, pointMarkersRadius: 2, crosshairMarkerVisible: false })),
+  );
+  const ourAsk = new PointSeries(
+    smileChart.addSeries(LineSeries, lineOptions({ color: SMILE_COLORS.ourAsk, lineVisible: false, pointMarkersVisible: true, pointMarkersRadius: 2, crosshairMarkerVisible: false })),
+  );
   const smileMarkers: ISeriesMarkersPluginApi<number> = createSeriesMarkers(mark.series, []);
 
   const termFormat = (ordinal: number): string => {
@@ -182,6 +202,9 @@ export function createSmileCharts(smileHost: HTMLElement, termHost: HTMLElement,
   let smileByStrike = new Map<number, SmilePoint>();
   let terms: TermPoint[] = [];
   let lastQuotes: Readonly<Record<string, QuoteRow>> | undefined;
+  let lastTheos: Readonly<Record<string, TheoRow>> | undefined;
+  let lastFit: SmileRow | undefined;
+  let gridXs: number[] = [];
   let lastStale: string | undefined;
   let lastMarkerKey = '';
   let lastTermMarkerKey = '';
@@ -189,7 +212,7 @@ export function createSmileCharts(smileHost: HTMLElement, termHost: HTMLElement,
   let flushes = 0;
 
   const publish = (header: SmileHeader): void => {
-    if (lastHeader && lastHeader.title === header.title && lastHeader.figures === header.figures && lastHeader.staleReason === header.staleReason) return;
+    if (lastHeader && lastHeader.title === header.title && lastHeader.figures === header.figures && lastHeader.fit === header.fit && lastHeader.staleReason === header.staleReason) return;
     lastHeader = header;
     onHeader(header);
   };
@@ -199,25 +222,31 @@ export function createSmileCharts(smileHost: HTMLElement, termHost: HTMLElement,
     const selection = useSelectionStore.getState();
     const next = findExpiry(buildChainIndex(view.state?.instruments), selection.underlying, selection.expiryMs);
     const quotes = view.state?.quotes ?? {};
+    const theos = view.state?.theos ?? {};
+    const fitRow = next ? view.state?.smiles[smileKey(next.currency, next.expiryMs)] : undefined;
     const staleReason = feedStaleReason(view.link, view.state, next?.venueId);
     const newChain = next !== chain;
-    if (!newChain && quotes === lastQuotes && staleReason === lastStale) {
+    if (!newChain && quotes === lastQuotes && theos === lastTheos && fitRow === lastFit && staleReason === lastStale) {
       updateMarkers(selection.instrumentName);
       return;
     }
     flushes++;
     chain = next;
     lastQuotes = quotes;
-    lastStale = staleReason;
+    lastTheos = theos;
+    const newFit = fitRow !== lastFit;
+    lastFit = fitRow;
     if (!chain) {
       smile = undefined;
       smileByStrike = new Map();
-      for (const series of [grid, mark, bid, ask]) series.sync([]);
+      gridXs = [];
+      lastStale = staleReason;
+      for (const series of [grid, fit, mark, bid, ask, ourBid, ourAsk]) series.sync([]);
       updateMarkers(selection.instrumentName);
-      publish({ title: undefined, figures: '', staleReason });
+      publish({ title: undefined, figures: '', fit: '', staleReason });
       return;
     }
-    smile = smileOf(chain, quotes);
+    smile = smileOf(chain, quotes, theos);
     smileByStrike = new Map(smile.points.map((point) => [point.strike, point]));
     const allStale = staleReason !== '';
     const colour = (point: SmilePoint): string | undefined => (allStale || point.stale ? SMILE_COLORS.stale : undefined);
@@ -231,7 +260,23 @@ export function createSmileCharts(smileHost: HTMLElement, termHost: HTMLElement,
     const pad = strikes.length > 1 && first !== undefined && last !== undefined ? Math.min(strikes[1]! - first, last - strikes.at(-2)!) : 0;
     if (pad > 0 && first !== undefined && last !== undefined) gridStrikes.push(...(first - pad > 0 ? [first - pad] : []), last + pad);
     if (newChain) labelStep = strikeLabelStep(strikes);
-    if (newChain) grid.sync([...strikes, ...gridStrikes].sort((a, b) => a - b).map((x) => ({ x, value: undefined })), true);
+    if (newChain) {
+      gridXs = [...strikes, ...gridStrikes].sort((a, b) => a - b);
+      grid.sync(
+        gridXs.map((x) => ({ x, value: undefined })),
+        true,
+      );
+    }
+    // The curve moves only when the engine publishes a new fit (T's drift in between is negligible).
+    if (newChain || newFit || staleReason !== lastStale) {
+      const curve = fitRow ? sviCurve(fitRow, gridXs, engineNowMs()) : [];
+      const curveColour = staleReason !== '' ? SMILE_COLORS.stale : undefined;
+      fit.sync(
+        curve.length > 0 ? curve.map((point) => ({ ...point, color: curveColour })) : gridXs.map((x) => ({ x, value: undefined })),
+        newChain,
+      );
+    }
+    lastStale = staleReason;
     const seriesPoints = (pick: (point: SmilePoint) => number | undefined) =>
       strikes.map((x) => {
         const point = smileByStrike.get(x);
@@ -240,12 +285,15 @@ export function createSmileCharts(smileHost: HTMLElement, termHost: HTMLElement,
     mark.sync(seriesPoints((point) => point.markIvPct), newChain);
     bid.sync(seriesPoints((point) => point.bidIvPct), newChain);
     ask.sync(seriesPoints((point) => point.askIvPct), newChain);
+    ourBid.sync(seriesPoints((point) => point.ourBidIvPct), newChain);
+    ourAsk.sync(seriesPoints((point) => point.ourAskIvPct), newChain);
     if (newChain) smileChart.timeScale().fitContent();
     updateMarkers(selection.instrumentName);
     const atmPoint = smile.atmStrike === undefined ? undefined : smileByStrike.get(smile.atmStrike);
     publish({
       title: `${chain.currency} ${expiryLabel(chain.expiryMs, nowMs)}`,
       figures: `F ${formatPrice(smile.forward, 2)} · ATM ${formatPrice(smile.atmStrike)} · mark IV ${atmPoint?.markIvPct?.toFixed(1) ?? '—'}%`,
+      fit: sviFitLabel(fitRow),
       staleReason,
     });
   };
@@ -316,7 +364,7 @@ export function createSmileCharts(smileHost: HTMLElement, termHost: HTMLElement,
     smileAt: (strike) => smileByStrike.get(strike),
     termAt: (ordinal) => terms[ordinal],
     stats: () => {
-      const all = [grid, mark, bid, ask, term];
+      const all = [grid, fit, mark, bid, ask, ourBid, ourAsk, term];
       return { setData: all.reduce((sum, s) => sum + s.setDataCount, 0), updates: all.reduce((sum, s) => sum + s.updateCount, 0), flushes, drawMs };
     },
     smileChart,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { QuoteRow } from '../../../core/protocol/index.ts';
+import type { QuoteRow, SmileRow } from '../../../core/protocol/index.ts';
 import { buildChainIndex, findExpiry } from '../market/chain-index.ts';
 import { chainInstruments, EXPIRY_A, EXPIRY_B, instrumentsOf, option, quote } from '../market/test-fixtures.ts';
-import { expiryWeight, formatStrikeTick, ivPct, linearStrikeGrid, smileOf, smileSide, strikeLabelStep, strikeWeight, termStructure, withMinSpan } from './smile-data.ts';
+import { expiryWeight, formatStrikeTick, ivPct, linearStrikeGrid, smileKey, smileOf, smileSide, strikeLabelStep, strikeWeight, sviCurve, sviFitLabel, termStructure, withMinSpan } from './smile-data.ts';
 
 const index = buildChainIndex(
   instrumentsOf([...chainInstruments('BTC', EXPIRY_A, [94_000, 95_000, 96_000]), option('BTC', EXPIRY_A, 97_000, 'put'), ...chainInstruments('BTC', EXPIRY_B, [90_000, 100_000])]),
@@ -98,5 +98,47 @@ describe('smile data', () => {
     expect(expiryWeight(EXPIRY_A)).toBe(2); // 27 NOV 26: last Friday of the month
     expect(expiryWeight(Date.UTC(2026, 11, 4, 8))).toBe(1); // a Friday weekly
     expect(expiryWeight(Date.UTC(2026, 10, 23, 8))).toBe(0); // a Monday daily
+  });
+});
+
+describe('SVI curve', () => {
+  const params = { a: 0.01, b: 0.1, rho: -0.3, m: 0.02, sigma: 0.2 };
+  const nowMs = EXPIRY_A - 73 * 86_400_000; // T = 0.2 years
+  const fit: SmileRow = { currency: 'BTC', expiryMs: EXPIRY_A, forwardUsd: 100_000, params, rmseVolPts: 0.4213, quotes: 23, fittedTsMs: nowMs };
+
+  it('samples 100·√(w(k)/T) at k = ln(K/F) over the given strikes', () => {
+    const curve = sviCurve(fit, [80_000, 100_000, 125_000], nowMs);
+    expect(curve.map((point) => point.x)).toEqual([80_000, 100_000, 125_000]);
+    for (const point of curve) {
+      const u = Math.log(point.x / 100_000) - params.m;
+      const w = params.a + params.b * (params.rho * u + Math.sqrt(u * u + params.sigma ** 2));
+      expect(point.value).toBeCloseTo(100 * Math.sqrt(w / 0.2), 10);
+    }
+    // Negative skew: the low strike has the higher vol.
+    expect(curve[0]!.value!).toBeGreaterThan(curve[2]!.value!);
+  });
+
+  it('leaves no value where the curve has none, and nothing once the expiry has passed', () => {
+    const negative = { ...fit, params: { ...params, a: -0.05 } };
+    const curve = sviCurve(negative, [0, 100_000], nowMs);
+    expect(curve).toEqual([
+      { x: 0, value: undefined },
+      { x: 100_000, value: undefined },
+    ]);
+    expect(sviCurve(fit, [100_000], EXPIRY_A)).toEqual([]);
+    expect(sviCurve({ ...fit, forwardUsd: 0 }, [100_000], nowMs)).toEqual([]);
+  });
+
+  it('keys fits like the engine and labels their quality', () => {
+    expect(smileKey('BTC', EXPIRY_A)).toBe(`BTC:${EXPIRY_A}`);
+    expect(sviFitLabel(fit)).toBe('SVI fit · RMSE 0.42 vol pts · 23 quotes');
+    expect(sviFitLabel(undefined)).toBe('no SVI fit yet');
+  });
+
+  it('reads our quote IVs from the theos', () => {
+    const theos = { 'BTC-27NOV26-94000-P': { instrumentName: 'BTC-27NOV26-94000-P', theoPrice: 0.01, theoIv: 0.5, bidIv: 0.48, askIv: 0.52 } };
+    const smile = smileOf(nov, quotes(95_300), theos);
+    expect(smile.points[0]).toMatchObject({ ourBidIvPct: 48, ourAskIvPct: 52, theoIvPct: 50 });
+    expect(smile.points[1]).toMatchObject({ ourBidIvPct: undefined, ourAskIvPct: undefined });
   });
 });

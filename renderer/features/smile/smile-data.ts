@@ -1,4 +1,6 @@
-import type { QuoteRow } from '../../../core/protocol/index.ts';
+import type { QuoteRow, SmileRow, TheoRow } from '../../../core/protocol/index.ts';
+import { sviImpliedVol } from '../../../core/pricing/svi.ts';
+import { yearsBetween } from '../../../core/pricing/types.ts';
 import type { ExpiryChain } from '../market/chain-index.ts';
 import { atmStrike, expiryForward } from '../market/chain-index.ts';
 
@@ -8,8 +10,8 @@ import { atmStrike, expiryForward } from '../market/chain-index.ts';
  *
  * Per strike the smile reads the out-of-the-money option (puts below the forward, calls at and
  * above it): its bid/ask IVs are the ones market makers quote on, while in-the-money IVs are
- * noisy (a small premium error is a large vol error). A fitted curve (SVI) would be one more
- * series of the same points.
+ * noisy (a small premium error is a large vol error). The engine's fitted SVI smile is drawn as
+ * a curve sampled over the strike range, and our own quotes' IVs (the theos topic) as points.
  */
 
 export type SmileSide = 'call' | 'put';
@@ -23,6 +25,11 @@ export interface SmilePoint {
   readonly bidIvPct: number | undefined;
   readonly askIvPct: number | undefined;
   readonly markIvPct: number | undefined;
+  /** Our working quote's IVs on this instrument (theos), when the strategy quotes it. */
+  readonly ourBidIvPct: number | undefined;
+  readonly ourAskIvPct: number | undefined;
+  /** The theo the strategy prices from, as an IV. */
+  readonly theoIvPct: number | undefined;
   readonly stale: boolean;
 }
 
@@ -34,7 +41,15 @@ export function smileSide(strike: number, forward: number | undefined): SmileSid
   return forward !== undefined && strike < forward ? 'put' : 'call';
 }
 
-export function smilePoint(chain: ExpiryChain, strike: number, quotes: Readonly<Record<string, QuoteRow>>, forward: number | undefined): SmilePoint | undefined {
+const NO_THEOS: Readonly<Record<string, TheoRow>> = {};
+
+export function smilePoint(
+  chain: ExpiryChain,
+  strike: number,
+  quotes: Readonly<Record<string, QuoteRow>>,
+  forward: number | undefined,
+  theos: Readonly<Record<string, TheoRow>> = NO_THEOS,
+): SmilePoint | undefined {
   const pair = chain.pairs.get(strike);
   if (!pair) return undefined;
   const preferred = smileSide(strike, forward);
@@ -42,6 +57,7 @@ export function smilePoint(chain: ExpiryChain, strike: number, quotes: Readonly<
   const instrumentName = pair[side];
   if (instrumentName === undefined) return undefined;
   const quote = quotes[instrumentName];
+  const theo = theos[instrumentName];
   return {
     strike,
     side,
@@ -50,6 +66,9 @@ export function smilePoint(chain: ExpiryChain, strike: number, quotes: Readonly<
     bidIvPct: ivPct(quote?.bidIv),
     askIvPct: ivPct(quote?.askIv),
     markIvPct: ivPct(quote?.markIv),
+    ourBidIvPct: ivPct(theo?.bidIv),
+    ourAskIvPct: ivPct(theo?.askIv),
+    theoIvPct: ivPct(theo?.theoIv),
     stale: quote?.stale ?? true,
   };
 }
@@ -60,14 +79,39 @@ export interface Smile {
   readonly points: readonly SmilePoint[];
 }
 
-export function smileOf(chain: ExpiryChain, quotes: Readonly<Record<string, QuoteRow>>): Smile {
+export function smileOf(chain: ExpiryChain, quotes: Readonly<Record<string, QuoteRow>>, theos: Readonly<Record<string, TheoRow>> = NO_THEOS): Smile {
   const forward = expiryForward(chain, quotes);
   const points: SmilePoint[] = [];
   for (const strike of chain.strikes) {
-    const point = smilePoint(chain, strike, quotes, forward);
+    const point = smilePoint(chain, strike, quotes, forward, theos);
     if (point) points.push(point);
   }
   return { forward, atmStrike: atmStrike(chain.strikes, forward), points };
+}
+
+/** Key of an expiry's fitted smile in the smiles topic. */
+export function smileKey(currency: string, expiryMs: number): string {
+  return `${currency}:${expiryMs}`;
+}
+
+/**
+ * The fitted SVI smile sampled at the given strikes, in IV percent: 100·√(w(k)/T) with
+ * k = ln(K/F), F the fit's forward and T the years from `nowMs` to the expiry. Undefined where the
+ * curve has no volatility (w < 0, a non-positive strike); empty once the expiry has passed.
+ */
+export function sviCurve(fit: SmileRow, strikes: readonly number[], nowMs: number): { readonly x: number; readonly value: number | undefined }[] {
+  const expiryYears = yearsBetween(nowMs, fit.expiryMs);
+  if (!(expiryYears > 0) || !(fit.forwardUsd > 0)) return [];
+  return strikes.map((strike) => {
+    const vol = strike > 0 ? sviImpliedVol(fit.params, Math.log(strike / fit.forwardUsd), expiryYears) : NaN;
+    return { x: strike, value: Number.isFinite(vol) && vol > 0 ? vol * 100 : undefined };
+  });
+}
+
+/** The fit's quality for the legend: "SVI fit · RMSE 0.42 vol pts · 23 quotes". */
+export function sviFitLabel(fit: SmileRow | undefined): string {
+  if (!fit) return 'no SVI fit yet';
+  return `SVI fit · RMSE ${fit.rmseVolPts.toFixed(2)} vol pts · ${fit.quotes} quotes`;
 }
 
 export interface TermPoint {

@@ -148,7 +148,7 @@ function AutoHedgeForm({ row, linkOpen }: { readonly row: StrategyRow; readonly 
         target <input className="field-input" size={6} inputMode="decimal" value={draft.targetText} onChange={(event) => setEdits((current) => ({ ...current, targetText: event.target.value }))} />
       </label>
       <label>
-        band ± <input className="field-input" size={6} inputMode="decimal" value={draft.bandText} onChange={(event) => setEdits((current) => ({ ...current, bandText: event.target.value }))} /> {currency}
+        band ± <input className="field-input" size={6} inputMode="decimal" value={draft.bandText} onChange={(event) => setEdits((current) => ({ ...current, bandText: event.target.value }))} data-testid={`autohedge-band-${currency}`} /> {currency}
       </label>
       <label title="The least time between two automatic hedges">
         every ≥ <input className="field-input" size={5} inputMode="decimal" value={draft.minIntervalText} onChange={(event) => setEdits((current) => ({ ...current, minIntervalText: event.target.value }))} data-testid={`autohedge-interval-${currency}`} /> s
