@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { calibrateRecording } from './calibrate.ts';
 import type { IntensityFit, VolEstimate } from './calibration.ts';
+import { failWithUsage, parseCommandLine } from './cli-args.ts';
 
 /** `npm run calibrate -- --data <recording> [--json] [--bin-vol-pts 0.25] [--min-depth-vol-pts 0]`: see calibration.ts. */
 const USAGE = `usage: npm run calibrate -- --data <recording> [--json] [--bin-vol-pts <x>] [--min-depth-vol-pts <x>] [--atm-days <d>]
@@ -11,21 +11,10 @@ const USAGE = `usage: npm run calibrate -- --data <recording> [--json] [--bin-vo
   --atm-days           expiry whose ATM IV gives the vol-of-vol (nearest to, default 30)`;
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return failWithUsage(USAGE, message);
 }
 
-const { values } = (() => {
-  try {
-    return parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean' }, 'bin-vol-pts': { type: 'string' }, 'min-depth-vol-pts': { type: 'string' }, 'atm-days': { type: 'string' }, help: { type: 'boolean' } }, strict: true });
-  } catch (error) {
-    fail((error as Error).message);
-  }
-})();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseCommandLine(USAGE, { data: { type: 'string' }, json: { type: 'boolean' }, 'bin-vol-pts': { type: 'string' }, 'min-depth-vol-pts': { type: 'string' }, 'atm-days': { type: 'string' } });
 if (!values.data) fail('--data is required');
 const positive = (name: string, raw: string | undefined, min = 0): number | undefined => {
   if (raw === undefined) return undefined;

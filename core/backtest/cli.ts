@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { BacktestParams } from './params.ts';
 import { DEFAULT_PARAMS, parseBacktestParams } from './params.ts';
 import { buildReport, renderHtml } from './report.ts';
 import type { BacktestProgress } from './run.ts';
 import { runBacktest } from './run.ts';
+import { failWithUsage, parseCommandLine } from './cli-args.ts';
 
 /**
  * `npm run backtest -- --data <recording file or directory> [--params <file.json>] [--out <dir>] [--name <name>]`
@@ -19,21 +19,10 @@ const USAGE = `usage: npm run backtest -- --data <recording> [--params <params.j
   --log      also write the decision log (decisions.log)`;
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return failWithUsage(USAGE, message);
 }
 
-const { values } = (() => {
-  try {
-    return parseArgs({ options: { data: { type: 'string' }, params: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, log: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
-  } catch (error) {
-    fail((error as Error).message);
-  }
-})();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseCommandLine(USAGE, { data: { type: 'string' }, params: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, log: { type: 'boolean' } });
 if (!values.data) fail('--data is required');
 
 let params: BacktestParams = DEFAULT_PARAMS;

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseSweepGrid, formatRanking, rankSweep } from './sweep.ts';
 import type { SweepProgress } from './sweep-pool.ts';
 import { defaultWorkerCount, runSweep } from './sweep-pool.ts';
+import { failWithUsage, parseCommandLine } from './cli-args.ts';
 
 /** `npm run sweep -- --data <recording> --grid <grid.json> [--workers n] [--out dir]`: see sweep.ts. */
 const USAGE = `usage: npm run sweep -- --data <recording> --grid <grid.json> [--workers <n>] [--out <dir>]
@@ -13,21 +13,10 @@ const USAGE = `usage: npm run sweep -- --data <recording> --grid <grid.json> [--
   --out      where ranking.json goes (default backtests/sweep-<grid name>)`;
 
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return failWithUsage(USAGE, message);
 }
 
-const { values } = (() => {
-  try {
-    return parseArgs({ options: { data: { type: 'string' }, grid: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
-  } catch (error) {
-    fail((error as Error).message);
-  }
-})();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseCommandLine(USAGE, { data: { type: 'string' }, grid: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' } });
 if (!values.data) fail('--data is required');
 if (!values.grid) fail('--grid is required');
 let raw: unknown;

@@ -8,9 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openJournal } from '../journal/index.ts';
 import { DEFAULT_CREDENTIALS, MARKET_MAKER_CREDITS } from '../sim/defaults.ts';
 import { scaledClock, SimVenue } from '../sim/venue.ts';
-import { DERIBIT_DEFAULT_LIMITS } from '../venues/deribit/credit-limiter.ts';
-import { DeribitAdapter } from '../venues/deribit/deribit-adapter.ts';
-import { LIGHT_SCHEDULE } from '../../test/support/engine-on-simulator.ts';
+import { LIGHT_SCHEDULE, simulatorAdapter } from '../../test/support/engine-on-simulator.ts';
 import { createEngine } from './engine.ts';
 import type { JournalRecord } from './journal-records.ts';
 import { parseJournalRecord, restoreFrom } from './journal-records.ts';
@@ -84,17 +82,7 @@ describe('restart after kill -9', { timeout: 120_000 }, () => {
     expect(state.overrides[overrideId!]).toMatchObject({ by: 'kill-test', reason: 'must survive kill -9', widthMultiplier: 1.5 });
     expect(Object.keys(state.fills).length).toBe(restored.fills.length);
 
-    const adapter = new DeribitAdapter({
-      venueId: 'sim',
-      displayName: 'Simulator',
-      url: `ws://127.0.0.1:${port}/ws/api/v2`,
-      credentials: { clientId: DEFAULT_CREDENTIALS.clientId, clientSecret: DEFAULT_CREDENTIALS.clientSecret },
-      currencies: ['BTC'],
-      rateLimits: { ...DERIBIT_DEFAULT_LIMITS, ...MARKET_MAKER_CREDITS },
-      clock,
-      random: () => 0.5,
-      ...(restored.firstSessionTsMs !== undefined && { fillsSinceMs: restored.firstSessionTsMs }),
-    });
+    const adapter = simulatorAdapter(port, clock, restored.firstSessionTsMs !== undefined ? { fillsSinceMs: restored.firstSessionTsMs } : {});
     const link = linkVenue(engine, adapter);
     cleanups.push(async () => {
       link.dispose();

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,8 +201,8 @@ describe('option chain and smile on the live simulator', () => {
     const dir = join(repoRoot, 'test-results');
     mkdirSync(dir, { recursive: true });
     const shot = join(dir, 'chain.png');
+    // assets/screenshot.png comes from workflows.test.ts, where the strategy holds positions.
     await page.screenshot({ path: shot });
-    if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, join(repoRoot, 'assets', 'screenshot.png'));
   });
 
   it('says the prices are stale and greys them when the engine goes away', async () => {

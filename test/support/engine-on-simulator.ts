@@ -9,6 +9,7 @@ import { scaledClock, SimVenue } from '../../core/sim/venue.ts';
 import { DeribitAdapter } from '../../core/venues/deribit/deribit-adapter.ts';
 import type { DeribitAdapterOptions } from '../../core/venues/deribit/deribit-adapter.ts';
 import type { VenueEvent } from '../../core/venues/venue-adapter.ts';
+import type { Clock } from '../../core/model/clock.ts';
 
 /** Fewer expiries than Deribit lists: the same code paths, a lighter market for a busy test machine. */
 export const LIGHT_SCHEDULE = { dailies: 1, weeklies: 1, monthlies: 1, quarterlies: 1 };
@@ -28,6 +29,21 @@ export interface EngineOnSimulator {
   close(): Promise<void>;
 }
 
+/** The Deribit adapter as the workstation connects it to its embedded simulator on `port`. */
+export function simulatorAdapter(port: number, clock: Clock, options: Partial<DeribitAdapterOptions> = {}): DeribitAdapter {
+  return new DeribitAdapter({
+    venueId: 'sim',
+    displayName: 'Simulator',
+    url: `ws://127.0.0.1:${port}/ws/api/v2`,
+    credentials: { clientId: DEFAULT_CREDENTIALS.clientId, clientSecret: DEFAULT_CREDENTIALS.clientSecret },
+    currencies: ['BTC'],
+    clock,
+    random: () => 0.5,
+    rateLimits: { ...DERIBIT_DEFAULT_LIMITS, ...MARKET_MAKER_CREDITS },
+    ...options,
+  });
+}
+
 /**
  * The engine kernel connected through the real Deribit adapter to a simulator running in real
  * time on 127.0.0.1, waiting until the venue reports connected.
@@ -38,17 +54,7 @@ export async function engineOnSimulator(seed: number, adapterOptions: Partial<De
   const port = await venue.listen(0);
   venue.run(10);
   const engine = createEngine({ clock, version: 'test', ...engineOptions });
-  const adapter = new DeribitAdapter({
-    venueId: 'sim',
-    displayName: 'Simulator',
-    url: `ws://127.0.0.1:${port}/ws/api/v2`,
-    credentials: { clientId: DEFAULT_CREDENTIALS.clientId, clientSecret: DEFAULT_CREDENTIALS.clientSecret },
-    currencies: ['BTC'],
-    clock,
-    random: () => 0.5,
-    rateLimits: { ...DERIBIT_DEFAULT_LIMITS, ...MARKET_MAKER_CREDITS },
-    ...adapterOptions,
-  });
+  const adapter = simulatorAdapter(port, clock, adapterOptions);
   const link = linkVenue(engine, adapter);
   const events: VenueEvent[] = [];
   adapter.onEvent((event) => events.push(event));

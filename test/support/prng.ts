@@ -1,11 +1,2 @@
-/** A small seeded PRNG (mulberry32) for tests and benchmarks: the same seed gives the same data on every run. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Tests and benchmarks draw their seeded data from the same generator as the backtests. */
+export { mulberry32 } from '../../core/model/prng.ts';
