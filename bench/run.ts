@@ -7,6 +7,7 @@ import { benchmarks as quotingBenchmarks } from './quoting.bench.ts';
 import { benchmarks as simBenchmarks } from './sim.bench.ts';
 import { benchmarks as tickToOrderBenchmarks } from './tick-to-order.bench.ts';
 import { benchmarks as tradingBenchmarks } from './trading.bench.ts';
+import { benchmarks as uiBenchmarks } from './ui.bench.ts';
 import type { Benchmark, BenchResult } from './types.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { Benchmark, BenchResult } from './types.ts';
  * (all without one), prints a table and writes bench/results.json. Benchmarks measure; they
  * never fail on a target — targets are stated in notes and read by people.
  */
-const ALL: readonly Benchmark[] = [...linkBenchmarks, ...pricingBenchmarks, ...marketdataBenchmarks, ...simBenchmarks, ...quotingBenchmarks, ...tradingBenchmarks, ...backtestBenchmarks, ...tickToOrderBenchmarks];
+const ALL: readonly Benchmark[] = [...linkBenchmarks, ...pricingBenchmarks, ...marketdataBenchmarks, ...simBenchmarks, ...quotingBenchmarks, ...tradingBenchmarks, ...backtestBenchmarks, ...tickToOrderBenchmarks, ...uiBenchmarks];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
 const selected = ALL.filter((bench) => filters.length === 0 || bench.metrics.some((metric) => filters.some((filter) => metric.includes(filter))));

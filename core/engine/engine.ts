@@ -616,7 +616,12 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         dirtyQuotes.delete(name);
       }
       for (const name of changes.indices) dirtyIndices.add(name);
-      return changes.resnapshot.map((instrumentName) => ({ type: 'Resnapshot', venueId: marketData.instrument(instrumentName)?.venueId ?? '', instrumentName }));
+      const requests: VenueRequest[] = changes.resnapshot.map((instrumentName) => ({ type: 'Resnapshot', venueId: marketData.instrument(instrumentName)?.venueId ?? '', instrumentName }));
+      // A quoted option whose market moved is requoted now, not at the next tick.
+      if (killSwitch.state === 'armed' && (event.type === 'TickerUpdated' || event.type === 'BookChanged' || event.type === 'BookSnapshot')) {
+        for (const name of changes.quotes) requests.push(...strategies.requoteOne(name, tsMs));
+      }
+      return requests;
     },
     tick() {
       const nowMs = clock.nowMs();

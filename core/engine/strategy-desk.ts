@@ -6,7 +6,7 @@ import { LIVE_STATES } from '../oms/order-state.ts';
 import { black76Greeks, yearsBetween } from '../pricing/index.ts';
 import type { InstrumentRow, OverrideRow, SmileRow, StrategyMode, StrategyRow, TheoRow } from '../protocol/index.ts';
 import type { PriceCollar, QuoteAction, QuoteOverride, QuotingParams, WorkingOrder } from '../quoting/index.ts';
-import { ChainQuoter, DEFAULT_QUOTING_PARAMS, effectiveOverride, isStrikeSelected, NO_OVERRIDE, refreshToleranceOf, selectExpiries, SIDE_OFF_REASONS } from '../quoting/index.ts';
+import { ChainQuoter, DEFAULT_QUOTING_PARAMS, diffQuotes, effectiveOverride, isStrikeSelected, NO_OVERRIDE, quoteOption, refreshToleranceOf, selectExpiries, SIDE_OFF_REASONS } from '../quoting/index.ts';
 import type { ModeCause } from '../quoting/strategy-mode.ts';
 import { nextMode, quotesAllowed } from '../quoting/strategy-mode.ts';
 import { SurfaceFeed } from '../quoting/surface-feed.ts';
@@ -87,6 +87,8 @@ export class StrategyDesk {
   /** Quote level of each strategy order (the diff matches orders to levels). */
   readonly #levels = new Map<string, number>();
   readonly #actions: QuoteAction[] = [];
+  /** Where each quoted option sits: its strategy and its slot in the chain quoter. */
+  readonly #slots = new Map<string, { readonly strategy: Strategy; readonly i: number }>();
   #overrideSeq = 0;
 
   constructor(
@@ -237,6 +239,48 @@ export class StrategyDesk {
     return requests;
   }
 
+  /**
+   * Requotes one option as soon as its market data changed (the venue's frame), between the full
+   * requotes of the tick: the same quote generator and diff, on this option alone, against the
+   * portfolio figures of the latest risk refresh. What moved at the venue is answered in
+   * microseconds instead of waiting for the next tick.
+   */
+  requoteOne(instrumentName: string, nowMs: number): VenueRequest[] {
+    const slot = this.#slots.get(instrumentName);
+    if (!slot) return [];
+    const { strategy, i } = slot;
+    const allowed = quotesAllowed(strategy.mode);
+    if (allowed === 'none') return [];
+    const { marketData, portfolio, orders } = this.deps;
+    const instrument = strategy.chain[i]!;
+    const quote = marketData.quote(instrumentName);
+    const forward = quote?.underlyingPrice ?? this.surfaces.smile(strategy.currency, instrument.expiryMs)?.forwardUsd;
+    const theo = forward === undefined ? undefined : this.surfaces.theo(instrument, forward, nowMs);
+    if (!quote || !theo || forward === undefined) return [];
+    const override = this.#overrides.size > 0 ? effectiveOverride(instrument, [...this.#overrides.values()], nowMs) : NO_OVERRIDE;
+    if (override.locked) return [];
+    const stale = quote.stale || !this.deps.venueConnected(instrument.venueId) || orders.isBlocked(instrumentName);
+    const desired = quoteOption({
+      instrument,
+      expiryYears: theo.expiryYears,
+      forwardUsd: forward,
+      theoVolAnnual: theo.volAnnual,
+      uncertaintyVolPts: theo.uncertaintyVolPts,
+      market: { ...(quote.bidPrice !== undefined && { bidPriceCoin: quote.bidPrice }), ...(quote.askPrice !== undefined && { askPriceCoin: quote.askPrice }), ...(quote.markPrice !== undefined && { markPriceCoin: quote.markPrice }), stale },
+      risk: { deltaCoin: portfolio.deltaCoin(strategy.currency), vegaUsdPerVolPt: portfolio.vegaUsdPerVolPt(strategy.currency), bucketVegaUsdPerVolPt: portfolio.bucketVegaUsdPerVolPt(strategy.currency, instrument.expiryMs) },
+      positionCoin: portfolio.positionCoin(instrumentName),
+      mode: allowed === 'both' ? 'active' : 'reducing',
+      params: strategy.params,
+      ...(override !== NO_OVERRIDE && { override }),
+      collar: this.deps.collar(strategy.currency),
+      expirySelected: strategy.quoter.expirySelected[i] === 1,
+    });
+    const working: WorkingOrder[] = [];
+    for (const order of orders.live(instrumentName)) if (order.origin === 'strategy') working.push(this.#working(order));
+    const actions = diffQuotes(desired, working, refreshToleranceOf(strategy.params));
+    return actions.length === 0 ? [] : this.#send(strategy, actions, new Map([[instrumentName, i]]), nowMs);
+  }
+
   /** Cancels every live strategy order of an underlying (all underlyings when undefined). */
   pullQuotes(currency: string | undefined, tsMs: number): VenueRequest[] {
     const requests: VenueRequest[] = [];
@@ -282,7 +326,11 @@ export class StrategyDesk {
     }
     chain.sort((a, b) => a.expiryMs - b.expiryMs || (a.strike ?? 0) - (b.strike ?? 0) || a.instrumentName.localeCompare(b.instrumentName));
     if (chain.length > strategy.quoter.capacity) strategy.quoter = new ChainQuoter(Math.max(chain.length, strategy.quoter.capacity * 2));
-    chain.forEach((instrument, i) => strategy.quoter.setInstrument(i, instrument));
+    for (const instrument of strategy.chain) this.#slots.delete(instrument.instrumentName);
+    chain.forEach((instrument, i) => {
+      strategy.quoter.setInstrument(i, instrument);
+      this.#slots.set(instrument.instrumentName, { strategy, i });
+    });
     strategy.chain = chain;
     strategy.chainBuiltTsMs = nowMs;
     // Theo rows of options that left the chain are stale: drop them.

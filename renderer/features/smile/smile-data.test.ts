@@ -131,7 +131,7 @@ describe('SVI curve', () => {
 
   it('keys fits like the engine and labels their quality', () => {
     expect(smileKey('BTC', EXPIRY_A)).toBe(`BTC:${EXPIRY_A}`);
-    expect(sviFitLabel(fit)).toBe('SVI fit · RMSE 0.42 vol pts · 23 quotes');
+    expect(sviFitLabel(fit)).toBe('SVI RMSE 0.42 vol pts · 23 quotes');
     expect(sviFitLabel(undefined)).toBe('no SVI fit yet');
   });
 

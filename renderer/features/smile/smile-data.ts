@@ -108,10 +108,10 @@ export function sviCurve(fit: SmileRow, strikes: readonly number[], nowMs: numbe
   });
 }
 
-/** The fit's quality for the legend: "SVI fit · RMSE 0.42 vol pts · 23 quotes". */
+/** The fit's quality for the legend: "SVI RMSE 0.42 vol pts · 23 quotes". */
 export function sviFitLabel(fit: SmileRow | undefined): string {
   if (!fit) return 'no SVI fit yet';
-  return `SVI fit · RMSE ${fit.rmseVolPts.toFixed(2)} vol pts · ${fit.quotes} quotes`;
+  return `SVI RMSE ${fit.rmseVolPts.toFixed(2)} vol pts · ${fit.quotes} quotes`;
 }
 
 export interface TermPoint {
