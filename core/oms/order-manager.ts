@@ -55,6 +55,8 @@ export class OrderManager {
   readonly #terminalOrder: string[] = [];
   readonly #dirty = new Set<string>();
   readonly #removed = new Set<string>();
+  /** Order ids by instrument: per-instrument reads (every requote of one option) touch only that instrument's orders. */
+  readonly #byInstrument = new Map<string, Set<string>>();
   #next = 1;
 
   constructor(
@@ -72,15 +74,20 @@ export class OrderManager {
 
   live(instrumentName?: string): Order[] {
     const out: Order[] = [];
-    for (const order of this.#orders.values()) {
-      if (LIVE_STATES.has(order.state) && (!instrumentName || order.instrumentName === instrumentName)) out.push(order);
+    if (instrumentName !== undefined) {
+      for (const id of this.#byInstrument.get(instrumentName) ?? []) {
+        const order = this.#orders.get(id)!;
+        if (LIVE_STATES.has(order.state)) out.push(order);
+      }
+      return out;
     }
+    for (const order of this.#orders.values()) if (LIVE_STATES.has(order.state)) out.push(order);
     return out;
   }
 
   /** Instruments with an order whose state at the venue is unknown: nothing else is sent there. */
   isBlocked(instrumentName: string): boolean {
-    for (const order of this.#orders.values()) if (order.instrumentName === instrumentName && order.state === 'unknown') return true;
+    for (const id of this.#byInstrument.get(instrumentName) ?? []) if (this.#orders.get(id)!.state === 'unknown') return true;
     return false;
   }
 
@@ -88,8 +95,7 @@ export class OrderManager {
     if (this.isBlocked(request.instrumentName)) return { ok: false, reason: `${request.instrumentName} has an order in an unknown state; waiting for reconciliation` };
     const clientOrderId = `${ORIGIN_CODE[request.origin]}.${this.sessionId}.${this.#next++}`;
     const order: Order = { ...request, clientOrderId, filledAmount: 0, averagePrice: 0, state: 'pending-new', createdTsMs: tsMs, updatedTsMs: tsMs };
-    this.#orders.set(clientOrderId, order);
-    this.#dirty.add(clientOrderId);
+    this.#store(order);
     return { ok: true, order };
   }
 
@@ -176,10 +182,21 @@ export class OrderManager {
     const before = this.#orders.get(order.clientOrderId);
     this.#orders.set(order.clientOrderId, order);
     this.#dirty.add(order.clientOrderId);
+    if (!before) {
+      let ids = this.#byInstrument.get(order.instrumentName);
+      if (!ids) this.#byInstrument.set(order.instrumentName, (ids = new Set()));
+      ids.add(order.clientOrderId);
+    }
     if (TERMINAL_STATES.has(order.state) && !(before && TERMINAL_STATES.has(before.state))) {
       this.#terminalOrder.push(order.clientOrderId);
       while (this.#terminalOrder.length > TERMINAL_HISTORY) {
         const oldest = this.#terminalOrder.shift()!;
+        const forgotten = this.#orders.get(oldest);
+        if (forgotten) {
+          const ids = this.#byInstrument.get(forgotten.instrumentName);
+          ids?.delete(oldest);
+          if (ids?.size === 0) this.#byInstrument.delete(forgotten.instrumentName);
+        }
         this.#orders.delete(oldest);
         this.#dirty.delete(oldest);
         this.#removed.add(oldest);
