@@ -37,6 +37,7 @@ const run: BacktestRun = {
 };
 
 describe('backtest report', () => {
+
   it('summarises PnL, drawdown and performance, and renders a self-contained page', () => {
     const report = buildReport(run, 'a <test>');
     expect(report.summary.totalPnlUsd).toBe(12);

@@ -5,7 +5,6 @@ import type { Clock } from '../model/clock.ts';
 import type { Fill } from '../model/trading.ts';
 import { OrderManager, originOfLabel } from '../oms/order-manager.ts';
 import type {
-  BookRow,
   Command,
   EngineEvent,
   EngineHealth,
@@ -23,12 +22,12 @@ import type {
 import { EMPTY_STATE_TOPICS } from '../protocol/index.ts';
 import { acceptQuoteOverride, parseQuotingParams, parseQuotingParamsPatch, QuoteOverrideSchema } from '../quoting/index.ts';
 import type { LimitAction, LimitsConfig, TradingMode } from '../risk/index.ts';
-import { DEFAULT_LIMITS, LIMIT_KEYS, limitsFor, mmpFromLimits, parseLimitPatch, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
-import { usdIndexOf } from '../venues/mmp-config.ts';
+import { DEFAULT_LIMITS, LIMIT_KEYS, limitsFor, parseLimitPatch, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
 import type { VenueEvent } from '../venues/venue-adapter.ts';
 import { ActivityLog } from './activity-log.ts';
-import { KeyedTopic } from './keyed-topic.ts';
+import { BookWatch } from './book-watch.ts';
 import { ExecutionDesk } from './execution-desk.ts';
+import { MmpDesk } from './mmp-desk.ts';
 import type { JournalRecord, JournalSink, RestoredState } from './journal-records.ts';
 import { OrderGateway } from './order-gateway.ts';
 import type { OrderIntent } from './order-gateway.ts';
@@ -104,9 +103,6 @@ const HISTORY_SAMPLE_MS = 1_000;
 export const VENUE_DOWN_KILL_MS = 15_000;
 /** Deribit's futures fees (fractions of notional): the hedge preview's cost estimate. */
 const FUTURE_FEES = { takerRate: 0.0005, makerRate: 0 };
-/** Books published with depth at once (the ladders open); the oldest watch lapses first. */
-const WATCHED_BOOKS = 8;
-const BOOK_DEPTH = 20;
 const FLATTEN_TACTIC: TacticSpec = { kind: 'passive-then-cross', timeoutMs: 5_000, maxSlippageBps: 30 };
 
 export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [], venueDownKillMs = VENUE_DOWN_KILL_MS }: EngineOptions): Engine {
@@ -130,10 +126,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
   let lastRiskRefreshMs = -Infinity;
   let lastRiskPublishMs = -Infinity;
   let lastHistoryMs = -Infinity;
-  const watchedBooks: string[] = [];
-  /** The venue's market maker protection per underlying: set from the limits, frozen when it triggers. */
-  const mmp = new Map<string, { requested: boolean; configured: boolean; frozenUntilMs?: number }>();
-  const books = new KeyedTopic<BookRow>();
+  const books = new BookWatch(marketData);
 
   const record = (entry: JournalRecord): void => journal?.append(entry);
   const venueConnected = (venueId: string): boolean => venues.find((v) => v.venueId === venueId)?.state === 'connected';
@@ -165,7 +158,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       portfolio: risk,
       collar: (currency) => limitsFor(risk.config, currency)?.preTrade.optionCollar ?? { maxTicksFromReference: 4, maxFractionFromReference: 0.1 },
       venueConnected,
-      mmp: (currency) => mmp.get(currency)?.configured === true && mmp.get(currency)?.frozenUntilMs === undefined,
+      mmp: (currency) => mmp.covers(currency),
     },
     sessionId,
     restored && restored.records > 0 ? 'PAUSED' : quoteOnStart ? 'ACTIVE' : 'PAUSED',
@@ -180,6 +173,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     },
     sessionId,
   );
+  const mmp = new MmpDesk({ marketData, strategies, activity, limits: () => risk.config, venueConnected, modeChanged: (currency, mode, reason, tsMs) => setMode(currency, mode, reason, tsMs) });
   risk.setConfig(limits ?? DEFAULT_LIMITS);
 
   function setMode(currency: string, mode: StrategyMode, reason: string, tsMs: number): void {
@@ -355,64 +349,6 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     return result.ok ? result.config : result.error;
   }
 
-  const currencyOfIndex = (indexName: string): string => indexName.split('_')[0]!.toUpperCase();
-
-  function mmpState(currency: string): { requested: boolean; configured: boolean; frozenUntilMs?: number } {
-    let state = mmp.get(currency);
-    if (!state) mmp.set(currency, (state = { requested: false, configured: false }));
-    return state;
-  }
-
-  /** Sets the venue's protection for every quoted underlying that does not have it yet (or whose limits changed). */
-  function configureMmp(): VenueRequest[] {
-    const requests: VenueRequest[] = [];
-    for (const currency of strategies.currencies()) {
-      const state = mmpState(currency);
-      const limits = limitsFor(risk.config, currency);
-      const venueId = [...marketData.instrumentsMap().values()].find((i) => i.currency === currency && i.kind === 'option')?.venueId;
-      if (state.requested || !limits || !venueId || !venueConnected(venueId)) continue;
-      state.requested = true;
-      requests.push({ type: 'ConfigureMmp', venueId, config: { indexName: usdIndexOf(currency), ...mmpFromLimits(limits) } });
-    }
-    return requests;
-  }
-
-  function onMmpEvent(event: Extract<VenueEvent, { type: 'MmpConfigured' | 'MmpTriggered' | 'MmpReset' | 'MmpRequestFailed' }>, tsMs: number): VenueRequest[] {
-    const currency = currencyOfIndex(event.type === 'MmpConfigured' ? event.config.indexName : event.indexName);
-    const state = mmpState(currency);
-    switch (event.type) {
-      case 'MmpConfigured':
-        state.configured = event.config.intervalSec > 0;
-        activity.add(tsMs, 'risk', 'info', `${currency} market maker protection set at ${event.venueId}: ${JSON.stringify(event.config)}`);
-        return [];
-      case 'MmpTriggered': {
-        state.frozenUntilMs = Number.isFinite(event.frozenUntilMs) ? event.frozenUntilMs : Infinity;
-        activity.add(tsMs, 'risk', 'error', `${currency} market maker protection triggered at ${event.venueId}: quotes frozen${Number.isFinite(event.frozenUntilMs) ? ` until ${new Date(event.frozenUntilMs).toISOString()}` : ' until reset'}`);
-        const reason = 'MMP triggered at the venue: resume to reset it';
-        const result = strategies.changeMode(currency, { kind: 'mmp' }, reason, tsMs);
-        if (result.ok && result.changed) setMode(currency, result.mode, reason, tsMs);
-        return strategies.pullQuotes(currency, tsMs);
-      }
-      case 'MmpReset':
-        delete state.frozenUntilMs;
-        activity.add(tsMs, 'risk', 'info', `${currency} market maker protection reset`);
-        return [];
-      case 'MmpRequestFailed':
-        if (event.request === 'configure') state.configured = false;
-        activity.add(tsMs, 'risk', 'warn', `${currency} market maker protection ${event.request} failed: ${event.reason}${event.request === 'configure' ? ' (quotes go without it)' : ''}`);
-        return [];
-    }
-  }
-
-  function publishBook(instrumentName: string): void {
-    const book = marketData.book(instrumentName);
-    const instrument = marketData.instrument(instrumentName);
-    if (!book || !instrument) return;
-    const price = (ticks: number): number => Number((ticks * instrument.tickSize).toFixed(Math.max(0, -Math.floor(Math.log10(instrument.tickSize)) + 1)));
-    const side = (s: 'bid' | 'ask') => book.levels(s, BOOK_DEPTH).map(([ticks, amount]) => [price(ticks), amount] as const);
-    books.set(instrumentName, { instrumentName, bids: side('bid'), asks: side('ask'), stale: book.status.state !== 'live', tsMs: book.updatedTsMs });
-  }
-
   function onFill(fill: Fill, tsMs: number): void {
     // Write-ahead: the fill is on disk before anything acts on it.
     record({ type: 'fill', tsMs, fill });
@@ -475,9 +411,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           if (result.changed) setMode(command.currency, result.mode, reason, tsMs);
           // Pausing acts now, not on the next tick; resuming after an MMP trigger resets it at the venue.
           if (result.mode === 'PAUSED') return accept(strategies.pullQuotes(command.currency, tsMs));
-          const frozen = mmp.get(command.currency)?.frozenUntilMs !== undefined;
-          const venueId = [...marketData.instrumentsMap().values()].find((i) => i.currency === command.currency && i.kind === 'option')?.venueId;
-          return accept(frozen && venueId ? [{ type: 'ResetMmp', venueId, indexName: usdIndexOf(command.currency) }] : []);
+          return accept(mmp.resetIfFrozen(command.currency));
         }
         case 'SetQuotingParams': {
           const current = strategies.params(command.currency);
@@ -509,7 +443,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           const result = handleSetLimit(command);
           if (typeof result === 'string') return reject(result);
           risk.setConfig(result);
-          for (const state of mmp.values()) state.requested = false;
+          mmp.invalidate();
           record({ type: 'limits', tsMs, config: result });
           activity.add(tsMs, 'limit', 'info', `limit ${command.limitId} changed${command.limit !== undefined ? ` to ${command.limit}` : ''}${command.action ? `, action ${command.action}` : ''}`);
           lastRiskRefreshMs = -Infinity;
@@ -549,11 +483,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         }
         case 'WatchBook': {
           if (!marketData.instrument(command.instrumentName)) return reject(`unknown instrument ${command.instrumentName}`);
-          const at = watchedBooks.indexOf(command.instrumentName);
-          if (at >= 0) watchedBooks.splice(at, 1);
-          watchedBooks.push(command.instrumentName);
-          while (watchedBooks.length > WATCHED_BOOKS) books.delete(watchedBooks.shift()!);
-          publishBook(command.instrumentName);
+          books.watch(command.instrumentName);
           return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: [] };
         }
         case 'CancelExecution': {
@@ -588,7 +518,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         case 'MmpTriggered':
         case 'MmpReset':
         case 'MmpRequestFailed':
-          return onMmpEvent(event, tsMs);
+          return mmp.onEvent(event, tsMs);
         case 'StatusChanged': {
           const previous = venues.find((venue) => venue.venueId === event.status.venueId);
           venues = [...venues.filter((venue) => venue.venueId !== event.status.venueId), event.status];
@@ -646,8 +576,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           requests.push(...triggerKill(`${venueId} disconnected for ${Math.round((nowMs - sinceMs) / 1000)} s`, 'venue-disconnect', nowMs));
         }
       }
-      for (const state of mmp.values()) if (state.frozenUntilMs !== undefined && nowMs >= state.frozenUntilMs) delete state.frozenUntilMs;
-      requests.push(...configureMmp());
+      requests.push(...mmp.tick(nowMs));
       strategies.refitNext(nowMs);
       if (killSwitch.state === 'armed') requests.push(...strategies.requote(nowMs));
       requests.push(...executions.tick(nowMs));
@@ -711,7 +640,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         record({ type: 'order', tsMs: nowMs, order: publicOrder(order) });
         if (order.origin === 'strategy' && (order.state === 'filled' || order.state === 'cancelled' || order.state === 'rejected')) strategies.forget(order.clientOrderId);
       }
-      for (const name of watchedBooks) if (dirtyQuotes.has(name)) publishBook(name);
+      books.refresh(dirtyQuotes);
       const removed = [...removedInstruments];
       const changes: Record<string, unknown> = {
         ...(dirtyWhole.has('engine') && { engine }),
@@ -735,7 +664,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         overrides: strategies.overrideRows,
         executions: executions.executions,
         activity: activity.topic,
-        books,
+        books: books.topic,
         smiles: strategies.smiles,
       };
       for (const [topic, source] of Object.entries(keyed)) {
@@ -783,7 +712,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         overrides: strategies.overrideRows.record(),
         executions: executions.executions.record(),
         activity: activity.topic.record(),
-        books: books.record(),
+        books: books.topic.record(),
         smiles: strategies.smiles.record(),
       };
     },

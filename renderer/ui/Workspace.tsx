@@ -2,6 +2,7 @@ import type { DockviewApi, DockviewReadyEvent, IDockviewPanelProps, SerializedDo
 import { DockviewReact, themeDark } from 'dockview-react';
 import type { FunctionComponent } from 'react';
 import { useCallback, useRef } from 'react';
+import { BacktestPanel } from '../features/backtest/BacktestPanel.tsx';
 import { ChainPanel } from '../features/chain/ChainPanel.tsx';
 import { ChartsPanel } from '../features/charts/ChartsPanel.tsx';
 import { EnginePanel } from '../features/engine/EnginePanel.tsx';
@@ -40,6 +41,7 @@ const PANELS: readonly PanelSpec[] = [
   { id: 'engine', title: 'Engine', component: EnginePanel },
   { id: 'settings', title: 'Settings', component: SettingsPanel },
   { id: 'event-log', title: 'Event log', component: EventLogPanel },
+  { id: 'backtest', title: 'Backtest', component: BacktestPanel },
 ];
 
 const components: Record<string, FunctionComponent<IDockviewPanelProps>> = Object.fromEntries(
