@@ -1,5 +1,3 @@
-import type { TacticSpec } from '../hedging/index.ts';
-import { autoHedgeDecision, lotUsd, planDeltaHedge, planFlatten, resolveHedgeInstrument } from '../hedging/index.ts';
 import { MarketData } from '../marketdata/market-data.ts';
 import type { Clock } from '../model/clock.ts';
 import type { Fill } from '../model/trading.ts';
@@ -22,11 +20,12 @@ import type {
 import { EMPTY_STATE_TOPICS } from '../protocol/index.ts';
 import { acceptQuoteOverride, parseQuotingParams, parseQuotingParamsPatch, QuoteOverrideSchema } from '../quoting/index.ts';
 import type { LimitAction, LimitsConfig, TradingMode } from '../risk/index.ts';
-import { DEFAULT_LIMITS, LIMIT_KEYS, limitsFor, parseLimitPatch, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
+import { applyLimitEdit, DEFAULT_LIMITS, limitsFor, parseLimitsConfig, tradingModeFor } from '../risk/index.ts';
 import type { VenueEvent } from '../venues/venue-adapter.ts';
 import { ActivityLog } from './activity-log.ts';
 import { BookWatch } from './book-watch.ts';
 import { ExecutionDesk } from './execution-desk.ts';
+import { AutoHedgeSettingsSchema, HedgeDesk } from './hedge-desk.ts';
 import { MmpDesk } from './mmp-desk.ts';
 import type { JournalRecord, JournalSink, RestoredState } from './journal-records.ts';
 import { OrderGateway } from './order-gateway.ts';
@@ -101,9 +100,6 @@ const RISK_PUBLISH_MS = 1_000;
 const HISTORY_SAMPLE_MS = 1_000;
 /** A venue down this long with orders or positions at stake trips the kill switch. */
 export const VENUE_DOWN_KILL_MS = 15_000;
-/** Deribit's futures fees (fractions of notional): the hedge preview's cost estimate. */
-const FUTURE_FEES = { takerRate: 0.0005, makerRate: 0 };
-const FLATTEN_TACTIC: TacticSpec = { kind: 'passive-then-cross', timeoutMs: 5_000, maxSlippageBps: 30 };
 
 export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [], venueDownKillMs = VENUE_DOWN_KILL_MS }: EngineOptions): Engine {
   const startedTsMs = clock.nowMs();
@@ -117,7 +113,6 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
   let killSwitch: KillSwitchView = { state: 'armed', ordersLeft: 0 };
   const venueDownSince = new Map<string, number>();
   const limitActions = new Map<string, LimitAction>();
-  const lastHedgeTsMs = new Map<string, number>();
   const dirtyWhole = new Set<WholeTopic>();
   const dirtyQuotes = new Set<string>();
   const dirtyInstruments = new Set<string>();
@@ -173,6 +168,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     },
     sessionId,
   );
+  const hedges = new HedgeDesk({ marketData, risk, strategies, executions, activity, modeChanged: (currency, mode, reason, tsMs) => setMode(currency, mode, reason, tsMs) });
   const mmp = new MmpDesk({ marketData, strategies, activity, limits: () => risk.config, venueConnected, modeChanged: (currency, mode, reason, tsMs) => setMode(currency, mode, reason, tsMs) });
   risk.setConfig(limits ?? DEFAULT_LIMITS);
 
@@ -238,115 +234,17 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     }
     for (const [currency, { mode, reason }] of state.modes) strategies.restoreMode(currency, mode, reason, tsMs);
     for (const [currency, config] of state.autoHedge) {
-      const settings = config as { enabled: boolean; targetCoin: number; bandCoin: number; minIntervalMs: number; instrumentName?: string };
-      strategies.setAutoHedge(currency, settings, tsMs);
+      const parsed = AutoHedgeSettingsSchema.safeParse(config);
+      if (parsed.success) {
+        const { instrumentName, ...settings } = parsed.data;
+        strategies.setAutoHedge(currency, { ...settings, ...(instrumentName !== undefined && { instrumentName }) }, tsMs);
+      } else activity.add(tsMs, 'journal', 'error', `journaled ${currency} auto-hedge not restored: ${parsed.error.message}`);
     }
     if (state.kill) {
       killSwitch = { state: 'triggered', reason: state.kill.reason, source: state.kill.source, tsMs: state.kill.tsMs, ordersLeft: 0 };
       dirtyWhole.add('killSwitch');
     }
     activity.add(tsMs, 'journal', 'info', `restored from the journal: ${state.records} records, ${state.fills.length} fills, ${state.overrides.length} overrides; strategies wait for reconciliation with the venue`);
-  }
-
-  function hedgeInstrument(currency: string, instrumentName: string | undefined, nowMs: number): InstrumentRow | undefined {
-    const instruments = Object.fromEntries(marketData.instrumentsMap());
-    return resolveHedgeInstrument(instrumentName ? { kind: 'future', instrumentName } : { kind: 'perpetual' }, currency, instruments, nowMs);
-  }
-
-  function indexOf(currency: string): number | undefined {
-    for (const index of marketData.indicesMap().values()) if (index.currency === currency) return index.price;
-    return undefined;
-  }
-
-  function handleHedge(command: Extract<Command, { type: 'HedgeDelta' }>, tsMs: number): CommandOutcome {
-    const reject = (reason: string): CommandOutcome => ({ events: [{ type: 'CommandRejected', commandId: command.commandId, reason, tsMs }], requests: [] });
-    const instrument = hedgeInstrument(command.currency, command.instrumentName, tsMs);
-    if (!instrument) return reject(`no ${command.instrumentName ?? `${command.currency} perpetual`} to hedge with`);
-    const index = indexOf(command.currency);
-    if (index === undefined) return reject(`no ${command.currency} index price yet`);
-    risk.refresh(tsMs);
-    const plan = planDeltaHedge({
-      greeks: { deltaCoin: risk.deltaCoin(command.currency), gammaCoinPerUsd: 0, vegaUsdPerVolPt: risk.vegaUsdPerVolPt(command.currency), thetaUsdPerDay: 0, vannaCoinPerVolPt: 0, volgaUsdPerVolPt: 0 },
-      targetDeltaCoin: command.targetDeltaCoin,
-      instrument,
-      quote: marketData.quote(instrument.instrumentName),
-      indexPriceUsd: index,
-      fees: FUTURE_FEES,
-      tactic: command.tactic,
-      nowMs: tsMs,
-    });
-    if (!plan.ok) return reject(plan.message);
-    if (!command.execute) {
-      return {
-        events: [
-          {
-            type: 'HedgePreviewed',
-            commandId: command.commandId,
-            currency: command.currency,
-            instrumentName: instrument.instrumentName,
-            side: plan.order.side,
-            amount: plan.order.amountUsd,
-            limitPrice: plan.order.limitPriceUsd,
-            deltaBeforeCoin: plan.deltaBeforeCoin,
-            deltaAfterCoin: plan.deltaAfterCoin,
-            expectedCostUsd: plan.expectedCost.totalUsd,
-            expectedCostCoin: plan.expectedCost.totalCoin,
-            warnings: plan.warnings.map((w) => `${w.code}: ${w.message}`),
-          },
-        ],
-        requests: [],
-      };
-    }
-    if (executions.inFlight(command.currency, 'hedge')) return reject(`a ${command.currency} hedge is already working`);
-    const started = executions.startHedge(command.currency, instrument, plan.order.side, plan.order.amountUsd, command.tactic, tsMs, command.commandId);
-    lastHedgeTsMs.set(command.currency, tsMs);
-    activity.add(tsMs, 'hedge', 'info', `hedge ${command.currency}: ${plan.order.side} ${plan.order.amountUsd} USD of ${instrument.instrumentName}, delta ${plan.deltaBeforeCoin.toFixed(4)} → ${plan.deltaAfterCoin.toFixed(4)}`);
-    return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: started.requests };
-  }
-
-  function handleFlatten(command: Extract<Command, { type: 'Flatten' }>, tsMs: number): CommandOutcome {
-    const currencies = command.currency ? [command.currency] : strategies.currencies();
-    const requests: VenueRequest[] = [];
-    for (const currency of currencies) {
-      const result = strategies.changeMode(currency, { kind: 'trader', mode: 'PAUSED' }, 'flatten', tsMs);
-      if (result.ok && result.changed) setMode(currency, 'PAUSED', 'flatten: quotes pulled', tsMs);
-      requests.push(...strategies.pullQuotes(currency, tsMs));
-    }
-    const positions = risk.book.positions().filter((p) => p.size !== 0 && currencies.includes(p.currency));
-    const quotes: Record<string, QuoteRow> = {};
-    const instruments: Record<string, InstrumentRow> = {};
-    for (const p of positions) {
-      const quote = marketData.quote(p.instrumentName);
-      const instrument = marketData.instrument(p.instrumentName);
-      if (quote) quotes[p.instrumentName] = quote;
-      if (instrument) instruments[p.instrumentName] = instrument;
-    }
-    const indexPricesUsd: Record<string, number> = {};
-    for (const currency of currencies) {
-      const index = indexOf(currency);
-      if (index !== undefined) indexPricesUsd[currency] = index;
-    }
-    const plan = planFlatten(positions, quotes, instruments, { nowMs: tsMs, optionPricing: 'touch', maxSlippageFraction: 0.1, maxSlippageTicks: 2, futureTactic: FLATTEN_TACTIC, indexPricesUsd });
-    const started = executions.startFlatten(command.currency ?? 'ALL', plan, tsMs, command.commandId);
-    activity.add(tsMs, 'hedge', 'warn', `flatten ${command.currency ?? 'everything'}: ${plan.steps.length - 1} close(s), ${plan.unresolvable.length} unresolvable${plan.warnings.length > 0 ? `; ${plan.warnings.join('; ')}` : ''}`);
-    return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: [...requests, ...started.requests] };
-  }
-
-  function handleSetLimit(command: Extract<Command, { type: 'SetLimit' }>): string | LimitsConfig {
-    const status = risk.statuses().find((s) => s.limitId === command.limitId);
-    const parts = command.limitId.split('.');
-    const currency = status?.currency ?? parts[0]!;
-    const key = status?.key ?? LIMIT_KEYS.find((k) => risk.statuses().some((s) => s.key === k && s.limitId === command.limitId));
-    if (!key) return `no limit ${command.limitId}`;
-    const current = limitsFor(risk.config, currency);
-    if (!current) return `no limits configured for ${currency}`;
-    const rule = current[key];
-    if (!rule && command.limit === undefined) return `${command.limitId} has no limit yet: give one`;
-    const next = { ...rule, ...(command.limit !== undefined && { limit: command.limit }), ...(command.warnAtFraction !== undefined && { warnAtFraction: command.warnAtFraction }), ...(command.action !== undefined && { action: command.action }) };
-    // A currency on the "*" defaults gets its own entry, a copy of the defaults with this change.
-    const base = risk.config.underlyings[currency] ? {} : current;
-    const result = parseLimitPatch(risk.config, { underlyings: { [currency]: { ...base, [key]: next } } });
-    return result.ok ? result.config : result.error;
   }
 
   function onFill(fill: Fill, tsMs: number): void {
@@ -440,8 +338,10 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           return accept();
         }
         case 'SetLimit': {
-          const result = handleSetLimit(command);
-          if (typeof result === 'string') return reject(result);
+          const { type: _type, commandId: _id, ...edit } = command;
+          const edited = applyLimitEdit(risk.config, risk.statuses(), edit);
+          if (!edited.ok) return reject(edited.error);
+          const result = edited.config;
           risk.setConfig(result);
           mmp.invalidate();
           record({ type: 'limits', tsMs, config: result });
@@ -464,7 +364,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
           return accept();
         }
         case 'HedgeDelta': {
-          const outcome = handleHedge(command, tsMs);
+          const outcome = hedges.hedge(command, tsMs);
           if (command.execute && outcome.events[0]?.type === 'CommandAccepted') record({ type: 'command', tsMs, command });
           return outcome;
         }
@@ -478,7 +378,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         }
         case 'Flatten': {
           record({ type: 'command', tsMs, command });
-          const outcome = handleFlatten(command, tsMs);
+          const outcome = hedges.flatten(command, tsMs);
           return outcome;
         }
         case 'WatchBook': {
@@ -580,33 +480,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       strategies.refitNext(nowMs);
       if (killSwitch.state === 'armed') requests.push(...strategies.requote(nowMs));
       requests.push(...executions.tick(nowMs));
-      if (killSwitch.state === 'armed') {
-        for (const currency of strategies.currencies()) {
-          const settings = strategies.autoHedge(currency);
-          if (!settings?.enabled || strategies.mode(currency) === 'HALTED') continue;
-          const instrument = hedgeInstrument(currency, settings.instrumentName, nowMs);
-          const quote = instrument ? marketData.quote(instrument.instrumentName) : undefined;
-          const priceUsd = quote?.markPrice;
-          if (!instrument || priceUsd === undefined) continue;
-          const decision = autoHedgeDecision({
-            deltaCoin: risk.deltaCoin(currency),
-            targetCoin: settings.targetCoin,
-            bandCoin: settings.bandCoin,
-            lastHedgeTsMs: lastHedgeTsMs.get(currency),
-            nowMs,
-            minIntervalMs: settings.minIntervalMs,
-            minSizeUsd: lotUsd(instrument),
-            hedgeInFlight: executions.inFlight(currency, 'hedge'),
-            priceUsd,
-            lotUsd: lotUsd(instrument),
-          });
-          if (!decision.hedge) continue;
-          lastHedgeTsMs.set(currency, nowMs);
-          const started = executions.startHedge(currency, instrument, decision.side, decision.amountUsd, { kind: 'passive-then-cross', timeoutMs: 3_000, maxSlippageBps: 20 }, nowMs);
-          activity.add(nowMs, 'hedge', 'info', `auto-hedge ${currency}: delta ${risk.deltaCoin(currency).toFixed(4)} outside ±${settings.bandCoin} of ${settings.targetCoin}: ${decision.side} ${decision.amountUsd} USD of ${instrument.instrumentName}`);
-          requests.push(...started.requests);
-        }
-      }
+      if (killSwitch.state === 'armed') requests.push(...hedges.autoHedge(nowMs));
       if (nowMs - lastRiskPublishMs >= RISK_PUBLISH_MS) {
         lastRiskPublishMs = nowMs;
         risk.publishRisk(nowMs);

@@ -47,6 +47,7 @@ export type {
   Collar,
   ConfigResult,
   LimitAction,
+  LimitEdit,
   LimitKey,
   LimitRule,
   LimitState,
@@ -58,6 +59,7 @@ export type {
   UnderlyingLimits,
 } from './limits.ts';
 export {
+  applyLimitEdit,
   CollarSchema,
   DEFAULT_LIMITS,
   DEFAULT_UNDERLYING_KEY,

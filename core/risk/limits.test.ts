@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ZERO_RISK_GREEKS } from './greeks.ts';
 import type { LimitStatus, LimitsConfig } from './limits.ts';
-import { DEFAULT_LIMITS, LimitsConfigSchema, evaluateLimits, limitStatus, limitTransitions, parseLimitPatch, parseLimitsConfig, strongestAction } from './limits.ts';
+import { applyLimitEdit, DEFAULT_LIMITS, LimitsConfigSchema, evaluateLimits, limitStatus, limitTransitions, parseLimitPatch, parseLimitsConfig, strongestAction } from './limits.ts';
 import type { UnderlyingMetrics } from './metrics.ts';
 import { emptyUnderlyingMetrics } from './metrics.ts';
 
@@ -203,5 +203,26 @@ describe('parseLimitPatch', () => {
     const polluted = parseLimitPatch(config, JSON.parse('{"underlyings": {"__proto__": {"polluted": 1}}}'));
     expect(polluted.ok).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('a trader’s limit edit', () => {
+  const statuses = evaluateLimits({ BTC: emptyUnderlyingMetrics('BTC', 100_000), SOL: emptyUnderlyingMetrics('SOL', 150) }, DEFAULT_LIMITS);
+
+  it('changes the rule behind a displayed limit and keeps the rest', () => {
+    const edited = applyLimitEdit(DEFAULT_LIMITS, statuses, { limitId: 'BTC.vega.total', limit: 60_000, action: 'pause' });
+    if (!edited.ok) throw new Error(edited.error);
+    expect(edited.config.underlyings.BTC?.vegaTotalUsdPerVolPt).toMatchObject({ limit: 60_000, action: 'pause', warnAtFraction: 0.8 });
+    expect(edited.config.underlyings.BTC?.netDeltaCoin).toEqual(DEFAULT_LIMITS.underlyings.BTC?.netDeltaCoin);
+  });
+
+  it('gives a currency on the defaults its own copy, and refuses what it does not know or cannot accept', () => {
+    const sol = statuses.find((s) => s.currency === 'SOL' && s.key === 'grossNotionalUsd')!;
+    const edited = applyLimitEdit(DEFAULT_LIMITS, statuses, { limitId: sol.limitId, limit: 2_000_000 });
+    if (!edited.ok) throw new Error(edited.error);
+    expect(edited.config.underlyings.SOL?.grossNotionalUsd?.limit).toBe(2_000_000);
+    expect(edited.config.underlyings['*']).toEqual(DEFAULT_LIMITS.underlyings['*']);
+    expect(applyLimitEdit(DEFAULT_LIMITS, statuses, { limitId: 'BTC.nothing', limit: 1 })).toEqual({ ok: false, error: 'no limit BTC.nothing' });
+    expect(applyLimitEdit(DEFAULT_LIMITS, statuses, { limitId: 'BTC.vega.total', warnAtFraction: 1.5 })).toMatchObject({ ok: false });
   });
 });

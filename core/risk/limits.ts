@@ -395,3 +395,28 @@ export function parseLimitPatch(config: LimitsConfig, patch: unknown): ConfigRes
   }
   return parseLimitsConfig(merged);
 }
+
+/** One limit changed from the UI (SetLimit): any of its value, warning fraction and action. */
+export interface LimitEdit {
+  readonly limitId: string;
+  readonly limit?: number;
+  readonly warnAtFraction?: number;
+  readonly action?: LimitAction;
+}
+
+/**
+ * The limits after a trader's edit of one displayed limit. Limits of one kind share a rule (every
+ * expiry bucket's vega, every instrument's position), so editing one edits them all. A currency
+ * on the "*" defaults gets its own entry: a copy of the defaults with this change.
+ */
+export function applyLimitEdit(config: LimitsConfig, statuses: readonly LimitStatus[], edit: LimitEdit): ConfigResult {
+  const status = statuses.find((s) => s.limitId === edit.limitId);
+  if (!status) return { ok: false, error: `no limit ${edit.limitId}` };
+  const current = limitsFor(config, status.currency);
+  if (!current) return { ok: false, error: `no limits configured for ${status.currency}` };
+  const rule = current[status.key];
+  if (!rule && edit.limit === undefined) return { ok: false, error: `${edit.limitId} has no limit yet: give one` };
+  const next = { ...rule, ...(edit.limit !== undefined && { limit: edit.limit }), ...(edit.warnAtFraction !== undefined && { warnAtFraction: edit.warnAtFraction }), ...(edit.action !== undefined && { action: edit.action }) };
+  const base = config.underlyings[status.currency] ? {} : current;
+  return parseLimitPatch(config, { underlyings: { [status.currency]: { ...base, [status.key]: next } } });
+}
