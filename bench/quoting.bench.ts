@@ -177,7 +177,7 @@ function requoteChain(): BenchResult[] {
   return [
     {
       name: 'requote_chain_1000_ms',
-      value: p50,
+      value: Math.round(p50 * 1000) / 1000,
       unit: 'ms',
       note:
         `target ≤ 1 ms; p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms over 2,000 requotes of ${OPTIONS} options ` +
