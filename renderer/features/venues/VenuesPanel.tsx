@@ -1,10 +1,19 @@
 import { useEngineStore } from '../../stores/engine-store.ts';
 import { formatClock } from '../../ui/format.ts';
 
+const instrumentCounts = new WeakMap<object, number>();
+
+/** How many instruments are listed, counted once per listing (the selector runs on every store change). */
+function instrumentCountOf(instruments: Readonly<Record<string, unknown>>): number {
+  let count = instrumentCounts.get(instruments);
+  if (count === undefined) instrumentCounts.set(instruments, (count = Object.keys(instruments).length));
+  return count;
+}
+
 /** Venue connections; when there is none, says how to get one. */
 export function VenuesPanel() {
   const venues = useEngineStore((view) => view.state?.venues);
-  const instrumentCount = useEngineStore((view) => (view.state ? Object.keys(view.state.instruments).length : 0));
+  const instrumentCount = useEngineStore((view) => (view.state ? instrumentCountOf(view.state.instruments) : 0));
   if (!venues || venues.length === 0) {
     return (
       <div className="panel-empty" data-testid="venues-empty">
