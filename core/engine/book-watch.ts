@@ -21,7 +21,7 @@ export class BookWatch {
     this.#publish(instrumentName);
   }
 
-  /** Before a publication: the watched books whose quotes changed are republished. */
+  /** Before a publication: the watched books whose quotes or trades changed are republished. */
   refresh(changed: ReadonlySet<string>): void {
     for (const name of this.#watched) if (changed.has(name)) this.#publish(name);
   }
@@ -32,6 +32,7 @@ export class BookWatch {
     if (!book || !instrument) return;
     const decimals = Math.max(0, -Math.floor(Math.log10(instrument.tickSize)) + 1);
     const side = (s: 'bid' | 'ask') => book.levels(s, BOOK_DEPTH).map(([ticks, amount]) => [Number((ticks * instrument.tickSize).toFixed(decimals)), amount] as const);
-    this.topic.set(instrumentName, { instrumentName, bids: side('bid'), asks: side('ask'), stale: book.status.state !== 'live', tsMs: book.updatedTsMs });
+    const lastTrades = this.marketData.lastTrades(instrumentName).map((t) => ({ price: t.price, amount: t.amount, takerSide: t.takerSide, tsMs: t.tsMs }));
+    this.topic.set(instrumentName, { instrumentName, bids: side('bid'), asks: side('ask'), lastTrades, stale: book.status.state !== 'live', tsMs: book.updatedTsMs });
   }
 }

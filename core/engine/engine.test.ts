@@ -112,7 +112,7 @@ describe('engine kernel with a venue', () => {
     const engine = listed();
     expect(engine.handle({ type: 'WatchBook', commandId: 'w0', instrumentName: 'nope' }).events[0]).toMatchObject({ type: 'CommandRejected' });
     engine.handle({ type: 'WatchBook', commandId: 'w1', instrumentName: instrument.instrumentName });
-    expect(engine.takeChanges()?.books?.upsert?.[instrument.instrumentName]).toEqual({ instrumentName: instrument.instrumentName, bids: [[0.02, 1.5]], asks: [[0.021, 2]], stale: false, tsMs: 10 });
+    expect(engine.takeChanges()?.books?.upsert?.[instrument.instrumentName]).toEqual({ instrumentName: instrument.instrumentName, bids: [[0.02, 1.5]], asks: [[0.021, 2]], lastTrades: [], stale: false, tsMs: 10 });
     engine.onVenueEvent({ type: 'BookChanged', instrumentName: instrument.instrumentName, prevChangeId: 5, changeId: 6, bids: [level('new', 199, 3)], asks: [], tsMs: 11 });
     expect(engine.takeChanges()?.books?.upsert?.[instrument.instrumentName]?.bids).toEqual([
       [0.02, 1.5],

@@ -118,6 +118,8 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
   const dirtyInstruments = new Set<string>();
   const removedInstruments = new Set<string>();
   const dirtyIndices = new Set<string>();
+  /** Instruments with new public trades since the last publication (for the watched books). */
+  const dirtyTrades = new Set<string>();
   let lastRiskRefreshMs = -Infinity;
   let lastRiskPublishMs = -Infinity;
   let lastHistoryMs = -Infinity;
@@ -446,6 +448,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         dirtyQuotes.delete(name);
       }
       for (const name of changes.indices) dirtyIndices.add(name);
+      for (const name of changes.trades ?? []) dirtyTrades.add(name);
       const requests: VenueRequest[] = changes.resnapshot.map((instrumentName) => ({ type: 'Resnapshot', venueId: marketData.instrument(instrumentName)?.venueId ?? '', instrumentName }));
       // A quoted option whose market moved is requoted now, not at the next tick.
       if (killSwitch.state === 'armed' && (event.type === 'TickerUpdated' || event.type === 'BookChanged' || event.type === 'BookSnapshot')) {
@@ -514,7 +517,8 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         record({ type: 'order', tsMs: nowMs, order: publicOrder(order) });
         if (order.origin === 'strategy' && (order.state === 'filled' || order.state === 'cancelled' || order.state === 'rejected')) strategies.forget(order.clientOrderId);
       }
-      books.refresh(dirtyQuotes);
+      books.refresh(dirtyTrades.size === 0 ? dirtyQuotes : new Set([...dirtyQuotes, ...dirtyTrades]));
+      dirtyTrades.clear();
       const removed = [...removedInstruments];
       const changes: Record<string, unknown> = {
         ...(dirtyWhole.has('engine') && { engine }),

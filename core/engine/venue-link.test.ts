@@ -98,4 +98,17 @@ describe('manual orders through the adapter to the simulator', { timeout: 30_000
     link.perform(cancel.requests);
     await waitFor(() => venue.exchange.openOrders(DEFAULT_CREDENTIALS.accountId).length === 0, 'every BTC order cancelled');
   });
+
+  it('shows the market’s last trades in a watched book', async () => {
+    const { engine, waitFor } = await connected();
+    const perp = Object.values(engine.snapshot().instruments).find((i) => i.isPerpetual)!;
+    expect(engine.handle({ type: 'WatchBook', commandId: 'w', instrumentName: perp.instrumentName }).events[0]).toMatchObject({ type: 'CommandAccepted' });
+    await waitFor(() => {
+      engine.takeChanges();
+      return (engine.snapshot().books[perp.instrumentName]?.lastTrades.length ?? 0) > 0;
+    }, 'a trade in the perpetual', 20_000);
+    const trade = engine.snapshot().books[perp.instrumentName]!.lastTrades[0]!;
+    expect(trade.price).toBeGreaterThan(0);
+    expect(['buy', 'sell']).toContain(trade.takerSide);
+  });
 });

@@ -1,6 +1,9 @@
 import type { IndexRow, InstrumentRow, QuoteRow } from '../protocol/index.ts';
-import type { TickerUpdate, VenueEvent } from '../venues/venue-adapter.ts';
+import type { PublicTrade, TickerUpdate, VenueEvent } from '../venues/venue-adapter.ts';
 import { L2Book } from './l2-book.ts';
+
+/** Trades kept per instrument for the ladder. */
+const LAST_TRADES = 20;
 
 /**
  * The engine's view of every venue's market data: instruments, L2 books, tickers and indices,
@@ -13,6 +16,8 @@ export interface MarketDataChanges {
   readonly removedInstruments: readonly string[];
   readonly indices: readonly string[];
   readonly resnapshot: readonly string[];
+  /** Instruments with new public trades. */
+  readonly trades?: readonly string[];
 }
 
 const NO_CHANGES: MarketDataChanges = { quotes: [], instruments: [], removedInstruments: [], indices: [], resnapshot: [] };
@@ -29,6 +34,8 @@ export class MarketData {
   readonly #tickers = new Map<string, TickerUpdate>();
   readonly #quotes = new Map<string, QuoteRow>();
   readonly #indices = new Map<string, IndexRow>();
+  /** The latest trades per instrument, newest first (the ladder's last trades). */
+  readonly #trades = new Map<string, PublicTrade[]>();
   /** Quotes whose book or ticker changed since their row was built: rebuilt when read, so a burst of book changes between two publications costs one rebuild. */
   readonly #outdated = new Set<string>();
 
@@ -47,6 +54,10 @@ export class MarketData {
   quote(name: string): QuoteRow | undefined {
     if (this.#outdated.delete(name)) this.#rebuild(name);
     return this.#quotes.get(name);
+  }
+
+  lastTrades(name: string): readonly PublicTrade[] {
+    return this.#trades.get(name) ?? [];
   }
 
   index(indexName: string): IndexRow | undefined {
@@ -71,6 +82,7 @@ export class MarketData {
             this.#tickers.delete(name);
             this.#quotes.delete(name);
             this.#outdated.delete(name);
+            this.#trades.delete(name);
             removed.push(name);
           }
         }
@@ -98,6 +110,18 @@ export class MarketData {
         if (!this.#instruments.has(event.ticker.instrumentName)) return NO_CHANGES;
         this.#tickers.set(event.ticker.instrumentName, event.ticker);
         return this.#quoteChanged(event.ticker.instrumentName, false);
+      case 'PublicTrades': {
+        const names = new Set<string>();
+        for (const trade of event.trades) {
+          if (!this.#instruments.has(trade.instrumentName)) continue;
+          const list = this.#trades.get(trade.instrumentName) ?? [];
+          list.unshift(trade);
+          if (list.length > LAST_TRADES) list.length = LAST_TRADES;
+          this.#trades.set(trade.instrumentName, list);
+          names.add(trade.instrumentName);
+        }
+        return { ...NO_CHANGES, trades: [...names] };
+      }
       case 'IndexUpdated':
         this.#indices.set(event.index.indexName, event.index);
         return { ...NO_CHANGES, indices: [event.index.indexName] };

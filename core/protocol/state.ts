@@ -316,6 +316,8 @@ export interface BookRow {
   readonly instrumentName: string;
   readonly bids: readonly (readonly [number, number])[];
   readonly asks: readonly (readonly [number, number])[];
+  /** The latest trades in the instrument (anyone's), newest first. */
+  readonly lastTrades: readonly { readonly price: number; readonly amount: number; readonly takerSide: 'buy' | 'sell'; readonly tsMs: number }[];
   readonly stale: boolean;
   readonly tsMs: number;
 }

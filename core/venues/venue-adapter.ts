@@ -96,6 +96,17 @@ export interface VenueCapabilities {
 
 export type MmpRequestKind = 'configure' | 'reset';
 
+/** A trade in the market (anyone's): the ladder's last trades. */
+export interface PublicTrade {
+  readonly tradeId: string;
+  readonly instrumentName: string;
+  readonly price: number;
+  readonly amount: number;
+  /** The side that took liquidity. */
+  readonly takerSide: 'buy' | 'sell';
+  readonly tsMs: number;
+}
+
 export type VenueEvent =
   | { readonly type: 'StatusChanged'; readonly status: VenueStatus }
   | { readonly type: 'InstrumentsListed'; readonly instruments: readonly InstrumentRow[] }
@@ -110,6 +121,7 @@ export type VenueEvent =
       readonly tsMs: number;
     }
   | { readonly type: 'TickerUpdated'; readonly ticker: TickerUpdate }
+  | { readonly type: 'PublicTrades'; readonly trades: readonly PublicTrade[] }
   | { readonly type: 'IndexUpdated'; readonly index: IndexRow }
   /** The connection is gone or silent: every book from this venue is stale until resnapshotted. */
   | { readonly type: 'FeedLost'; readonly reason: string }

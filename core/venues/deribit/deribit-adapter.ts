@@ -9,6 +9,7 @@ import { channelFamily, MessageRates } from './message-rates.ts';
 import type { BookMessage } from './parse.ts';
 import { parseBook, parseIndex, parseInstruments, parseTicker, scanBookFrame } from './parse.ts';
 import { parseAccount, parsePosition, parseUserTrades } from './parse-account.ts';
+import { parsePublicTrades } from './parse-trades.ts';
 import { mmpConfigParams, parseMmpConfigs, parseMmpStatuses, parseMmpTrigger, sameMmpConfig } from './parse-mmp.ts';
 import { parseOrderReport } from './parse-orders.ts';
 import type { WireProbe } from './rpc-connection.ts';
@@ -606,6 +607,7 @@ export class DeribitAdapter implements VenueAdapter {
     const interval = this.#options.bookInterval ?? '100ms';
     await subscribe([
       ...this.#options.currencies.map((currency) => `deribit_price_index.${currency.toLowerCase()}_usd`),
+      ...this.#options.currencies.map((currency) => `trades.any.${currency}.${interval}`),
       ...instruments.flatMap((instrument) => [`book.${instrument.instrumentName}.${interval}`, `ticker.${instrument.instrumentName}.100ms`]),
     ]);
   }
@@ -701,6 +703,12 @@ export class DeribitAdapter implements VenueAdapter {
       const ticker = parseTicker(data);
       if (ticker) this.#emit({ type: 'TickerUpdated', ticker });
       else this.#protocolErrors += 1;
+      return;
+    }
+    if (channel.startsWith('trades.')) {
+      const { trades, refused } = parsePublicTrades(data);
+      this.#protocolErrors += refused;
+      if (trades.length > 0) this.#emit({ type: 'PublicTrades', trades });
       return;
     }
     if (channel.startsWith('user.trades.')) {

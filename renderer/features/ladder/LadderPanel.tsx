@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { InstrumentRow } from '../../../core/protocol/index.ts';
+import type { BookRow, InstrumentRow } from '../../../core/protocol/index.ts';
 import { sendCommand } from '../../link/connection.ts';
 import { useEngineStore } from '../../stores/engine-store.ts';
 import { commandOutcome } from '../../stores/engine-view.ts';
 import { useSelectionStore } from '../../stores/selection-store.ts';
-import { formatAmount } from '../../ui/format.ts';
+import { formatAmount, formatClock } from '../../ui/format.ts';
 import { amountUnit } from '../orders/order-ticket.ts';
 import { CommandOutcome } from '../strategy/CommandOutcome.tsx';
 import type { LadderDraft, LadderMarker, LadderRow } from './ladder-view.ts';
@@ -182,9 +182,9 @@ function InstrumentLadder({ instrument }: { readonly instrument: InstrumentRow }
             <thead>
               <tr>
                 <th title="Our live buy orders at the price (× cancels them)">Our bids</th>
-                <th title="The venue’s best bid size (top of book only)">Bid</th>
+                <th title="The venue’s bid size at the price">Bid</th>
                 <th>Price</th>
-                <th title="The venue’s best ask size (top of book only)">Ask</th>
+                <th title="The venue’s ask size at the price">Ask</th>
                 <th title="Our live sell orders at the price (× cancels them)">Our asks</th>
                 <th />
               </tr>
@@ -207,6 +207,22 @@ function InstrumentLadder({ instrument }: { readonly instrument: InstrumentRow }
           </table>
         </div>
       )}
+      <LastTrades trades={book?.lastTrades} decimals={ladder.decimals} />
+    </div>
+  );
+}
+
+/** The instrument's latest trades in the market (anyone's), newest first, with the side that took. */
+function LastTrades({ trades, decimals }: { readonly trades: BookRow['lastTrades'] | undefined; readonly decimals: number }) {
+  if (!trades || trades.length === 0) return <div className="ladder-trades muted" data-testid="ladder-trades">No trades seen yet.</div>;
+  return (
+    <div className="ladder-trades" data-testid="ladder-trades">
+      <span className="section-title">Last trades</span>
+      {trades.slice(0, 8).map((trade) => (
+        <span key={`${trade.tsMs}-${trade.price}-${trade.amount}-${trade.takerSide}`} className={`ladder-trade side-${trade.takerSide}`} title={`${trade.takerSide === 'buy' ? 'bought' : 'sold'} by the taker`}>
+          {formatClock(trade.tsMs)} {trade.price.toFixed(decimals)} × {formatAmount(trade.amount)}
+        </span>
+      ))}
     </div>
   );
 }

@@ -53,7 +53,7 @@ describe('ladder', () => {
   });
 
   it('shows the published depth on every level it has, and falls back to the touch while it is stale', () => {
-    const depth = { instrumentName: name, bids: [[0.0185, 1.3], [0.018, 4]] as const, asks: [[0.0195, 0.7], [0.02, 2.5]] as const, stale: false, tsMs: 1 };
+    const depth = { instrumentName: name, bids: [[0.0185, 1.3], [0.018, 4]] as const, asks: [[0.0195, 0.7], [0.02, 2.5]] as const, lastTrades: [], stale: false, tsMs: 1 };
     const ladder = buildLadder({ instrument: stepped, quote: book, theo: undefined, orders: [], levels: 2, book: depth });
     expect(ladder.rows.find((row) => row.key === '0.0180')).toMatchObject({ bidAmount: 4 });
     expect(ladder.rows.find((row) => row.key === '0.0200')).toMatchObject({ askAmount: 2.5 });
