@@ -42,6 +42,8 @@ function signedDelta(value: number | undefined): string {
  */
 export function ActionBar() {
   const linkOpen = useEngineStore((view) => view.link.state === 'open');
+  // Hedging and flattening send orders: with no venue connected they cannot work, so they wait.
+  const venueUp = useEngineStore((view) => view.state?.venues.some((venue) => venue.state === 'connected') ?? false);
   const selectionUnderlying = useSelectionStore((selection) => selection.underlying);
   // Comma-joined strings: primitives, so the bar re-renders only when an underlying comes or goes.
   const strategyList = useEngineStore((view) => Object.keys(view.state?.strategies ?? {}).join(','));
@@ -138,10 +140,10 @@ export function ActionBar() {
         >
           {toggleTarget === 'ACTIVE' ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" className="button action-hedge" disabled={!linkOpen || currency === undefined} onClick={openHedge} title="Preview a delta hedge, then confirm (Ctrl+Shift+H)" data-testid="hedge-button">
+        <button type="button" className="button action-hedge" disabled={!linkOpen || !venueUp || currency === undefined} onClick={openHedge} title={venueUp ? 'Preview a delta hedge, then confirm (Ctrl+Shift+H)' : 'No venue connected: nothing can be hedged'} data-testid="hedge-button">
           Hedge Δ {deltaCoin !== undefined ? <span className="action-delta">{signedDelta(deltaCoin)} {currency}</span> : null}
         </button>
-        <button type="button" className="button action-flatten" disabled={!linkOpen} onClick={openFlatten} title="Close every position after confirming (Ctrl+Shift+F)" data-testid="flatten-button">
+        <button type="button" className="button action-flatten" disabled={!linkOpen || !venueUp} onClick={openFlatten} title={venueUp ? 'Close every position after confirming (Ctrl+Shift+F)' : 'No venue connected: nothing can be closed'} data-testid="flatten-button">
           Flatten…
         </button>
         <ExecutionsStrip linkOpen={linkOpen} />

@@ -108,6 +108,11 @@ export function OrdersPanel() {
           {!check.ok && (priceText || amountText) ? check.reason : outcomeState === 'pending' ? 'sending…' : (outcomeText ?? '')}
         </span>
         <span className="status-spacer" />
+        {instrumentName ? (
+          <button type="button" className="button" disabled={!linkOpen} onClick={() => sendCommand({ type: 'CancelAllOrders', instrumentName })} title={`Cancel every order of ours on ${instrumentName}, strategy and manual`} data-testid="cancel-all-instrument">
+            Cancel all on {instrumentName}
+          </button>
+        ) : null}
         <button type="button" className="button button-danger" disabled={!linkOpen} onClick={() => sendCommand({ type: 'CancelAllOrders' })} data-testid="cancel-all">
           Cancel all ({liveCount})
         </button>
