@@ -48,11 +48,24 @@ interface Execution {
   /** Flatten: the plan and its option orders. */
   readonly plan?: FlattenPlan;
   readonly optionOrders: string[];
+  /** Flatten: whether its closes went out (they wait for the quotes to be pulled). */
+  closesPlaced: boolean;
+  /** Flatten option closes: the cap each may not cross, and when it was last priced. */
+  readonly optionCloses: Map<string, { readonly capPrice: number; pricedTsMs: number }>;
 }
+
+/** A flatten's option close still resting after this long is moved to the current touch (within its cap). */
+const OPTION_CLOSE_REPRICE_MS = 3_000;
+/** A flatten's option closes that have not filled after this long are cancelled and reported. */
+const FLATTEN_CLOSE_TIMEOUT_MS = 30_000;
+/** A flatten waits at most this long for its quotes to be pulled before closing anyway. */
+const FLATTEN_PULL_WAIT_MS = 5_000;
 
 export class ExecutionDesk {
   readonly executions = new KeyedTopic<ExecutionRow>();
   readonly #live = new Map<string, Execution>();
+  /** Requests decided while reporting progress (cancels of timed-out closes), sent with the tick's. */
+  #pending: VenueRequest[] = [];
   #seq = 0;
 
   constructor(
@@ -73,19 +86,35 @@ export class ExecutionDesk {
     return { id: execution.id, requests };
   }
 
-  /** Starts a flatten from its plan (quotes already pulled by the caller). */
+  /**
+   * Starts a flatten from its plan. The caller has asked for the quotes to be pulled; the closes go
+   * out once no strategy order of the underlying is left resting (they would cross our own quotes
+   * otherwise), or after FLATTEN_PULL_WAIT_MS whatever is left.
+   */
   startFlatten(currency: string, plan: FlattenPlan, nowMs: number, commandId?: string): { readonly id: string; readonly requests: VenueRequest[] } {
     const closes = plan.steps.filter((s) => s.kind !== 'pull-quotes').length;
     const execution = this.#create('flatten', currency, nowMs, `closing ${closes} position(s)${plan.unresolvable.length > 0 ? `, ${plan.unresolvable.length} cannot be closed` : ''}`, commandId, plan);
+    const requests = this.#quotesPulled(execution) ? this.#placeCloses(execution, nowMs) : [];
+    this.#publish(execution, nowMs);
+    return { id: execution.id, requests };
+  }
+
+  #quotesPulled(execution: Execution): boolean {
+    return !this.deps.orders.live().some((order) => order.origin === 'strategy' && (execution.currency === 'ALL' || this.deps.marketData.instrument(order.instrumentName)?.currency === execution.currency));
+  }
+
+  #placeCloses(execution: Execution, nowMs: number): VenueRequest[] {
+    execution.closesPlaced = true;
     const requests: VenueRequest[] = [];
     const refusals: string[] = [];
-    for (const s of plan.steps) {
+    for (const s of execution.plan!.steps) {
       if (s.kind === 'close-option') {
         const instrument = this.deps.marketData.instrument(s.instrumentName);
         const price = instrument ? snapPassive(instrument, s.limitPrice, s.side) : s.limitPrice;
         const placed = this.deps.gateway.place({ instrumentName: s.instrumentName, side: s.side, price, amount: s.amount, postOnly: false, reduceOnly: true, origin: 'hedge' }, nowMs);
         if (placed.ok) {
           execution.optionOrders.push(placed.order.clientOrderId);
+          execution.optionCloses.set(placed.order.clientOrderId, { capPrice: s.capPrice, pricedTsMs: nowMs });
           requests.push(placed.request);
         } else refusals.push(`${s.instrumentName}: ${placed.reason}`);
       } else if (s.kind === 'close-future') {
@@ -94,8 +123,7 @@ export class ExecutionDesk {
       }
     }
     if (refusals.length > 0) execution.detail = `${execution.detail}; refused: ${refusals.join('; ')}`;
-    this.#publish(execution, nowMs);
-    return { id: execution.id, requests };
+    return requests;
   }
 
   /** Stops an execution: its tactics cancel their orders, its option orders are cancelled. */
@@ -132,7 +160,39 @@ export class ExecutionDesk {
         const wake = nextWakeMs(leg.state);
         if (wake !== undefined && wake <= nowMs && !isTerminal(leg.state)) requests.push(...this.#drive(leg, { type: 'timer', nowMs }, nowMs));
       }
+      if (!execution.closesPlaced) {
+        if (this.#quotesPulled(execution) || nowMs - execution.startedTsMs >= FLATTEN_PULL_WAIT_MS) requests.push(...this.#placeCloses(execution, nowMs));
+        else continue;
+      }
+      requests.push(...this.#chaseOptionCloses(execution, nowMs));
       this.#progress(execution, nowMs);
+    }
+    if (this.#pending.length > 0) {
+      requests.push(...this.#pending);
+      this.#pending = [];
+    }
+    return requests;
+  }
+
+  /**
+   * A flatten's option close rests at the touch it saw; when the market moves away it would wait
+   * for ever. After a few seconds it is moved to the current closing touch, never beyond its cap.
+   */
+  #chaseOptionCloses(execution: Execution, nowMs: number): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    for (const [clientOrderId, close] of execution.optionCloses) {
+      const order = this.deps.orders.get(clientOrderId);
+      if (!order || (order.state !== 'open' && order.state !== 'partially-filled') || nowMs - close.pricedTsMs < OPTION_CLOSE_REPRICE_MS) continue;
+      const quote = this.deps.marketData.quote(order.instrumentName);
+      const instrument = this.deps.marketData.instrument(order.instrumentName);
+      const touch = order.side === 'sell' ? quote?.bidPrice : quote?.askPrice;
+      if (!instrument || touch === undefined || quote?.stale) continue;
+      const capped = order.side === 'sell' ? Math.max(touch, close.capPrice) : Math.min(touch, close.capPrice);
+      const price = snapPassive(instrument, capped, order.side);
+      close.pricedTsMs = nowMs;
+      if (Math.abs(price - order.price) < instrument.tickSize / 2) continue;
+      const request = this.deps.gateway.replace(order, price, order.amount, nowMs);
+      if (!isRefusal(request)) requests.push(request);
     }
     return requests;
   }
@@ -150,6 +210,8 @@ export class ExecutionDesk {
       legs: [],
       ...(plan && { plan }),
       optionOrders: [],
+      closesPlaced: kind === 'hedge',
+      optionCloses: new Map(),
     };
     this.#live.set(execution.id, execution);
     return execution;
@@ -247,11 +309,24 @@ export class ExecutionDesk {
     }
     const plan = execution.plan!;
     const legsDone = execution.legs.every((leg) => isTerminal(leg.state));
-    const optionsDone = execution.optionOrders.every((id) => {
+    const resting = execution.optionOrders.filter((id) => {
       const order = this.deps.orders.get(id);
-      return !order || !LIVE_STATES.has(order.state);
+      return order !== undefined && LIVE_STATES.has(order.state);
     });
-    const progress = flattenProgress(plan, this.deps.positions(), { fills: this.deps.recentFills(), ended: legsDone && optionsDone });
+    // Closes that found no taker at or inside their slippage cap in time end the flatten: the
+    // trader gets the report (what could not be closed, and why) rather than a flatten that never ends.
+    const timedOut = nowMs - execution.startedTsMs >= FLATTEN_CLOSE_TIMEOUT_MS && resting.length > 0;
+    const reasons: Record<string, string> = {};
+    if (timedOut) {
+      for (const id of resting) {
+        const order = this.deps.orders.get(id)!;
+        reasons[order.instrumentName] = `not filled within ${FLATTEN_CLOSE_TIMEOUT_MS / 1000} s at or inside the slippage cap (resting at ${order.price})`;
+        const request = this.deps.gateway.cancel(order, nowMs);
+        if (!isRefusal(request)) this.#pending.push(request);
+      }
+    }
+    const optionsDone = resting.length === 0 || timedOut;
+    const progress = flattenProgress(plan, this.deps.positions(), { fills: this.deps.recentFills(), ended: legsDone && optionsDone, reasons });
     execution.progress = progress.fractionDone;
     if (progress.done || (legsDone && optionsDone)) {
       execution.state = progress.done ? 'done' : 'failed';

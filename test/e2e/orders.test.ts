@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, startWebMode } from '../support/web-mode.ts';
+import { launchChromium, showQuotedExpiry, startWebMode } from '../support/web-mode.ts';
 
 // A manual order from the ticket, against the embedded simulator: it must show in the blotter
 // with the venue's answer, and cancel from there.
@@ -37,7 +37,7 @@ describe('manual orders from the ticket', () => {
   it('places a resting post-only bid near theo, shows it open among the manual orders, and cancels it', async () => {
     // A cheap put (premium under 0.005 BTC, where the tick is 0.0001): a bid two ticks under our
     // theo passes the engine's price collar (4 ticks or 10 % of theo) and rests below the ask.
-    await page.getByTestId('chain-view-quoting').click();
+    await showQuotedExpiry(page);
     await grid().locator('.ag-cell[col-id="put.theo"]').filter({ hasText: /^0\.00[1-4]\d$/ }).first().waitFor({ timeout: 20_000 });
     const pick = await page.evaluate(() => {
       for (const row of Array.from(document.querySelectorAll('[data-testid="chain-grid"] .ag-row'))) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, repoRoot, showPanel, startWebMode } from '../support/web-mode.ts';
+import { launchChromium, repoRoot, showPanel, showQuotedExpiry, startWebMode } from '../support/web-mode.ts';
 
 /**
  * The trader's workflows end to end against the engine quoting the embedded simulator, in
@@ -44,7 +44,7 @@ async function shoot(name: string, updateAsset = false): Promise<void> {
 
 describe('trader workflows on the live simulator', () => {
   it('a vol offset override raises the instrument’s theo and our quote in the chain', async () => {
-    await page.getByTestId('chain-view-quoting').click();
+    await showQuotedExpiry(page);
     await grid().locator('.ag-row.chain-atm .ag-cell[col-id="call.theo"]').filter({ hasText: /^\d+\.\d{4}$/ }).first().waitFor({ timeout: 30_000 });
     await grid().locator('.ag-row.chain-atm .ag-cell[col-id="call.theo"]').first().click();
     await expect.poll(() => text('chain-selection')).toMatch(/^BTC-.*-C$/);
@@ -142,13 +142,16 @@ describe('trader workflows on the live simulator', () => {
     await page.getByTestId('flatten-scope-currency').click();
     await page.getByTestId('flatten-confirm').click();
     await expect.poll(() => text('flatten-outcome'), { timeout: 10_000 }).toContain('accepted');
-    await page.getByTestId('flatten-done').waitFor({ timeout: 45_000 });
-    const report = page.getByTestId('flatten-progress').locator('.execution-report').first();
-    expect(((await report.textContent()) ?? '').length).toBeGreaterThan(0);
+    // Closes that find no taker inside their slippage cap within 30 s end in the report, not in a hang.
+    await page.getByTestId('flatten-done').waitFor({ timeout: 60_000 });
+    const report = (await page.getByTestId('flatten-progress').locator('.execution-report').first().textContent()) ?? '';
+    expect(report).toMatch(/closed \d+, not closed \d+/);
     await shoot('flatten');
     await page.keyboard.press('Escape');
 
     await showPanel(page, 'Positions');
-    await expect.poll(() => text('positions-panel'), { timeout: 15_000 }).toMatch(/No positions|BTC\s*0 open/);
+    // Flat, unless the report names what the cap kept open (cheap wings with wide markets).
+    if (/not closed 0\b/.test(report)) await expect.poll(() => text('positions-panel'), { timeout: 15_000 }).toMatch(/No positions|BTC\s*0 open/);
+    else expect(report).toMatch(/not closed [1-9]\d* \(.+: .+\)/);
   });
 });

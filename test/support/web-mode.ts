@@ -75,3 +75,28 @@ export function startWebMode(extraArgs: readonly string[] = []): Promise<WebMode
 export async function showPanel(page: Page, title: string): Promise<void> {
   await page.locator('.dv-tab', { hasText: title }).first().click();
 }
+
+/**
+ * Shows the chain in its Quoting view on the nearest expiry the strategy quotes. The front expiry
+ * is not always quoted: within half a day of its expiry (minDaysToExpiry) the strategy leaves it,
+ * so a test that needs theo and our quotes must not depend on the time of day it runs at.
+ */
+export async function showQuotedExpiry(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.getByTestId('chain-view-quoting').click();
+  const theo = page.getByTestId('chain-grid').locator('.ag-cell[col-id="call.theo"], .ag-cell[col-id="put.theo"]').filter({ hasText: /\d/ });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const tabs = page.getByTestId('chain-expiries').locator('.chain-expiry');
+    const count = await tabs.count();
+    for (let i = 0; i < count; i++) {
+      await tabs.nth(i).click();
+      try {
+        await theo.first().waitFor({ timeout: 2_000 });
+        return;
+      } catch {
+        // Not quoted (yet): the next expiry.
+      }
+    }
+  }
+  throw new Error(`no expiry with theo values in the chain within ${timeoutMs} ms`);
+}
