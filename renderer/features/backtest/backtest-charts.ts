@@ -1,8 +1,9 @@
 import type { DeepPartial, IChartApi, ISeriesApi, LineSeriesOptions, MouseEventParams, Time, UTCTimestamp } from 'lightweight-charts';
-import { ColorType, createChart, createTextWatermark, CrosshairMode, LineSeries, LineStyle } from 'lightweight-charts';
+import { createChart, createTextWatermark, CrosshairMode, LineSeries, LineStyle } from 'lightweight-charts';
 import { formatQuantity } from '../risk/risk-format.ts';
 import type { BacktestSeries, BacktestSeriesKey } from './backtest-view.ts';
 import { formatUtc, formatUtcTime, PANE_TITLES, SERIES } from './backtest-view.ts';
+import { timeChartTheme } from '../../ui/chart-theme.ts';
 
 /**
  * A backtest's time series, drawn with lightweight-charts: one chart, four panes on one time axis
@@ -42,17 +43,7 @@ function seriesOptions(key: BacktestSeriesKey, color: string, label: string, pan
 
 export function createBacktestCharts(host: HTMLElement, onReadout: (readout: BacktestReadout) => void): BacktestCharts {
   const chart = createChart(host, {
-    autoSize: true,
-    // The attribution the library's licence asks for is a visible link in the panel instead.
-    layout: {
-      background: { type: ColorType.Solid, color: '#12161c' },
-      textColor: '#7d8a99',
-      fontSize: 11,
-      fontFamily: getComputedStyle(host).fontFamily,
-      attributionLogo: false,
-      panes: { separatorColor: '#263040', separatorHoverColor: 'rgba(88, 166, 255, 0.15)', enableResize: true },
-    },
-    grid: { vertLines: { color: '#1a212b' }, horzLines: { color: '#1a212b' } },
+    ...timeChartTheme(host),
     rightPriceScale: { borderColor: '#263040', scaleMargins: { top: 0.15, bottom: 0.08 } },
     timeScale: {
       borderColor: '#263040',

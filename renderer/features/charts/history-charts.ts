@@ -1,11 +1,12 @@
 import type { DeepPartial, IChartApi, ISeriesApi, LineSeriesOptions, MouseEventParams, PriceFormat, Time, UTCTimestamp } from 'lightweight-charts';
-import { ColorType, createChart, CrosshairMode, LineSeries, TickMarkType } from 'lightweight-charts';
+import { createChart, CrosshairMode, LineSeries, TickMarkType } from 'lightweight-charts';
 import type { HistoryRow } from '../../../core/protocol/index.ts';
 import { useEngineStore } from '../../stores/engine-store.ts';
 import { formatPrice } from '../../ui/format.ts';
 import { formatQuantity } from '../risk/risk-format.ts';
 import type { HistorySeriesKey, HistoryValues } from './history-series.ts';
 import { diffHistory, HISTORY_SERIES_KEYS, historyCurrencies, historyPoints, historyValues, sortedHistory, timeOf } from './history-series.ts';
+import { timeChartTheme } from '../../ui/chart-theme.ts';
 
 /**
  * The history charts: one lightweight-charts chart with four panes on one time axis (underlying
@@ -98,17 +99,7 @@ const NO_VALUES: HistoryValues = { index: undefined, perpetual: undefined, pnlRe
 
 export function createHistoryCharts(host: HTMLElement, callbacks: HistoryChartsCallbacks): HistoryCharts {
   const chart = createChart(host, {
-    autoSize: true,
-    // The attribution the library's licence asks for is a visible link in the panel instead.
-    layout: {
-      background: { type: ColorType.Solid, color: '#12161c' },
-      textColor: '#7d8a99',
-      fontSize: 11,
-      fontFamily: getComputedStyle(host).fontFamily,
-      attributionLogo: false,
-      panes: { separatorColor: '#263040', separatorHoverColor: 'rgba(88, 166, 255, 0.15)', enableResize: true },
-    },
-    grid: { vertLines: { color: '#1a212b' }, horzLines: { color: '#1a212b' } },
+    ...timeChartTheme(host),
     rightPriceScale: { borderColor: '#263040', scaleMargins: { top: 0.12, bottom: 0.08 } },
     timeScale: {
       borderColor: '#263040',
