@@ -71,10 +71,20 @@ describe('trader workflows on the live simulator', () => {
 
   it('places a manual order from the ladder: it shows in the blotter and on the ladder row', async () => {
     await showPanel(page, 'Ladder');
-    const bid = page.locator('.ladder-row-touch .ladder-bid').filter({ hasText: /\d/ }).first();
-    await bid.waitFor({ timeout: 15_000 });
-    const priceKey = (await bid.locator('xpath=..').getAttribute('data-price')) ?? '';
-    await bid.click();
+    const touch = page.locator('.ladder-row-touch .ladder-bid').filter({ hasText: /\d/ }).first();
+    await touch.waitFor({ timeout: 15_000 });
+    // The touch bid may sit outside the collar around theo (a wide market): step up toward theo,
+    // one row at a time, until the pre-trade checks accept the draft.
+    let row = touch.locator('xpath=..');
+    let priceKey = '';
+    for (let attempt = 0; attempt < 6; attempt++) {
+      priceKey = (await row.getAttribute('data-price')) ?? '';
+      await row.locator('.ladder-bid').click();
+      const answer = page.getByTestId('ladder-check').filter({ hasText: /passes the pre-trade checks|refused/ });
+      await answer.first().waitFor({ timeout: 10_000 });
+      if (/passes the pre-trade checks/.test((await answer.first().textContent()) ?? '')) break;
+      row = row.locator('xpath=preceding-sibling::tr[1]');
+    }
     await page.getByTestId('ladder-check').filter({ hasText: /passes the pre-trade checks/ }).waitFor({ timeout: 10_000 });
     await page.getByTestId('ladder-place').click();
     await expect.poll(() => text('ladder-place-outcome'), { timeout: 10_000 }).toContain('PlaceOrder accepted');
