@@ -1,45 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, parseBacktestParams } from './params.ts';
-import type { PnlPoint } from './pnl.ts';
+import { parseBacktestParams } from './params.ts';
 import { buildReport, renderHtml, riskAdjusted } from './report.ts';
-import type { BacktestRun } from './run.ts';
-
-const point = (tsMs: number, totalUsd: number): PnlPoint => ({
-  tsMs,
-  totalUsd,
-  spreadUsd: totalUsd,
-  hedgingUsd: 0,
-  deltaUsd: 0,
-  vegaUsd: 0,
-  thetaUsd: 0,
-  gammaOtherUsd: 0,
-  feesUsd: 0,
-  deltaCoin: 0,
-  gammaPerUsd: 0,
-  vegaUsdPerVolPt: 0,
-  thetaUsdPerDay: 0,
-  positions: 0,
-  grossOptionsCoin: 0,
-  fills: 0,
-});
-
-const run: BacktestRun = {
-  decisionLogHash: 'ab'.repeat(32),
-  decisions: 3,
-  stats: { frames: 10, marketEvents: 9, trades: 1, malformed: 0, requests: 2, ticks: 30, instruments: 1, firstTsMs: 0, lastTsMs: 3000 },
-  pnl: [point(0, 0), point(1000, 10), point(2000, 4), point(3000, 12)],
-  fills: [{ tsMs: 1000, instrumentName: 'BTC-27NOV26-100000-C', side: 'buy', amount: 1, price: 0.05, liquidity: 'maker', feeCoin: 0.0003, origin: 'strategy' }],
-  breaches: [],
-  header: undefined,
-  params: DEFAULT_PARAMS,
-  wallMs: 100,
-  rejectedLines: 0,
-};
+import { point, sampleRun } from './fixtures/sample-run.ts';
 
 describe('backtest report', () => {
 
   it('summarises PnL, drawdown and performance, and renders a self-contained page', () => {
-    const report = buildReport(run, 'a <test>');
+    const report = buildReport(sampleRun, 'a <test>');
     expect(report.summary.totalPnlUsd).toBe(12);
     expect(report.summary.maxDrawdownUsd).toBe(6);
     expect(report.performance.speedup).toBe(30);
