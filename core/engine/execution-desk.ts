@@ -1,10 +1,9 @@
-import type { FlattenPlan, TacticAction, TacticEvent, TacticSpec, TacticState } from '../hedging/index.ts';
+import type { FlattenPlan, TacticAction, TacticEvent, TacticOrder, TacticSpec, TacticState } from '../hedging/index.ts';
 import { createTactic, flattenProgress, isTerminal, nextWakeMs, step } from '../hedging/index.ts';
 import type { MarketData } from '../marketdata/market-data.ts';
 import { snapPassive } from '../model/ticks.ts';
 import type { Fill } from '../model/trading.ts';
 import type { OrderManager } from '../oms/order-manager.ts';
-import type { Order } from '../oms/order-state.ts';
 import { LIVE_STATES } from '../oms/order-state.ts';
 import type { ExecutionRow, InstrumentRow } from '../protocol/index.ts';
 import { KeyedTopic } from './keyed-topic.ts';
@@ -30,8 +29,10 @@ export interface ExecutionDeskDeps {
 
 interface TacticLeg {
   state: TacticState;
-  /** orderRef → client order id, and what we last saw of that order. */
-  readonly orders: Map<string, { clientOrderId: string; seen: Pick<Order, 'state' | 'filledAmount' | 'price' | 'amount'> | undefined }>;
+  /** orderRef → the OMS's client order id. */
+  readonly orders: Map<string, string>;
+  /** The leg has ended and nothing it placed is left for it to cancel. */
+  swept: boolean;
 }
 
 interface Execution {
@@ -64,6 +65,12 @@ const FLATTEN_PULL_WAIT_MS = 5_000;
 export class ExecutionDesk {
   readonly executions = new KeyedTopic<ExecutionRow>();
   readonly #live = new Map<string, Execution>();
+  /**
+   * Legs of finished executions that still have an order to take out: a trader's cancel ends the
+   * execution at once, but an order unacknowledged or being amended can only be cancelled once the
+   * venue answers; a leg that gave up may leave one the same way. They keep running here.
+   */
+  #draining: TacticLeg[] = [];
   /** Requests decided while reporting progress (cancels of timed-out closes), sent with the tick's. */
   #pending: VenueRequest[] = [];
   #seq = 0;
@@ -131,7 +138,10 @@ export class ExecutionDesk {
     const execution = this.#live.get(id);
     if (!execution) return undefined;
     const requests: VenueRequest[] = [];
-    for (const leg of execution.legs) requests.push(...this.#drive(leg, { type: 'stop', nowMs, reason }, nowMs));
+    for (const leg of execution.legs) {
+      requests.push(...this.#drive(leg, { type: 'stop', nowMs, reason }, nowMs));
+      if (isTerminal(leg.state)) requests.push(...this.#sweep(leg, nowMs));
+    }
     for (const clientOrderId of execution.optionOrders) {
       const order = this.deps.orders.get(clientOrderId);
       if (!order || !LIVE_STATES.has(order.state)) continue;
@@ -151,15 +161,10 @@ export class ExecutionDesk {
   /** Feeds every tactic what changed (orders, quotes, time) and carries out what it decides. */
   tick(nowMs: number): VenueRequest[] {
     const requests: VenueRequest[] = [];
+    for (const leg of this.#draining) requests.push(...this.#tickLeg(leg, nowMs));
+    this.#draining = this.#draining.filter((leg) => !leg.swept);
     for (const execution of [...this.#live.values()]) {
-      for (const leg of execution.legs) {
-        if (isTerminal(leg.state)) continue;
-        for (const event of this.#orderEvents(leg, nowMs)) requests.push(...this.#drive(leg, event, nowMs));
-        const quote = this.deps.marketData.quote(leg.state.instrumentName);
-        if (quote && !isTerminal(leg.state)) requests.push(...this.#drive(leg, { type: 'quote', nowMs, quote }, nowMs));
-        const wake = nextWakeMs(leg.state);
-        if (wake !== undefined && wake <= nowMs && !isTerminal(leg.state)) requests.push(...this.#drive(leg, { type: 'timer', nowMs }, nowMs));
-      }
+      for (const leg of execution.legs) requests.push(...this.#tickLeg(leg, nowMs));
       if (!execution.closesPlaced) {
         if (this.#quotesPulled(execution) || nowMs - execution.startedTsMs >= FLATTEN_PULL_WAIT_MS) requests.push(...this.#placeCloses(execution, nowMs));
         else continue;
@@ -171,6 +176,42 @@ export class ExecutionDesk {
       requests.push(...this.#pending);
       this.#pending = [];
     }
+    return requests;
+  }
+
+  /** Feeds one tactic what changed (orders, quotes, time); once it has ended, cancels what it left. */
+  #tickLeg(leg: TacticLeg, nowMs: number): VenueRequest[] {
+    if (leg.swept) return [];
+    const requests: VenueRequest[] = [];
+    if (!isTerminal(leg.state)) {
+      for (const event of this.#orderEvents(leg, nowMs)) requests.push(...this.#drive(leg, event, nowMs));
+      const quote = this.deps.marketData.quote(leg.state.instrumentName);
+      if (quote && !isTerminal(leg.state)) requests.push(...this.#drive(leg, { type: 'quote', nowMs, quote }, nowMs));
+      const wake = nextWakeMs(leg.state);
+      if (wake !== undefined && wake <= nowMs && !isTerminal(leg.state)) requests.push(...this.#drive(leg, { type: 'timer', nowMs }, nowMs));
+    }
+    if (isTerminal(leg.state)) requests.push(...this.#sweep(leg, nowMs));
+    return requests;
+  }
+
+  /**
+   * A tactic ends with no order open unless it gave up waiting on one (its answer never came, or
+   * could not be matched to the request): that order is cancelled here as soon as the OMS allows
+   * it, so a finished hedge leaves nothing resting that nobody watches. An order in `unknown` is
+   * left to reconciliation, which owns it.
+   */
+  #sweep(leg: TacticLeg, nowMs: number): VenueRequest[] {
+    const requests: VenueRequest[] = [];
+    let waiting = false;
+    for (const clientOrderId of leg.orders.values()) {
+      const order = this.deps.orders.get(clientOrderId);
+      if (!order) continue;
+      if (order.state === 'pending-new') waiting = true;
+      if (order.state !== 'open' && order.state !== 'partially-filled' && order.state !== 'pending-replace') continue;
+      const request = this.deps.gateway.cancel(order, nowMs);
+      if (!isRefusal(request)) requests.push(request);
+    }
+    leg.swept = !waiting;
     return requests;
   }
 
@@ -221,6 +262,7 @@ export class ExecutionDesk {
     const leg: TacticLeg = {
       state: createTactic({ tacticId: `${execution.id}.${execution.legs.length + 1}`, instrument, side, amountUsd, spec, reduceOnly }),
       orders: new Map(),
+      swept: false,
     };
     execution.legs.push(leg);
     const quote = this.deps.marketData.quote(instrument.instrumentName);
@@ -255,35 +297,41 @@ export class ExecutionDesk {
         nowMs,
       );
       if (!placed.ok) return { refused: `${placed.check}: ${placed.reason}` };
-      leg.orders.set(action.orderRef, { clientOrderId: placed.order.clientOrderId, seen: { state: placed.order.state, filledAmount: 0, price: placed.order.price, amount: placed.order.amount } });
+      leg.orders.set(action.orderRef, placed.order.clientOrderId);
       return { request: placed.request };
     }
-    const entry = leg.orders.get(action.orderRef);
-    const order = entry ? orders.get(entry.clientOrderId) : undefined;
+    const clientOrderId = leg.orders.get(action.orderRef);
+    const order = clientOrderId !== undefined ? orders.get(clientOrderId) : undefined;
     if (!order) return { refused: `no order for ${action.orderRef}` };
     const request = action.type === 'amend' ? gateway.replace(order, action.priceUsd, action.amountUsd, nowMs) : gateway.cancel(order, nowMs);
     if (isRefusal(request)) return { refused: `${request.check}: ${request.reason}` };
-    entry!.seen = { state: orders.get(order.clientOrderId)!.state, filledAmount: order.filledAmount, price: order.price, amount: order.amount };
     return { request };
   }
 
-  /** What happened to a leg's orders since we last looked, as tactic events. */
+  /**
+   * What the OMS knows of a leg's orders that the tactic does not, as tactic events. Compared with
+   * the tactic's own view rather than with the OMS's last transition: an order can reach the same
+   * state by several paths (a refused cancel goes through `unknown` and reconciliation back to
+   * open; an amend's answer can come as a replace, a refusal or a reconciled price), and every
+   * path must settle the request the tactic is waiting on.
+   */
   #orderEvents(leg: TacticLeg, nowMs: number): TacticEvent[] {
     const events: TacticEvent[] = [];
-    for (const [orderRef, entry] of leg.orders) {
-      const order = this.deps.orders.get(entry.clientOrderId);
-      const seen = entry.seen;
-      if (!order || !seen) continue;
-      if (order.state === seen.state && order.filledAmount === seen.filledAmount && order.price === seen.price && order.amount === seen.amount) continue;
-      entry.seen = { state: order.state, filledAmount: order.filledAmount, price: order.price, amount: order.amount };
-      const acked = (seen.state === 'pending-new' || seen.state === 'pending-replace') && (order.state === 'open' || order.state === 'partially-filled');
-      if (acked) events.push({ type: 'order-acknowledged', nowMs, orderRef });
-      if (seen.state === 'pending-replace' && order.state !== 'pending-replace' && order.reason?.startsWith('replace refused')) {
-        events.push({ type: 'order-rejected', nowMs, orderRef, request: 'amend', reason: order.reason });
+    for (const mine of leg.state.orders) {
+      const clientOrderId = leg.orders.get(mine.orderRef);
+      const order = clientOrderId !== undefined ? this.deps.orders.get(clientOrderId) : undefined;
+      if (!order) continue;
+      const { orderRef } = mine;
+      const resting = order.state === 'open' || order.state === 'partially-filled';
+      if (resting && mine.status !== 'closed') {
+        const answer = answerOf(mine, order);
+        if (answer) events.push({ ...answer, nowMs, orderRef });
       }
-      if (order.filledAmount > seen.filledAmount) {
+      const fullyFilled = order.state === 'filled' && mine.status !== 'closed';
+      if (order.filledAmount > mine.filledUsd || fullyFilled) {
         events.push({ type: order.state === 'filled' ? 'order-filled' : 'order-partially-filled', nowMs, orderRef, filledUsd: order.filledAmount, averagePriceUsd: order.averagePrice });
       }
+      if (mine.status === 'closed') continue;
       if (order.state === 'cancelled') events.push({ type: 'order-cancelled', nowMs, orderRef, filledUsd: order.filledAmount, ...(order.reason !== undefined && { reason: order.reason }) });
       if (order.state === 'rejected') events.push({ type: 'order-rejected', nowMs, orderRef, request: 'place', reason: order.reason ?? 'rejected' });
     }
@@ -342,6 +390,7 @@ export class ExecutionDesk {
 
   #finish(execution: Execution, nowMs: number): void {
     this.#live.delete(execution.id);
+    for (const leg of execution.legs) if (!leg.swept) this.#draining.push(leg);
     this.#publish(execution, nowMs);
   }
 
@@ -360,5 +409,25 @@ export class ExecutionDesk {
     };
     const previous = this.executions.get(row.id);
     if (!previous || previous.state !== row.state || previous.progress !== row.progress || previous.detail !== row.detail || previous.report !== row.report) this.executions.set(row.id, row);
+  }
+}
+
+type OrderAnswer = { readonly type: 'order-acknowledged' } | { readonly type: 'order-rejected'; readonly request: 'amend' | 'cancel'; readonly reason: string };
+
+/**
+ * The venue's answer to the request the tactic waits on, for an order the OMS has resting: the
+ * place or amend went through, or the amend or cancel did not (the order rests as it was).
+ */
+function answerOf(mine: TacticOrder, order: { readonly price: number; readonly amount: number; readonly reason?: string }): OrderAnswer | undefined {
+  switch (mine.status) {
+    case 'pending-new':
+      return { type: 'order-acknowledged' };
+    case 'pending-amend':
+      if (order.price === mine.pendingPriceUsd && order.amount === mine.pendingAmountUsd) return { type: 'order-acknowledged' };
+      return { type: 'order-rejected', request: 'amend', reason: order.reason ?? `amend not applied: the order rests at ${order.price} for ${order.amount}` };
+    case 'pending-cancel':
+      return { type: 'order-rejected', request: 'cancel', reason: order.reason ?? 'cancel not applied: the order is still open' };
+    default:
+      return undefined;
   }
 }

@@ -4,6 +4,7 @@ import type { Fill } from '../model/trading.ts';
 import type { InstrumentRow, QuoteRow } from '../protocol/state.ts';
 import type { CloseFutureStep, CloseOptionStep, FlattenParams, FlattenPosition } from './flatten.ts';
 import { flattenProgress, planFlatten } from './flatten.ts';
+import { isOnTick as isOnSteppedTick } from '../model/ticks.ts';
 import { isOnTick } from './ticks.ts';
 
 const NOW = 1_000_000;
@@ -105,6 +106,26 @@ describe('planFlatten', () => {
     // A one-tick wing with no bid: 10 % of the mark is a tenth of a tick, so the two-tick
     // allowance applies; it cannot go below one tick.
     expect(closeOf('WING')).toMatchObject({ side: 'sell', amount: 3, limitPrice: 0.0005, pricedAt: 'cap' });
+  });
+
+  it('honours the tick steps around 0.005 (0.0001 below, 0.0005 above): caps snap toward the mark, one tick inside is the next price on the grid', () => {
+    const stepped = option('STEP', { tickSize: 0.0001, tickSizeSteps: [{ abovePrice: 0.005, tickSize: 0.0005 }] });
+    const close = (size: number, q: Partial<QuoteRow>, optionPricing: FlattenParams['optionPricing'] = 'touch') =>
+      planFlatten([{ instrumentName: 'STEP', size }], { STEP: quote('STEP', q) }, { STEP: stepped }, { ...PARAMS, optionPricing }).steps[1];
+    // Long, mark 0.006: 10 % allows down to 0.0054, which is off the grid there; 0.0050 would
+    // allow more than 10 %, so the cap is 0.0055, and that is the price the order carries.
+    expect(close(1, { bidPrice: 0.005, askPrice: 0.007, markPrice: 0.006 })).toMatchObject({ side: 'sell', capPrice: 0.0055, limitPrice: 0.0055, pricedAt: 'cap' });
+    // Short, mark 0.006: up to 0.0066, so 0.0065.
+    expect(close(-1, { bidPrice: 0.005, askPrice: 0.007, markPrice: 0.006 })).toMatchObject({ side: 'buy', capPrice: 0.0065, limitPrice: 0.0065, pricedAt: 'cap' });
+    // Short, mark 0.0048: up to 0.00528, above the step, so 0.0050.
+    expect(close(-1, { bidPrice: 0.0046, askPrice: 0.0055, markPrice: 0.0048 })).toMatchObject({ capPrice: 0.005, limitPrice: 0.005, pricedAt: 'cap' });
+    // One tick inside a one-tick market above the step is the far side: stay at the touch.
+    expect(close(1, { bidPrice: 0.006, askPrice: 0.0065, markPrice: 0.00625 }, 'improve-one-tick')).toMatchObject({ limitPrice: 0.006, pricedAt: 'touch' });
+    // Wider markets improve by the tick that applies: coarse above the step, fine below, and up onto the coarse grid from it.
+    expect(close(1, { bidPrice: 0.006, askPrice: 0.007, markPrice: 0.0065 }, 'improve-one-tick')).toMatchObject({ limitPrice: 0.0065, pricedAt: 'improved' });
+    expect(close(1, { bidPrice: 0.0045, askPrice: 0.0048, markPrice: 0.0046 }, 'improve-one-tick')).toMatchObject({ limitPrice: 0.0046, pricedAt: 'improved' });
+    expect(close(1, { bidPrice: 0.005, askPrice: 0.006, markPrice: 0.0055 }, 'improve-one-tick')).toMatchObject({ limitPrice: 0.0055, pricedAt: 'improved' });
+    expect(close(-1, { bidPrice: 0.0045, askPrice: 0.0055, markPrice: 0.005 }, 'improve-one-tick')).toMatchObject({ side: 'buy', limitPrice: 0.005, pricedAt: 'improved' });
   });
 
   it('closes futures with the hedge tactic, in whole contracts', () => {
@@ -300,6 +321,47 @@ describe('flatten properties', () => {
         expect(flattenProgress(plan, []).done).toBe(true);
       }),
       { seed: 31_415, numRuns: 600 },
+    );
+  });
+
+  it('on a stepped tick grid, option prices are on the grid, inside the allowance, and an improvement stays inside the spread', () => {
+    const stepped = option('S', { tickSize: 0.0001, tickSizeSteps: [{ abovePrice: 0.005, tickSize: 0.0005 }] });
+    // Grid prices by index: 0.0001 steps up to 0.005, then 0.0005 steps.
+    const gridPrice = (i: number) => (i <= 50 ? i * 0.0001 : 0.005 + (i - 50) * 0.0005);
+    const steppedCase = fc.record({
+      size: fc.constantFrom(-3, -1, 1, 3),
+      mark: fc.double({ min: 0.0001, max: 0.05, noNaN: true }),
+      bid: fc.option(fc.integer({ min: 1, max: 120 })),
+      spread: fc.integer({ min: 1, max: 20 }),
+      hasAsk: fc.boolean(),
+      pricing: fc.constantFrom<FlattenParams['optionPricing']>('touch', 'improve-one-tick'),
+      maxSlippageFraction: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      maxSlippageTicks: fc.integer({ min: 0, max: 10 }),
+    });
+    fc.assert(
+      fc.property(steppedCase, (c) => {
+        const bid = c.bid ?? undefined;
+        const q = quote('S', { ...(bid !== undefined && { bidPrice: gridPrice(bid) }), ...(c.hasAsk && { askPrice: gridPrice((bid ?? 0) + c.spread) }), markPrice: c.mark });
+        const params = { ...PARAMS, optionPricing: c.pricing, maxSlippageFraction: c.maxSlippageFraction, maxSlippageTicks: c.maxSlippageTicks };
+        const step = planFlatten([{ instrumentName: 'S', size: c.size }], { S: q }, { S: stepped }, params).steps[1] as CloseOptionStep;
+        expect(isOnSteppedTick(stepped, step.limitPrice)).toBe(true);
+        expect(isOnSteppedTick(stepped, step.capPrice)).toBe(true);
+        const allowed = Math.max(c.maxSlippageFraction * c.mark, c.maxSlippageTicks * 0.0001);
+        // Marks are arbitrary doubles: tick ratios absorb float noise, nothing coarser.
+        const noise = 1e-9;
+        if (step.side === 'sell') {
+          expect(step.limitPrice).toBeGreaterThanOrEqual(Math.max(0.0001, c.mark - allowed) - noise);
+          expect(step.limitPrice).toBeGreaterThanOrEqual(step.capPrice - noise);
+        } else {
+          expect(step.limitPrice).toBeLessThanOrEqual(c.mark + allowed + noise);
+          expect(step.limitPrice).toBeLessThanOrEqual(step.capPrice + noise);
+        }
+        if (step.pricedAt === 'improved' && q.bidPrice !== undefined && q.askPrice !== undefined) {
+          expect(step.limitPrice).toBeGreaterThan(q.bidPrice + noise);
+          expect(step.limitPrice).toBeLessThan(q.askPrice - noise);
+        }
+      }),
+      { seed: 27_182, numRuns: 1_000 },
     );
   });
 });

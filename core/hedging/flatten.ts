@@ -2,7 +2,7 @@ import type { Fill, TradeSide, VenuePosition } from '../model/trading.ts';
 import type { InstrumentRow, QuoteRow } from '../protocol/state.ts';
 import { lotsWithin, lotUsd, slippageCoin, usdOfLots } from './inverse-future.ts';
 import type { TacticSpec } from './tactic.ts';
-import { moreAggressive, priceOfTicks, ticksDown, ticksUp, worseThan } from './ticks.ts';
+import { priceOfTicks, snapToGrid, ticksDown, ticksUp, worseThan } from './ticks.ts';
 import { usableTouch } from './touch.ts';
 
 /**
@@ -26,6 +26,10 @@ import { usableTouch } from './touch.ts';
  *
  * Amounts are whole lots rounded down, so a close never exceeds its position; the rest (dust
  * below one lot, which the venue cannot trade) is reported.
+ *
+ * Option prices honour the venue's tick steps (0.0005 above 0.005 BTC): the cap is snapped onto
+ * the grid toward the mark, so it never allows more than the allowance, and "one tick inside" is
+ * the next price on the grid, so the plan's prices are the ones the kernel sends.
  */
 
 export type OptionPricing = 'touch' | 'improve-one-tick';
@@ -170,7 +174,7 @@ function closeOption(position: FlattenPosition, instrument: InstrumentRow, quote
   if (mark === undefined || !(mark > 0) || !Number.isFinite(mark)) return { reason: 'no mark price to bound the slippage' };
 
   const allowed = Math.max(params.maxSlippageFraction * mark, params.maxSlippageTicks * tick);
-  const capTicks = Math.max(1, side === 'sell' ? ticksUp(mark - allowed, tick) : ticksDown(mark + allowed, tick));
+  const capTicks = side === 'sell' ? snapToGrid(instrument, Math.max(1, ticksUp(mark - allowed, tick)), 'up') : Math.max(1, snapToGrid(instrument, ticksDown(mark + allowed, tick), 'down'));
   const touch = usableTouch(quote, tick);
   const closing = touch ? (side === 'sell' ? touch.bidTicks : touch.askTicks) : undefined;
   const resting = touch ? (side === 'sell' ? touch.askTicks : touch.bidTicks) : undefined;
@@ -181,7 +185,8 @@ function closeOption(position: FlattenPosition, instrument: InstrumentRow, quote
     ticks = capTicks;
     pricedAt = 'cap';
   } else {
-    const improved = moreAggressive(side, closing, -1);
+    // The next price on the grid away from the closing touch (a coarser tick above the step).
+    const improved = side === 'sell' ? snapToGrid(instrument, closing + 1, 'up') : snapToGrid(instrument, closing - 1, 'down');
     // Improving by a tick must stay inside the spread: on a one-tick market it would join the far side.
     const canImprove = params.optionPricing === 'improve-one-tick' && (resting === undefined || worseThan(side, improved, resting)) && improved >= 1;
     ticks = canImprove ? improved : closing;

@@ -11,9 +11,11 @@ export { DEFAULT_MAX_QUOTE_AGE_MS, DEFAULT_WIDE_SPREAD_BPS, planDeltaHedge } fro
 
 export type { TacticAction, TacticEvent, TacticOrder, TacticOrderStatus, TacticOutcome, TacticParams, TacticSpec, TacticState, TacticStatus, TacticStep, WorkingPhase } from './tactic.ts';
 export {
+  AMEND_ANSWER_TIMEOUT_MS,
   averageFillPriceUsd,
   createTactic,
   filledUsd,
+  GIVE_UP_AFTER_MS,
   isTerminal,
   MAX_CROSS_ATTEMPTS,
   nextWakeMs,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TradeSide } from '../model/trading.ts';
 import type { QuoteRow } from '../protocol/state.ts';
 import type { TacticAction, TacticEvent, TacticSpec, TacticState } from './tactic.ts';
-import { averageFillPriceUsd, createTactic, filledUsd, isTerminal, MAX_CROSS_ATTEMPTS, nextWakeMs, openOrder, remainingUsd, step } from './tactic.ts';
+import { AMEND_ANSWER_TIMEOUT_MS, averageFillPriceUsd, createTactic, filledUsd, GIVE_UP_AFTER_MS, isTerminal, MAX_CROSS_ATTEMPTS, nextWakeMs, openOrder, remainingUsd, RETRY_AFTER_REFUSAL_MS, step } from './tactic.ts';
 import { isOnTick } from './ticks.ts';
 
 const PERP = { instrumentName: 'BTC-PERPETUAL', tickSize: 0.5 };
@@ -163,6 +163,122 @@ describe('tactic walkthroughs', () => {
   });
 });
 
+describe('tactic walkthroughs: answers that never come', () => {
+  it('cancels an amend left unanswered once overdue (the venue re-priced it), then crosses', () => {
+    const t = run(createTactic({ tacticId: 'r1', instrument: PERP, side: 'sell', amountUsd: 20_000, spec: { kind: 'passive-then-cross', timeoutMs: 1_000, maxSlippageBps: 20 } }));
+    expect(t.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) })).toMatchObject([{ type: 'place', orderRef: 'r1/1', priceUsd: 50_001, postOnly: true }]);
+    t.send({ type: 'order-acknowledged', nowMs: 10, orderRef: 'r1/1' });
+    expect(t.send({ type: 'quote', nowMs: 100, quote: quote(50_000, 50_000.5) })).toEqual([{ type: 'amend', orderRef: 'r1/1', priceUsd: 50_000.5, amountUsd: 20_000 }]);
+    // No answer the kernel can match comes back. At the passive timeout nothing may be asked yet …
+    expect(t.send({ type: 'timer', nowMs: 1_000 })).toEqual([]);
+    expect(t.state).toMatchObject({ status: 'working', phase: { kind: 'switching' } });
+    expect(nextWakeMs(t.state)).toBe(100 + AMEND_ANSWER_TIMEOUT_MS);
+    expect(t.send({ type: 'timer', nowMs: 100 + AMEND_ANSWER_TIMEOUT_MS - 1 })).toEqual([]);
+    // … and once the answer is overdue, a cancel overtakes the amend.
+    expect(t.send({ type: 'timer', nowMs: 100 + AMEND_ANSWER_TIMEOUT_MS })).toEqual([{ type: 'cancel', orderRef: 'r1/1' }]);
+    // The amend's answer arriving now changes nothing: the cancel is what is awaited.
+    expect(t.send({ type: 'order-acknowledged', nowMs: 2_200, orderRef: 'r1/1' })).toEqual([]);
+    expect(openOrder(t.state)).toMatchObject({ status: 'pending-cancel' });
+    expect(t.send({ type: 'order-cancelled', nowMs: 2_300, orderRef: 'r1/1', filledUsd: 0 })).toEqual([
+      { type: 'place', orderRef: 'r1/2', instrumentName: 'BTC-PERPETUAL', side: 'sell', amountUsd: 20_000, priceUsd: 49_900, postOnly: false, timeInForce: 'immediate_or_cancel', reduceOnly: false },
+    ]);
+    t.send({ type: 'order-filled', nowMs: 2_400, orderRef: 'r1/2', filledUsd: 20_000, averagePriceUsd: 50_000 });
+    expect(t.state.status).toBe('done');
+  });
+
+  it('while passive, posts again after an overdue amend, shrinks the new order on a late fill, and takes it out once filled elsewhere', () => {
+    const t = run(createTactic({ tacticId: 'r2', instrument: PERP, side: 'buy', amountUsd: 1_000, spec: { kind: 'passive-then-cross', timeoutMs: 60_000, maxSlippageBps: 10 } }));
+    t.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) });
+    t.send({ type: 'order-acknowledged', nowMs: 10, orderRef: 'r2/1' });
+    expect(t.send({ type: 'quote', nowMs: 100, quote: quote(50_001, 50_003) })).toMatchObject([{ type: 'amend', priceUsd: 50_001 }]);
+    expect(t.send({ type: 'timer', nowMs: 100 + AMEND_ANSWER_TIMEOUT_MS })).toEqual([{ type: 'cancel', orderRef: 'r2/1' }]);
+    // Cancelled with 200 filled: post the rest again at the touch.
+    expect(t.send({ type: 'order-cancelled', nowMs: 2_200, orderRef: 'r2/1', filledUsd: 200 })).toEqual([
+      { type: 'place', orderRef: 'r2/2', instrumentName: 'BTC-PERPETUAL', side: 'buy', amountUsd: 800, priceUsd: 50_001, postOnly: true, timeInForce: 'good_til_cancelled', reduceOnly: false },
+    ]);
+    t.send({ type: 'order-acknowledged', nowMs: 2_300, orderRef: 'r2/2' });
+    // A late report says the first order had filled 500: the second is larger than what is left.
+    expect(t.send({ type: 'order-partially-filled', nowMs: 2_400, orderRef: 'r2/1', filledUsd: 500, averagePriceUsd: 50_000 })).toEqual([{ type: 'amend', orderRef: 'r2/2', priceUsd: 50_001, amountUsd: 500 }]);
+    t.send({ type: 'order-acknowledged', nowMs: 2_500, orderRef: 'r2/2' });
+    // And then that it had filled everything: the second order is taken out and the tactic is done.
+    expect(t.send({ type: 'order-filled', nowMs: 2_600, orderRef: 'r2/1', filledUsd: 1_000, averagePriceUsd: 50_000 })).toEqual([{ type: 'cancel', orderRef: 'r2/2' }]);
+    expect(t.state).toMatchObject({ status: 'working', phase: { kind: 'stopping', outcome: { status: 'done' } } });
+    t.send({ type: 'order-cancelled', nowMs: 2_700, orderRef: 'r2/2', filledUsd: 0 });
+    expect(t.state.status).toBe('done');
+    expect(filledUsd(t.state)).toBe(1_000);
+  });
+
+  it('waits RETRY_AFTER_REFUSAL_MS after a refused amend before asking again', () => {
+    const t = run(createTactic({ tacticId: 'r3', instrument: PERP, side: 'buy', amountUsd: 100, spec: PASSIVE }));
+    t.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) });
+    t.send({ type: 'order-acknowledged', nowMs: 1, orderRef: 'r3/1' });
+    expect(t.send({ type: 'quote', nowMs: 2, quote: quote(50_000.5, 50_001) })).toMatchObject([{ type: 'amend', priceUsd: 50_000.5 }]);
+    expect(t.send({ type: 'order-rejected', nowMs: 3, orderRef: 'r3/1', request: 'amend', reason: 'other_reject' })).toEqual([]);
+    expect(openOrder(t.state)).toMatchObject({ status: 'live', priceUsd: 50_000 });
+    expect(t.send({ type: 'quote', nowMs: 4, quote: quote(50_000.5, 50_001) })).toEqual([]);
+    expect(nextWakeMs(t.state)).toBe(3 + RETRY_AFTER_REFUSAL_MS);
+    expect(t.send({ type: 'timer', nowMs: 3 + RETRY_AFTER_REFUSAL_MS })).toEqual([{ type: 'amend', orderRef: 'r3/1', priceUsd: 50_000.5, amountUsd: 100 }]);
+  });
+
+  it('gives up at giveUpAtMs on a venue that answers nothing, closing the order it waited on as abandoned', () => {
+    const t = run(createTactic({ tacticId: 'r4', instrument: PERP, side: 'buy', amountUsd: 100, spec: IMMEDIATE }));
+    expect(t.send({ type: 'start', nowMs: 1_000, quote: quote(50_000, 50_001) })).toMatchObject([{ type: 'place', orderRef: 'r4/1', timeInForce: 'immediate_or_cancel' }]);
+    expect(t.state.giveUpAtMs).toBe(1_000 + GIVE_UP_AFTER_MS);
+    expect(nextWakeMs(t.state)).toBe(1_000 + GIVE_UP_AFTER_MS);
+    expect(t.send({ type: 'timer', nowMs: GIVE_UP_AFTER_MS + 999 })).toEqual([]);
+    expect(t.state.status).toBe('working');
+    expect(t.send({ type: 'timer', nowMs: GIVE_UP_AFTER_MS + 1_000 })).toEqual([]);
+    expect(t.state).toMatchObject({ status: 'failed', reason: `gave up after ${GIVE_UP_AFTER_MS / 1000} s: order r4/1 still pending-new at the venue; 0 of 100 USD filled` });
+    expect(openOrder(t.state)).toBeUndefined();
+    expect(t.state.orders[0]).toMatchObject({ status: 'closed', closedReason: 'abandoned while pending-new' });
+    // Its fills, should they be reported after all, are still counted.
+    expect(t.send({ type: 'order-filled', nowMs: GIVE_UP_AFTER_MS + 2_000, orderRef: 'r4/1', filledUsd: 100, averagePriceUsd: 50_001 })).toEqual([]);
+    expect(filledUsd(t.state)).toBe(100);
+    expect(t.state.status).toBe('failed');
+  });
+
+  it('ends a stop the venue never carries out as cancelled at giveUpAtMs; a stop whose order went first ends as it meant to', () => {
+    const t = run(createTactic({ tacticId: 'r5', instrument: PERP, side: 'sell', amountUsd: 100, spec: PASSIVE }));
+    t.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) });
+    t.send({ type: 'order-acknowledged', nowMs: 1, orderRef: 'r5/1' });
+    expect(t.send({ type: 'stop', nowMs: 2, reason: 'trader' })).toEqual([{ type: 'cancel', orderRef: 'r5/1' }]);
+    const giveUpAtMs = PASSIVE.kind === 'passive-then-cross' ? PASSIVE.timeoutMs + GIVE_UP_AFTER_MS : Number.NaN;
+    expect(nextWakeMs(t.state)).toBe(giveUpAtMs);
+    t.send({ type: 'timer', nowMs: giveUpAtMs });
+    expect(t.state).toMatchObject({ status: 'cancelled', reason: expect.stringMatching(/^trader; gave up after \d+ s: order r5\/1 still pending-cancel at the venue/) });
+
+    const late = run(createTactic({ tacticId: 'r6', instrument: PERP, side: 'sell', amountUsd: 100, spec: PASSIVE }));
+    late.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) });
+    late.send({ type: 'order-acknowledged', nowMs: 1, orderRef: 'r6/1' });
+    late.send({ type: 'stop', nowMs: 2, reason: 'trader' });
+    // The kernel was not ticking: the cancel's answer is the first event after the give-up time.
+    late.send({ type: 'order-cancelled', nowMs: giveUpAtMs + 5, orderRef: 'r6/1', filledUsd: 0 });
+    expect(late.state).toMatchObject({ status: 'cancelled', reason: 'trader' });
+  });
+
+  it('fails at the start on nothing to trade, a bad tick size or a crossed book, and when re-posting finds no price', () => {
+    const zero = run(createTactic({ tacticId: 's1', instrument: PERP, side: 'buy', amountUsd: 0, spec: PASSIVE }));
+    zero.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) });
+    expect(zero.state).toMatchObject({ status: 'failed', reason: 'nothing to trade: amount 0 USD' });
+    const tick = run(createTactic({ tacticId: 's2', instrument: { ...PERP, tickSize: 0 }, side: 'buy', amountUsd: 100, spec: PASSIVE }));
+    tick.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) });
+    expect(tick.state).toMatchObject({ status: 'failed', reason: 'invalid tick size 0' });
+    const crossed = run(createTactic({ tacticId: 's3', instrument: PERP, side: 'buy', amountUsd: 100, spec: PASSIVE }));
+    crossed.send({ type: 'start', nowMs: 0, quote: quote(50_001, 50_000) });
+    expect(crossed.state).toMatchObject({ status: 'failed', reason: expect.stringContaining('the book is empty or crossed') });
+
+    // A buyer whose own side emptied and whose ask sits at one tick has no price to post at.
+    const t = run(createTactic({ tacticId: 's4', instrument: PERP, side: 'buy', amountUsd: 100, spec: PASSIVE }));
+    t.send({ type: 'start', nowMs: 0, quote: quote(50_000, 50_001) });
+    t.send({ type: 'order-acknowledged', nowMs: 1, orderRef: 's4/1' });
+    t.send({ type: 'quote', nowMs: 2, quote: quote(50_000.5, 50_001) });
+    t.send({ type: 'quote', nowMs: 3, quote: quote(undefined, 0.5) });
+    expect(t.send({ type: 'timer', nowMs: 2 + AMEND_ANSWER_TIMEOUT_MS })).toEqual([{ type: 'cancel', orderRef: 's4/1' }]);
+    expect(t.send({ type: 'order-cancelled', nowMs: 2_100, orderRef: 's4/1', filledUsd: 0 })).toEqual([]);
+    expect(t.state).toMatchObject({ status: 'failed', reason: 'no price to post at: the book has no usable touch' });
+  });
+});
+
 // ─── properties against a toy venue ─────────────────────────────────────────────────────────
 
 interface VenueOrder {
@@ -175,13 +291,13 @@ interface VenueOrder {
   closed: boolean;
 }
 
-type Request = { readonly kind: 'place' | 'amend' | 'cancel'; readonly ref: string; readonly priceUsd?: number; readonly amountUsd?: number };
+type Request = { readonly kind: 'place' | 'amend' | 'cancel'; readonly ref: string; readonly sentMs: number; readonly priceUsd?: number; readonly amountUsd?: number };
 
 const LOT = 10;
 const TICK = 0.5;
 
 /** One random thing the world does next; interpreted against the toy venue's state. */
-const move = fc.record({ op: fc.integer({ min: 0, max: 9 }), a: fc.nat({ max: 1_000 }), b: fc.nat({ max: 1_000 }) });
+const move = fc.record({ op: fc.integer({ min: 0, max: 10 }), a: fc.nat({ max: 1_000 }), b: fc.nat({ max: 1_000 }) });
 
 const scenario = fc.record({
   side: fc.constantFrom<TradeSide>('buy', 'sell'),
@@ -195,7 +311,7 @@ const scenario = fc.record({
 });
 
 describe('tactic properties', () => {
-  it('keeps one live order at most, never orders more than remains, prices on tick and inside the cap', () => {
+  it('keeps one live order at most, asks once per order, prices on tick and inside the cap, and always ends by its give-up time', () => {
     fc.assert(
       fc.property(scenario, ({ side, lots, spec, startBidTicks, moves }) => {
         const amountUsd = lots * LOT;
@@ -210,8 +326,12 @@ describe('tactic properties', () => {
         let crossTouch: number | undefined;
         let wasCrossing = false;
         const venue = new Map<string, VenueOrder>();
-        const requests: Request[] = [];
+        /** Requests the venue has yet to take up, oldest first. */
+        const queue: Request[] = [];
+        /** Requests whose answer the tactic has not had (taken up silently ones included), by order. */
+        const unanswered = new Map<string, Request>();
         let filledTotal = 0;
+        let swallowed = false;
         let lastFill: TacticEvent | undefined;
 
         const book = (): QuoteRow => quote(bidTicks * TICK, askTicks * TICK, nowMs, stale);
@@ -230,6 +350,8 @@ describe('tactic properties', () => {
           expect([...venue.values()].filter((o) => !o.closed).length).toBeLessThanOrEqual(1);
           if (isTerminal(state)) expect(openOrder(state)).toBeUndefined();
           expect(filledUsd(state)).toBeLessThanOrEqual(amountUsd + 1e-9);
+          // Whatever the venue did or did not answer, nothing is still working past the give-up time.
+          if (state.giveUpAtMs !== undefined && event.nowMs >= state.giveUpAtMs) expect(isTerminal(state)).toBe(true);
         };
 
         const check = (action: TacticAction) => {
@@ -251,26 +373,39 @@ describe('tactic properties', () => {
             }
             expect(venue.has(action.orderRef)).toBe(false);
             venue.set(action.orderRef, { ref: action.orderRef, amountUsd: action.amountUsd, filledUsd: 0, priceUsd: action.priceUsd, ioc: !action.postOnly, acked: false, closed: false });
-            requests.push({ kind: 'place', ref: action.orderRef });
+            const request: Request = { kind: 'place', ref: action.orderRef, sentMs: nowMs };
+            queue.push(request);
+            unanswered.set(action.orderRef, request);
             return;
           }
           const order = venue.get(action.orderRef);
-          // Amend and cancel only name acknowledged, open orders with nothing else pending.
+          // Amend and cancel only name acknowledged, open orders …
           expect(order?.acked).toBe(true);
           expect(order?.closed).toBe(false);
-          expect(requests.some((r) => r.ref === action.orderRef)).toBe(false);
+          // … with nothing else unanswered, but for a cancel overtaking an overdue amend.
+          const pending = unanswered.get(action.orderRef);
+          if (pending) {
+            expect(action.type).toBe('cancel');
+            expect(pending.kind).toBe('amend');
+            expect(nowMs - pending.sentMs).toBeGreaterThanOrEqual(AMEND_ANSWER_TIMEOUT_MS);
+          }
+          const request: Request =
+            action.type === 'amend'
+              ? { kind: 'amend', ref: action.orderRef, sentMs: nowMs, priceUsd: action.priceUsd, amountUsd: action.amountUsd }
+              : { kind: 'cancel', ref: action.orderRef, sentMs: nowMs };
           if (action.type === 'amend') {
             expect(isOnTick(action.priceUsd, TICK)).toBe(true);
             expect(action.amountUsd - (order?.filledUsd ?? 0)).toBeLessThanOrEqual(remaining + 1e-9);
             if (side === 'buy') expect(action.priceUsd).toBeLessThan(usableAsk);
             else expect(action.priceUsd).toBeGreaterThan(usableBid);
-            requests.push({ kind: 'amend', ref: action.orderRef, priceUsd: action.priceUsd, amountUsd: action.amountUsd });
-          } else {
-            requests.push({ kind: 'cancel', ref: action.orderRef });
           }
+          queue.push(request);
+          unanswered.set(action.orderRef, request);
         };
 
-        const fill = (order: VenueOrder, lotsToFill: number) => {
+        const answered = (ref: string) => unanswered.delete(ref);
+
+        const fill = (order: VenueOrder, lotsToFill: number, report = true) => {
           const open = order.amountUsd - order.filledUsd;
           const usd = Math.min(open, lotsToFill * LOT);
           if (usd <= 0) return;
@@ -278,9 +413,64 @@ describe('tactic properties', () => {
           filledTotal += usd;
           const full = order.filledUsd >= order.amountUsd;
           if (full) order.closed = true;
-          const report: TacticEvent = { type: full ? 'order-filled' : 'order-partially-filled', nowMs, orderRef: order.ref, filledUsd: order.filledUsd, averagePriceUsd: order.priceUsd };
-          lastFill = report;
-          feed(report);
+          if (!report) return;
+          const event: TacticEvent = { type: full ? 'order-filled' : 'order-partially-filled', nowMs, orderRef: order.ref, filledUsd: order.filledUsd, averagePriceUsd: order.priceUsd };
+          lastFill = event;
+          feed(event);
+        };
+
+        /** The venue takes up its oldest request: answers it (refusing it now and then, with `refuse`), or does it without a word. */
+        const takeUp = (how: 'answer' | 'refuse' | 'silently', b: number) => {
+          const request = queue.shift();
+          if (!request) return;
+          const order = venue.get(request.ref);
+          if (!order) return;
+          if (how === 'silently') {
+            // Done at the venue, but no answer the tactic can read ever comes: a lost answer, or a
+            // post-only amend re-priced to a price the kernel cannot match to its request.
+            swallowed = true;
+            if (order.closed) return;
+            if (request.kind === 'place') {
+              order.acked = true;
+              if (order.ioc) {
+                fill(order, b % (lots + 1), false);
+                order.closed = true;
+              }
+            } else if (request.kind === 'amend') {
+              order.priceUsd = (request.priceUsd ?? order.priceUsd) + (side === 'buy' ? -TICK : TICK);
+              order.amountUsd = request.amountUsd ?? order.amountUsd;
+            } else {
+              order.closed = true;
+            }
+            return;
+          }
+          answered(request.ref);
+          if (request.kind === 'place') {
+            if (how === 'refuse') {
+              order.closed = true;
+              feed({ type: 'order-rejected', nowMs, orderRef: order.ref, request: 'place', reason: 'refused' });
+            } else if (order.ioc) {
+              // An IOC trades what it can and is gone.
+              order.acked = true;
+              fill(order, b % (lots + 1));
+              if (!order.closed) {
+                order.closed = true;
+                feed({ type: 'order-cancelled', nowMs, orderRef: order.ref, filledUsd: order.filledUsd, reason: 'immediate_or_cancel' });
+              }
+            } else {
+              order.acked = true;
+              feed({ type: 'order-acknowledged', nowMs, orderRef: order.ref });
+            }
+          } else if (order.closed || how === 'refuse') {
+            feed({ type: 'order-rejected', nowMs, orderRef: order.ref, request: request.kind, reason: order.closed ? 'not_open_order' : 'refused' });
+          } else if (request.kind === 'amend') {
+            order.priceUsd = request.priceUsd ?? order.priceUsd;
+            order.amountUsd = request.amountUsd ?? order.amountUsd;
+            feed({ type: 'order-acknowledged', nowMs, orderRef: order.ref });
+          } else {
+            order.closed = true;
+            feed({ type: 'order-cancelled', nowMs, orderRef: order.ref, filledUsd: order.filledUsd });
+          }
         };
 
         feed({ type: 'start', nowMs, quote: book() });
@@ -301,41 +491,10 @@ describe('tactic properties', () => {
               break;
             }
             case 1:
-            case 2: {
+            case 2:
               // The venue answers the oldest request: accepts it, or (op 2, now and then) refuses it.
-              const request = requests.shift();
-              if (!request) break;
-              const order = venue.get(request.ref);
-              if (!order) break;
-              const refuse = op === 2 && a % 3 === 0;
-              if (request.kind === 'place') {
-                if (refuse) {
-                  order.closed = true;
-                  feed({ type: 'order-rejected', nowMs, orderRef: order.ref, request: 'place', reason: 'refused' });
-                } else if (order.ioc) {
-                  // An IOC trades what it can and is gone.
-                  order.acked = true;
-                  fill(order, b % (lots + 1));
-                  if (!order.closed) {
-                    order.closed = true;
-                    feed({ type: 'order-cancelled', nowMs, orderRef: order.ref, filledUsd: order.filledUsd, reason: 'immediate_or_cancel' });
-                  }
-                } else {
-                  order.acked = true;
-                  feed({ type: 'order-acknowledged', nowMs, orderRef: order.ref });
-                }
-              } else if (order.closed || refuse) {
-                feed({ type: 'order-rejected', nowMs, orderRef: order.ref, request: request.kind, reason: order.closed ? 'not_open_order' : 'refused' });
-              } else if (request.kind === 'amend') {
-                order.priceUsd = request.priceUsd ?? order.priceUsd;
-                order.amountUsd = request.amountUsd ?? order.amountUsd;
-                feed({ type: 'order-acknowledged', nowMs, orderRef: order.ref });
-              } else {
-                order.closed = true;
-                feed({ type: 'order-cancelled', nowMs, orderRef: order.ref, filledUsd: order.filledUsd });
-              }
+              takeUp(op === 2 && a % 3 === 0 ? 'refuse' : 'answer', b);
               break;
-            }
             case 3:
             case 4: {
               // A resting order trades.
@@ -352,9 +511,10 @@ describe('tactic properties', () => {
               if (a % 4 === 0) feed({ type: 'stop', nowMs, reason: 'trader' });
               else if (a % 4 === 1) {
                 // The venue cancels a resting order by itself.
-                const order = [...venue.values()].find((o) => o.acked && !o.closed && !o.ioc && !requests.some((r) => r.ref === o.ref));
+                const order = [...venue.values()].find((o) => o.acked && !o.closed && !o.ioc && !queue.some((r) => r.ref === o.ref));
                 if (order) {
                   order.closed = true;
+                  answered(order.ref);
                   feed({ type: 'order-cancelled', nowMs, orderRef: order.ref, filledUsd: order.filledUsd, reason: 'venue' });
                 }
               }
@@ -368,10 +528,35 @@ describe('tactic properties', () => {
               // Events after the end change nothing.
               feed({ type: 'timer', nowMs });
               break;
+            case 10:
+              // Now and then the venue does what it was asked without an answer the tactic can read.
+              if (a % 4 === 0) takeUp('silently', b);
+              break;
           }
         }
-        expect(filledUsd(state)).toBe(filledTotal);
-        if (state.status === 'done') expect(filledTotal).toBe(amountUsd);
+        if (!swallowed) expect(filledUsd(state)).toBe(filledTotal);
+        else expect(filledUsd(state)).toBeLessThanOrEqual(filledTotal);
+        if (state.status === 'done') expect(filledUsd(state)).toBe(amountUsd);
+
+        // From here the venue never answers again: timers alone end the tactic, by its give-up time.
+        let silent = state;
+        for (let i = 0; i < 10 && !isTerminal(silent); i++) {
+          const wake = nextWakeMs(silent);
+          expect(wake).toBeDefined();
+          silent = step(silent, { type: 'timer', nowMs: Math.max(nowMs, wake ?? nowMs) }).state;
+        }
+        expect(isTerminal(silent)).toBe(true);
+        if (silent.giveUpAtMs !== undefined && 'endedTsMs' in silent) expect(silent.endedTsMs).toBeLessThanOrEqual(Math.max(nowMs, silent.giveUpAtMs));
+
+        // Or it answers everything, at once and without liquidity: the tactic ends too.
+        for (let i = 0; i < 200 && !isTerminal(state); i++) {
+          if (queue.length > 0) takeUp('answer', 0);
+          else {
+            nowMs = Math.max(nowMs, nextWakeMs(state) ?? nowMs);
+            feed({ type: 'timer', nowMs });
+          }
+        }
+        expect(isTerminal(state)).toBe(true);
       }),
       { seed: 4_242, numRuns: 1_500 },
     );

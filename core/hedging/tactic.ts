@@ -35,7 +35,18 @@ import { oppositeTouchTicks, passiveTicks, slippageCapTicks, usableTouch } from 
  * `${tacticId}/${n}`, and every event about an order carries that ref back. The kernel either uses
  * the ref as its client order id (Deribit label) or keeps a ref ↔ clientOrderId map; the machine
  * never sees the venue's ids. A request goes to the venue only for an acknowledged order, one at a
- * time: no amend or cancel is asked while a place or an amend is unanswered.
+ * time: no amend or cancel is asked while a place or an amend is unanswered — with one exception,
+ * below.
+ *
+ * Bounded in time, whatever the venue answers or fails to:
+ *  - An amend unanswered after AMEND_ANSWER_TIMEOUT_MS is overtaken by a cancel (the venue cancels
+ *    whichever version of the order rests). A post-only amend that would cross is re-priced by
+ *    Deribit one tick off the opposite touch, and the kernel's order book cannot match that answer
+ *    to the request it sent: left waiting, the order would neither follow the touch nor ever be
+ *    taken out for crossing.
+ *  - At `giveUpAtMs` (GIVE_UP_AFTER_MS past the passive timeout, or past the start for 'immediate')
+ *    a tactic still working ends as failed, naming the order it could not account for; the kernel
+ *    then cancels that order if it still can. Nothing else bounds a venue that never answers.
  */
 
 export const PassiveThenCrossSchema = z
@@ -60,6 +71,14 @@ export type TacticSpec = Readonly<z.infer<typeof TacticSpecSchema>>;
 export const MAX_CROSS_ATTEMPTS = 3;
 /** After the venue refuses an amend or a cancel, the same request waits this long before repeating. */
 export const RETRY_AFTER_REFUSAL_MS = 1_000;
+/** An amend still unanswered after this long is overtaken by a cancel (venue round trips are milliseconds). */
+export const AMEND_ANSWER_TIMEOUT_MS = 2_000;
+/**
+ * How long a tactic may work once crossing is due (after the passive timeout, or from the start
+ * for 'immediate') before it gives up. Crossing itself takes a few round trips; this is only ever
+ * reached when the venue's answers cannot be accounted for.
+ */
+export const GIVE_UP_AFTER_MS = 20_000;
 
 export type TacticOrderStatus = 'pending-new' | 'live' | 'pending-amend' | 'pending-cancel' | 'closed';
 
@@ -75,9 +94,10 @@ export interface TacticOrder {
   readonly filledUsd: number;
   readonly averagePriceUsd: number;
   readonly status: TacticOrderStatus;
-  /** Price and size of an amend not yet acknowledged. */
+  /** Price and size of an amend not yet acknowledged, and when it was asked. */
   readonly pendingPriceUsd?: number;
   readonly pendingAmountUsd?: number;
+  readonly amendSentMs?: number;
   /** The venue refused an amend or cancel: the next one waits until this time. */
   readonly retryAtMs?: number;
   readonly closedReason?: string;
@@ -117,6 +137,8 @@ export type TacticState = {
   /** The last usable top of book (stale, empty and crossed quotes are ignored). */
   readonly touch?: Touch;
   readonly startedTsMs?: number;
+  /** Set at the start: a tactic still working at this time ends as failed. */
+  readonly giveUpAtMs?: number;
 } & TacticStatus;
 
 export type TacticEvent =
@@ -223,9 +245,11 @@ export function openOrder(state: TacticState): TacticOrder | undefined {
 export function nextWakeMs(state: TacticState): number | undefined {
   if (state.status !== 'working') return undefined;
   const times: number[] = [];
+  if (state.giveUpAtMs !== undefined) times.push(state.giveUpAtMs);
   if (state.phase.kind === 'passive') times.push(state.phase.deadlineMs);
-  const retryAtMs = openOrder(state)?.retryAtMs;
-  if (retryAtMs !== undefined) times.push(retryAtMs);
+  const open = openOrder(state);
+  if (open?.retryAtMs !== undefined) times.push(open.retryAtMs);
+  if (open?.status === 'pending-amend' && open.amendSentMs !== undefined) times.push(open.amendSentMs + AMEND_ANSWER_TIMEOUT_MS);
   return times.length > 0 ? Math.min(...times) : undefined;
 }
 
@@ -250,7 +274,7 @@ function apply(state: TacticState, event: TacticEvent): TacticState {
       return updateOrder(state, event.orderRef, (order) => {
         if (order.status === 'pending-new') return { ...order, status: 'live' };
         if (order.status !== 'pending-amend') return order;
-        const { pendingPriceUsd, pendingAmountUsd, ...rest } = order;
+        const { pendingPriceUsd, pendingAmountUsd, amendSentMs: _sent, ...rest } = order;
         return { ...rest, status: 'live', priceUsd: pendingPriceUsd ?? order.priceUsd, amountUsd: pendingAmountUsd ?? order.amountUsd };
       });
     case 'order-partially-filled':
@@ -286,9 +310,10 @@ function start(state: TacticState, nowMs: number, quote: QuoteRow | undefined): 
     const why = !quote ? 'no quote' : quote.stale ? `quote is stale${quote.staleReason ? `: ${quote.staleReason}` : ''}` : 'the book is empty or crossed';
     return end(started, { status: 'failed', reason: `no market for ${state.instrumentName}: ${why}` }, nowMs);
   }
-  const withTouch = { ...started, touch };
+  const crossingDueMs = state.spec.kind === 'immediate' ? nowMs : nowMs + state.spec.timeoutMs;
+  const withTouch = { ...started, touch, giveUpAtMs: crossingDueMs + GIVE_UP_AFTER_MS };
   if (state.spec.kind === 'immediate') return enterCrossing(withTouch, nowMs);
-  return { ...withTouch, status: 'working', phase: { kind: 'passive', deadlineMs: nowMs + state.spec.timeoutMs } };
+  return { ...withTouch, status: 'working', phase: { kind: 'passive', deadlineMs: crossingDueMs } };
 }
 
 function orderCancelled(state: TacticState, event: Extract<TacticEvent, { type: 'order-cancelled' }>): TacticState {
@@ -315,7 +340,7 @@ function orderRejected(state: TacticState, event: Extract<TacticEvent, { type: '
     }
     case 'amend':
       return updateOrder(state, event.orderRef, (o) => {
-        const { pendingPriceUsd: _price, pendingAmountUsd: _amount, ...rest } = o;
+        const { pendingPriceUsd: _price, pendingAmountUsd: _amount, amendSentMs: _sent, ...rest } = o;
         return o.status === 'pending-amend' ? { ...rest, status: 'live', retryAtMs: event.nowMs + RETRY_AFTER_REFUSAL_MS } : o;
       });
     case 'cancel':
@@ -337,7 +362,11 @@ function drive(state: TacticState, nowMs: number): TacticStep {
     // Fully filled while an order is still open (late fill of an earlier order): take it out.
     if (!(s.phase.kind === 'stopping' && s.phase.outcome.status === 'done')) s = { ...s, phase: { kind: 'stopping', outcome: { status: 'done' } } };
   }
+  // A stop whose order is already gone ends as it meant to; anything else still working gives up.
+  const endingAnyway = !current && s.phase.kind === 'stopping';
+  if (s.giveUpAtMs !== undefined && nowMs >= s.giveUpAtMs && !endingAnyway) return { state: giveUp(s, current, nowMs), actions: [] };
   if (s.phase.kind === 'passive' && nowMs >= s.phase.deadlineMs) s = { ...s, phase: { kind: 'switching' } };
+  if (current?.status === 'pending-amend' && current.amendSentMs !== undefined && nowMs >= current.amendSentMs + AMEND_ANSWER_TIMEOUT_MS) return askCancel(s, current);
 
   const phase = s.phase;
   switch (phase.kind) {
@@ -369,7 +398,7 @@ function followTouch(state: TacticState, order: TacticOrder, nowMs: number): Tac
   if (priceUsd === order.priceUsd && amountUsd === order.amountUsd) return { state, actions: [] };
   const next = updateOrder(state, order.orderRef, (o) => {
     const { retryAtMs: _retry, ...rest } = o;
-    return { ...rest, status: 'pending-amend', pendingPriceUsd: priceUsd, pendingAmountUsd: amountUsd };
+    return { ...rest, status: 'pending-amend', pendingPriceUsd: priceUsd, pendingAmountUsd: amountUsd, amendSentMs: nowMs };
   });
   return { state: next, actions: [{ type: 'amend', orderRef: order.orderRef, priceUsd, amountUsd }] };
 }
@@ -378,11 +407,29 @@ function cancelIfLive(state: TacticState, order: TacticOrder, nowMs: number): Ta
   // Unacknowledged orders are cancelled once acknowledged: the venue cannot cancel what it has
   // not confirmed, and the kernel cannot name it before it has a venue order id.
   if (order.status !== 'live' || (order.retryAtMs !== undefined && nowMs < order.retryAtMs)) return { state, actions: [] };
+  return askCancel(state, order);
+}
+
+function askCancel(state: TacticState, order: TacticOrder): TacticStep {
   const next = updateOrder(state, order.orderRef, (o) => {
-    const { retryAtMs: _retry, ...rest } = o;
+    const { retryAtMs: _retry, pendingPriceUsd: _price, pendingAmountUsd: _amount, amendSentMs: _sent, ...rest } = o;
     return { ...rest, status: 'pending-cancel' };
   });
   return { state: next, actions: [{ type: 'cancel', orderRef: order.orderRef }] };
+}
+
+/**
+ * Ends a tactic the venue has kept waiting too long. The order it still waits on is closed here
+ * as abandoned (its later reports still count its fills), so the outcome names it for the trader.
+ */
+function giveUp(state: Working, current: TacticOrder | undefined, nowMs: number): TacticState {
+  const seconds = Math.round((nowMs - (state.startedTsMs ?? nowMs)) / 1000);
+  const waiting = current ? `order ${current.orderRef} still ${current.status} at the venue` : `still ${state.phase.kind}`;
+  const note = `gave up after ${seconds} s: ${waiting}; ${filledUsd(state)} of ${state.amountUsd} USD filled`;
+  const abandoned = current ? updateOrder(state, current.orderRef, (o) => closed(o, `abandoned while ${o.status}`)) : state;
+  const stopping = state.phase.kind === 'stopping' ? state.phase.outcome : undefined;
+  if (stopping?.status === 'cancelled') return end(abandoned, { status: 'cancelled', reason: `${stopping.reason}; ${note}` }, nowMs);
+  return end(abandoned, { status: 'failed', reason: note }, nowMs);
 }
 
 function enterCrossing(state: TacticState, nowMs: number): TacticState {
@@ -445,7 +492,7 @@ function updateOrder(state: TacticState, orderRef: string, change: (order: Tacti
 }
 
 function closed(order: TacticOrder, reason: string): TacticOrder {
-  const { pendingPriceUsd: _price, pendingAmountUsd: _amount, retryAtMs: _retry, ...rest } = order;
+  const { pendingPriceUsd: _price, pendingAmountUsd: _amount, amendSentMs: _sent, retryAtMs: _retry, ...rest } = order;
   return { ...rest, status: 'closed', closedReason: reason };
 }
 

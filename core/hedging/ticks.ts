@@ -1,4 +1,6 @@
+import { tickSizeAt } from '../model/ticks.ts';
 import type { TradeSide } from '../model/trading.ts';
+import type { InstrumentRow } from '../protocol/state.ts';
 
 /**
  * Tick arithmetic for the prices the hedger sends. Prices are turned into integer tick counts,
@@ -53,4 +55,15 @@ export function moreAggressive(side: TradeSide, ticks: number, n: number): numbe
 /** True when price `a` (in ticks) is strictly worse for `side` than `b`. */
 export function worseThan(side: TradeSide, a: number, b: number): boolean {
   return side === 'buy' ? a > b : a < b;
+}
+
+/**
+ * Snaps a price in the instrument's smallest ticks onto the grid that applies there (Deribit
+ * options tick 0.0001 up to 0.005 and 0.0005 above it), up or down, staying in smallest ticks.
+ * Every step boundary is a multiple of the coarser tick, so a multiple of it is on the grid.
+ */
+export function snapToGrid(instrument: Pick<InstrumentRow, 'tickSize' | 'tickSizeSteps'>, ticks: number, direction: 'up' | 'down'): number {
+  const base = instrument.tickSize;
+  const step = Math.max(1, Math.round(tickSizeAt(instrument, priceOfTicks(ticks, base)) / base));
+  return direction === 'up' ? Math.ceil(ticks / step) * step : Math.floor(ticks / step) * step;
 }
