@@ -286,7 +286,7 @@ export class ReplayDriver {
       this.#connect();
     }
     this.#perform(engine.tick());
-    const changes = engine.takeChanges();
+    const changes = engine.takeChanges('trading');
     if (changes) this.#watchLimits(changes);
     if (this.#nowMs >= this.#nextSampleMs) {
       this.#sample(this.#nowMs);

@@ -67,8 +67,12 @@ export interface Engine {
   heartbeat(): void;
   /** Counts messages the host of this engine published, for the health topic. */
   recordPublished(count: number): void;
-  /** What changed since the last call, or undefined when nothing did. */
-  takeChanges(): TopicChanges | undefined;
+  /**
+   * What changed since the last call, or undefined when nothing did. 'trading' leaves out the
+   * market data topics (instruments, quotes, indices, watched books): a headless run (a replay)
+   * has the market in its recording and would only pay for rebuilding every quote row.
+   */
+  takeChanges(scope?: 'all' | 'trading'): TopicChanges | undefined;
   snapshot(): EngineState;
   /** Point reads, without building a snapshot. */
   health(): EngineHealth;
@@ -92,16 +96,22 @@ export interface EngineOptions {
   readonly venueDownKillMs?: number;
   /** Problems found while starting (journal, limits file), shown in the activity log. */
   readonly notices?: readonly string[];
+  /**
+   * Level-0 strategy quotes go as the venue's mass quotes where its status says it takes them
+   * (VenueStatus.massQuote), each underlying in its own MMP group; off by default.
+   */
+  readonly massQuotes?: boolean;
 }
 
 export const TICK_INTERVAL_MS = 100;
+const NO_REQUESTS: readonly VenueRequest[] = Object.freeze([]);
 const RISK_REFRESH_MS = 250;
 const RISK_PUBLISH_MS = 1_000;
 const HISTORY_SAMPLE_MS = 1_000;
 /** A venue down this long with orders or positions at stake trips the kill switch. */
 export const VENUE_DOWN_KILL_MS = 15_000;
 
-export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [], venueDownKillMs = VENUE_DOWN_KILL_MS }: EngineOptions): Engine {
+export function createEngine({ clock, version, journal, restored, quoteOnStart = false, limits, notices = [], venueDownKillMs = VENUE_DOWN_KILL_MS, massQuotes = false }: EngineOptions): Engine {
   const startedTsMs = clock.nowMs();
   const sessionId = startedTsMs.toString(36);
   const published = new RateMeter(startedTsMs);
@@ -156,6 +166,8 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       collar: (currency) => limitsFor(risk.config, currency)?.preTrade.optionCollar ?? { maxTicksFromReference: 4, maxFractionFromReference: 0.1 },
       venueConnected,
       mmp: (currency) => mmp.covers(currency),
+      strategyBudget: (currency, nowMs) => risk.strategyBudget(currency, nowMs),
+      quoteGroup: (currency) => mmp.quoteGroup(currency),
     },
     sessionId,
     restored && restored.records > 0 ? 'PAUSED' : quoteOnStart ? 'ACTIVE' : 'PAUSED',
@@ -171,7 +183,15 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     sessionId,
   );
   const hedges = new HedgeDesk({ marketData, risk, strategies, executions, activity, modeChanged: (currency, mode, reason, tsMs) => setMode(currency, mode, reason, tsMs) });
-  const mmp = new MmpDesk({ marketData, strategies, activity, limits: () => risk.config, venueConnected, modeChanged: (currency, mode, reason, tsMs) => setMode(currency, mode, reason, tsMs) });
+  const mmp = new MmpDesk({
+    marketData,
+    strategies,
+    activity,
+    limits: () => risk.config,
+    venueConnected,
+    modeChanged: (currency, mode, reason, tsMs) => setMode(currency, mode, reason, tsMs),
+    massQuotes: (venueId) => massQuotes && venues.find((v) => v.venueId === venueId)?.massQuote === true,
+  });
   risk.setConfig(limits ?? DEFAULT_LIMITS);
 
   function setMode(currency: string, mode: StrategyMode, reason: string, tsMs: number): void {
@@ -253,7 +273,10 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     // Write-ahead: the fill is on disk before anything acts on it.
     record({ type: 'fill', tsMs, fill });
     const origin = originOfLabel(fill.label) ?? 'unknown';
-    if (risk.onFill(fill, origin)) activity.add(fill.tsMs, 'fill', 'info', `${origin} fill: ${fill.side} ${fill.amount} ${fill.instrumentName} at ${fill.price} (${fill.liquidity})`);
+    if (!risk.onFill(fill, origin)) return;
+    activity.add(fill.tsMs, 'fill', 'info', `${origin} fill: ${fill.side} ${fill.amount} ${fill.instrumentName} at ${fill.price} (${fill.liquidity})`);
+    const currency = marketData.instrument(fill.instrumentName)?.currency;
+    if (currency) strategies.inventoryChanged(currency);
   }
 
   for (const notice of notices) activity.add(startedTsMs, 'journal', 'error', notice);
@@ -397,6 +420,13 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     onVenueEvent(event) {
       const tsMs = clock.nowMs();
       switch (event.type) {
+        case 'TickerUpdated': {
+          // Most of the traffic: one per instrument per 100 ms. Nothing allocated on the way to the requote.
+          const name = event.ticker.instrumentName;
+          if (!marketData.applyTicker(event.ticker)) return NO_REQUESTS;
+          dirtyQuotes.add(name);
+          return killSwitch.state === 'armed' ? strategies.requoteOne(name, tsMs) : NO_REQUESTS;
+        }
         case 'OrderReported':
         case 'OrderRequestFailed':
         case 'OrderRequestLost':
@@ -451,7 +481,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       for (const name of changes.trades ?? []) dirtyTrades.add(name);
       const requests: VenueRequest[] = changes.resnapshot.map((instrumentName) => ({ type: 'Resnapshot', venueId: marketData.instrument(instrumentName)?.venueId ?? '', instrumentName }));
       // A quoted option whose market moved is requoted now, not at the next tick.
-      if (killSwitch.state === 'armed' && (event.type === 'TickerUpdated' || event.type === 'BookChanged' || event.type === 'BookSnapshot')) {
+      if (killSwitch.state === 'armed' && (event.type === 'BookChanged' || event.type === 'BookSnapshot')) {
         for (const name of changes.quotes) requests.push(...strategies.requoteOne(name, tsMs));
       }
       return requests;
@@ -510,14 +540,15 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     recordPublished(count) {
       published.record(clock.nowMs(), count);
     },
-    takeChanges() {
+    takeChanges(scope = 'all') {
       const orderChanges = orders.takeChanges();
       const nowMs = clock.nowMs();
       for (const order of orderChanges.changed) {
         record({ type: 'order', tsMs: nowMs, order: publicOrder(order) });
         if (order.origin === 'strategy' && (order.state === 'filled' || order.state === 'cancelled' || order.state === 'rejected')) strategies.forget(order.clientOrderId);
       }
-      books.refresh(dirtyTrades.size === 0 ? dirtyQuotes : new Set([...dirtyQuotes, ...dirtyTrades]));
+      const withMarket = scope === 'all';
+      if (withMarket) books.refresh(dirtyTrades.size === 0 ? dirtyQuotes : new Set([...dirtyQuotes, ...dirtyTrades]));
       dirtyTrades.clear();
       const removed = [...removedInstruments];
       const changes: Record<string, unknown> = {
@@ -525,9 +556,11 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         ...(dirtyWhole.has('venues') && { venues }),
         ...(dirtyWhole.has('killSwitch') && { killSwitch }),
       };
-      if (dirtyInstruments.size > 0 || removed.length > 0) changes.instruments = { upsert: pick(dirtyInstruments, (key) => marketData.instrument(key)), remove: removed };
-      if (dirtyQuotes.size > 0 || removed.length > 0) changes.quotes = { upsert: pick(dirtyQuotes, (key) => marketData.quote(key)), remove: removed };
-      if (dirtyIndices.size > 0) changes.indices = { upsert: pick(dirtyIndices, (key) => marketData.index(key)) };
+      if (withMarket) {
+        if (dirtyInstruments.size > 0 || removed.length > 0) changes.instruments = { upsert: pick(dirtyInstruments, (key) => marketData.instrument(key)), remove: removed };
+        if (dirtyQuotes.size > 0 || removed.length > 0) changes.quotes = { upsert: pick(dirtyQuotes, (key) => marketData.quote(key)), remove: removed };
+        if (dirtyIndices.size > 0) changes.indices = { upsert: pick(dirtyIndices, (key) => marketData.index(key)) };
+      }
       if (orderChanges.changed.length > 0 || orderChanges.removed.length > 0) {
         changes.orders = { upsert: Object.fromEntries(orderChanges.changed.map((order) => [order.clientOrderId, publicOrder(order)])), remove: orderChanges.removed };
       }
@@ -542,8 +575,8 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         overrides: strategies.overrideRows,
         executions: executions.executions,
         activity: activity.topic,
-        books: books.topic,
         smiles: strategies.smiles,
+        ...(withMarket && { books: books.topic }),
       };
       for (const [topic, source] of Object.entries(keyed)) {
         const taken = source.take();

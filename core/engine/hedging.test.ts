@@ -275,30 +275,34 @@ describe('hedge execution against the simulator', { timeout: 60_000 }, () => {
       const liveOrders = () => Object.values(engine.snapshot().orders).filter((o) => LIVE_STATES.has(o.state));
 
       // A long perpetual position, bought through the asks; what does not fill at once is cancelled.
-      for (let i = 0; (engine.snapshot().positions[name]?.size ?? 0) < 60_000; i++) {
-        expect(i).toBeLessThan(20);
-        // Refused until the engine has the index and marks to project the order's risk.
-        let requests: readonly VenueRequest[] = [];
-        await tickUntil(() => {
-          const ask = engine.quote(name)?.askPrice;
-          if (ask === undefined) return false;
-          const placed = engine.handle({ type: 'PlaceOrder', commandId: `buy${i}`, instrumentName: name, side: 'buy', price: ask + 20 * tick, amount: 40_000, postOnly: false, reduceOnly: false });
-          requests = placed.requests;
-          return placed.events[0]?.type === 'CommandAccepted';
-        }, 'a buy accepted');
-        link.perform(requests);
-        await tickUntil(() => liveOrders().every((o) => o.state !== 'pending-new'), 'the buy answered');
-        for (const order of liveOrders()) link.perform(engine.handle({ type: 'CancelOrder', commandId: `cancel${i}`, clientOrderId: order.clientOrderId }).requests);
-        await tickUntil(() => liveOrders().length === 0, 'the rest of the buy cancelled');
-      }
+      const buildLong = async (round: number): Promise<void> => {
+        for (let i = 0; (engine.snapshot().positions[name]?.size ?? 0) < 60_000; i++) {
+          expect(i).toBeLessThan(20);
+          // Refused until the engine has the index and marks to project the order's risk.
+          let requests: readonly VenueRequest[] = [];
+          await tickUntil(() => {
+            const ask = engine.quote(name)?.askPrice;
+            if (ask === undefined) return false;
+            const placed = engine.handle({ type: 'PlaceOrder', commandId: `buy${round}.${i}`, instrumentName: name, side: 'buy', price: ask + 20 * tick, amount: 40_000, postOnly: false, reduceOnly: false });
+            requests = placed.requests;
+            return placed.events[0]?.type === 'CommandAccepted';
+          }, 'a buy accepted');
+          link.perform(requests);
+          await tickUntil(() => liveOrders().every((o) => o.state !== 'pending-new'), 'the buy answered');
+          for (const order of liveOrders()) link.perform(engine.handle({ type: 'CancelOrder', commandId: `cancel${round}.${i}`, clientOrderId: order.clientOrderId }).requests);
+          await tickUntil(() => liveOrders().length === 0, 'the rest of the buy cancelled');
+        }
+      };
+      await buildLong(0);
       venue.exchange.addAccount(SHAPER, { balances: {}, background: true });
       const shaper = (direction: 'buy' | 'sell', price: number, amount: number) =>
         venue.exchange.place(SHAPER, { instrumentName: name, direction, amount, type: 'limit', price, postOnly: true, rejectPostOnly: true });
 
       // From here the engine is not ticked until the book is shaped: the tactic only acts on
       // ticks, and the OMS hears of its order from the venue's events alone. On a loaded machine
-      // the feed can be declared stale and the hedge's first order refused: such a hedge ends at
-      // once, and another is started.
+      // the feed can be declared stale and the hedge's first order refused, or the simulator's
+      // takers fill the passive order whole before the book is shaped: that hedge is let end,
+      // the position rebuilt, and another started.
       const tactic: HedgeTactic = { kind: 'passive-then-cross', timeoutMs: 5_000, maxSlippageBps: 20 };
       const hedgeOrder = () => liveOrders().find((o) => o.origin === 'hedge');
       const resting = () => hedgeOrder()?.state === 'open' || hedgeOrder()?.state === 'partially-filled';
@@ -307,13 +311,17 @@ describe('hedge execution against the simulator', { timeout: 60_000 }, () => {
       let commandId = '';
       for (let attempt = 0; !resting(); attempt++) {
         expect(attempt, JSON.stringify(engine.snapshot().executions)).toBeLessThan(5);
-        if (attempt > 0) await tickUntil(() => engine.quote(name)?.stale === false, 'a fresh perpetual quote');
+        if (attempt > 0) {
+          await tickUntil(() => !working(), 'the previous hedge to end');
+          await buildLong(attempt);
+          await tickUntil(() => engine.quote(name)?.stale === false, 'a fresh perpetual quote');
+        }
         commandId = `h${attempt}`;
         const started = engine.handle({ type: 'HedgeDelta', commandId, currency: 'BTC', targetDeltaCoin: 0, tactic, execute: true });
         expect(started.events[0]).toMatchObject({ type: 'CommandAccepted' });
         startedTs = Date.now();
         link.perform(started.requests);
-        await waitFor(() => resting() || !working(), 'the passive hedge order resting');
+        await waitFor(() => resting() || !working() || hedgeOrder() === undefined, 'the passive hedge order resting');
       }
       const ours = hedgeOrder()!;
       expect(ours.side).toBe('sell');

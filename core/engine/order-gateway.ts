@@ -11,6 +11,11 @@ import type { VenueRequest } from './venue-request.ts';
  * sanity (instrument listed, venue connected, data fresh, price on tick, amount on lot), the kill
  * switch, then the risk layer's pre-trade checks, then the OMS. A refusal names the check and why.
  * Venue answers about orders come back through here too, so the OMS sees every change.
+ *
+ * Mass quotes go through the same door, side by side: `quote` runs every check on one side of a
+ * quote slot and asks for a new quote or an amend of the slot's resting one; a quote order is
+ * replaced and cancelled like any order. The venue adapter turns them into mass quote requests
+ * (the requests of one turn together), so the kernel's requests stay the same few kinds.
  */
 
 export interface OrderIntent {
@@ -36,6 +41,8 @@ export interface Refusal {
 export type CheckResult = { readonly ok: true } | Refusal;
 
 export type Placed = { readonly ok: true; readonly order: Order; readonly request: VenueRequest } | Refusal;
+
+
 
 export interface GatewayDeps {
   readonly marketData: MarketData;
@@ -118,7 +125,54 @@ export class OrderGateway {
     };
   }
 
-  /** Amends a resting order in place (Deribit private/edit keeps its queue priority when it shrinks). */
+  /**
+   * Quotes one side of a slot (venue, `mmpGroup`, instrument, side) at the intent's price and open
+   * amount: every check `place` runs, then a new quote order when the slot is empty (a PlaceOrder
+   * with `quote`: the venue adapter sends it in its turn's mass quote), or an amend of its resting
+   * quote (a ReplaceOrder of the total amount: the open amount asked plus what already filled). A
+   * slot whose quote is still in flight (unacknowledged, or an amend or cancel unanswered) is
+   * refused until it rests.
+   */
+  quote(intent: OrderIntent, mmpGroup: string, quoteSetId: string, tsMs: number): Placed {
+    const { orders, marketData } = this.deps;
+    if (this.deps.halted()) return refuse('kill-switch', 'the kill switch is latched: acknowledge the halt first');
+    const instrument = marketData.instrument(intent.instrumentName);
+    if (!instrument) return refuse('instrument', `unknown instrument ${intent.instrumentName}`);
+    const resting = orders.quoteAt(instrument.venueId, mmpGroup, intent.instrumentName, intent.side);
+    if (resting) {
+      if (resting.state !== 'open' && resting.state !== 'partially-filled') return refuse('order-state', `quote ${resting.clientOrderId} is ${resting.state}; it is amended once it rests`);
+      const request = this.replace(resting, intent.price, intent.amount + resting.filledAmount, tsMs, intent.priority);
+      if (isRefusal(request)) return request;
+      return { ok: true, order: orders.get(resting.clientOrderId)!, request };
+    }
+    const checked = this.check(intent);
+    if (!checked.ok) return checked;
+    const submitted = orders.submit({ venueId: instrument.venueId, instrumentName: intent.instrumentName, side: intent.side, price: intent.price, amount: intent.amount, postOnly: intent.postOnly, reduceOnly: false, origin: intent.origin, mmpGroup }, tsMs);
+    if (!submitted.ok) return refuse('oms', submitted.reason);
+    const order = submitted.order;
+    this.deps.sent(order.instrumentName, 'order');
+    return {
+      ok: true,
+      order,
+      request: {
+        type: 'PlaceOrder',
+        venueId: order.venueId,
+        request: {
+          label: order.clientOrderId,
+          instrumentName: order.instrumentName,
+          side: order.side,
+          price: order.price,
+          amount: order.amount,
+          postOnly: order.postOnly,
+          reduceOnly: false,
+          quote: { mmpGroup, quoteSetId },
+          ...(intent.priority !== undefined && { priority: intent.priority }),
+        },
+      },
+    };
+  }
+
+  /** Amends a resting order in place (Deribit private/edit keeps its queue priority when it shrinks; a quote is sent again). */
   replace(order: Order, price: number, amount: number, tsMs: number, priority?: number): VenueRequest | Refusal {
     if (this.deps.halted()) return refuse('kill-switch', 'the kill switch is latched: only cancels are sent');
     if (order.state !== 'open' && order.state !== 'partially-filled') return refuse('order-state', `order ${order.clientOrderId} is ${order.state}; only a resting order can be amended`);
@@ -151,7 +205,8 @@ export class OrderGateway {
     switch (event.type) {
       case 'OrderReported':
         orders.onReport(event.report);
-        return [];
+        // A quote the venue replaced in its slot is asked after by id.
+        return orders.takeSuperseded().flatMap((order) => query(order));
       case 'OrderRequestFailed': {
         if (!orders.get(event.label)) return [];
         if (event.request === 'place') orders.apply(event.label, { type: 'Rejected', reason: event.reason, tsMs });

@@ -12,6 +12,7 @@ import {
   buildRiskMetrics,
   checkOrder,
   DEFAULT_LIMITS,
+  countInWindow,
   emptyRateWindow,
   evaluateLimits,
   gammaCoinPerPct,
@@ -95,7 +96,10 @@ export class RiskDesk implements PortfolioView {
   #statuses: LimitStatus[] = [];
   #metrics: RiskMetrics = {};
   #greeks = new Map<string, RiskGreeks>();
-  #bucketVega = new Map<string, number>();
+  /** Portfolio vega per underlying and expiry (the quoter reads it on every frame: no composite keys). */
+  #bucketVega = new Map<string, Map<number, number>>();
+  /** Position size per instrument, rebuilt after the book changes size (fills, reconciliation). */
+  #sizes: Map<string, number> | undefined;
   readonly #pricing = new Map<string, PricingInput>();
   readonly #orderWindows = new Map<string, RateWindow>();
   readonly #messageWindows = new Map<string, RateWindow>();
@@ -132,18 +136,22 @@ export class RiskDesk implements PortfolioView {
   }
 
   bucketVegaUsdPerVolPt(currency: string, expiryMs: number): number {
-    return this.#bucketVega.get(`${currency}:${expiryMs}`) ?? 0;
+    return this.#bucketVega.get(currency)?.get(expiryMs) ?? 0;
   }
 
   positionCoin(instrumentName: string): number {
-    const instrument = this.deps.marketData.instrument(instrumentName);
-    return instrument ? (this.book.position(instrument.venueId, instrumentName)?.size ?? 0) : 0;
+    if (!this.#sizes) {
+      this.#sizes = new Map();
+      for (const position of this.book.positions()) if (position.size !== 0) this.#sizes.set(position.instrumentName, (this.#sizes.get(position.instrumentName) ?? 0) + position.size);
+    }
+    return this.#sizes.get(instrumentName) ?? 0;
   }
 
   /** Folds one fill in; false when it was already counted. */
   onFill(fill: Fill, origin: FillRow['origin']): boolean {
     const outcome = this.book.applyFill(fill);
     if (!outcome.applied) return false;
+    this.#sizes = undefined;
     this.#recentFills.push(fill);
     if (this.#recentFills.length > FILLS_KEPT) this.#recentFills.shift();
     const theo = this.deps.theoPrice(fill.instrumentName);
@@ -168,6 +176,7 @@ export class RiskDesk implements PortfolioView {
   /** The venue's positions after a (re)connect: its sizes are the truth; what differed is reported. */
   reconcile(venueId: string, positions: readonly VenuePosition[]): PositionDiscrepancy[] {
     const discrepancies = this.book.reconcile(venueId, positions);
+    this.#sizes = undefined;
     for (const d of discrepancies) this.#discrepancies.set(d.instrumentName, `${d.field}: ours ${d.ours}, venue ${d.venue} (venue's adopted)`);
     for (const position of this.book.positions()) if (position.venueId === venueId) this.#publishPosition(venueId, position.instrumentName);
     return discrepancies;
@@ -221,15 +230,31 @@ export class RiskDesk implements PortfolioView {
    * trader's hand and the hedger, which must never queue behind a requote.
    */
   #strategyRateProblem(currency: string, nowMs: number): string | undefined {
-    const limits = limitsFor(this.#config, currency);
-    for (const [key, windows] of [['ordersPerSec', this.#orderWindows], ['messagesPerSec', this.#messageWindows]] as const) {
-      const rule = limits?.[key];
-      if (!rule || rule.action === 'warn') continue;
-      const budget = Math.floor(rule.limit * STRATEGY_RATE_SHARE);
-      const used = this.#count(windows.get(currency), nowMs);
-      if (used + 1 > budget) return `strategy ${key === 'ordersPerSec' ? 'order' : 'message'} budget: ${used} in the last second of ${budget} (${STRATEGY_RATE_SHARE * 100} % of the ${rule.limit}/s limit; the rest is kept for the trader and the hedger)`;
+    const budget = this.strategyBudget(currency, nowMs);
+    for (const key of ['ordersPerSec', 'messagesPerSec'] as const) {
+      const left = key === 'ordersPerSec' ? budget.orders : budget.messages;
+      if (left >= 1) continue;
+      const limit = limitsFor(this.#config, currency)![key]!.limit;
+      const share = Math.floor(limit * STRATEGY_RATE_SHARE);
+      return `strategy ${key === 'ordersPerSec' ? 'order' : 'message'} budget: ${share - left} in the last second of ${share} (${STRATEGY_RATE_SHARE * 100} % of the ${limit}/s limit; the rest is kept for the trader and the hedger)`;
     }
     return undefined;
+  }
+
+  /**
+   * What strategy orders of an underlying may still send within the current second: new orders,
+   * and messages of any kind (an amend is a message, a new order is both). Infinity where no rate
+   * limit stops anything (none configured, or one that only warns).
+   */
+  strategyBudget(currency: string, nowMs: number): { readonly orders: number; readonly messages: number } {
+    // On every quoted frame: no closures.
+    const limits = limitsFor(this.#config, currency);
+    const orders = limits?.ordersPerSec;
+    const messages = limits?.messagesPerSec;
+    return {
+      orders: !orders || orders.action === 'warn' ? Infinity : Math.floor(orders.limit * STRATEGY_RATE_SHARE) - this.#count(this.#orderWindows.get(currency), nowMs),
+      messages: !messages || messages.action === 'warn' ? Infinity : Math.floor(messages.limit * STRATEGY_RATE_SHARE) - this.#count(this.#messageWindows.get(currency), nowMs),
+    };
   }
 
   /**
@@ -255,7 +280,7 @@ export class RiskDesk implements PortfolioView {
     const portfolio = aggregateGreeks(positions, pricing, indexUsd);
     this.#unpriced = portfolio.unpriced;
     this.#greeks = new Map(portfolio.byUnderlying.map((u) => [u.currency, u.greeks]));
-    this.#bucketVega = new Map(portfolio.byUnderlying.flatMap((u) => u.byExpiry.map((b) => [`${u.currency}:${b.expiryMs}`, b.greeks.vegaUsdPerVolPt] as const)));
+    this.#bucketVega = new Map(portfolio.byUnderlying.map((u) => [u.currency, new Map(u.byExpiry.map((b) => [b.expiryMs, b.greeks.vegaUsdPerVolPt] as const))] as const));
     const activity: Record<string, Partial<UnderlyingActivity>> = {};
     const totals = new Map(this.book.totals().map((t) => [t.currency, t]));
     for (const currency of new Set([...totals.keys(), ...this.#currenciesWithOrders()])) {
@@ -406,10 +431,7 @@ export class RiskDesk implements PortfolioView {
   }
 
   #count(window: RateWindow | undefined, nowMs: number): number {
-    if (!window) return 0;
-    let count = 0;
-    for (const tsMs of window.eventsTsMs) if (tsMs > nowMs - window.windowMs) count++;
-    return count;
+    return window ? countInWindow(window, nowMs) : 0;
   }
 
   /** Today's PnL baseline (UTC day) and peak: daily loss and drawdown are measured from them. */

@@ -44,6 +44,8 @@ export function startSimulator(options: SimulatorOptions): Promise<RunningSimula
           credentials: { clientId: DEFAULT_CREDENTIALS.clientId, clientSecret: DEFAULT_CREDENTIALS.clientSecret },
           currencies: data.currencies,
           rateLimits: { ...DERIBIT_DEFAULT_LIMITS, ...MARKET_MAKER_CREDITS },
+          // The simulator grants mass quotes, as Deribit does a market maker's account on request.
+          massQuote: true,
         },
         stop: async () => {
           worker.postMessage({ kind: 'stop' });

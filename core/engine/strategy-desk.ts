@@ -1,4 +1,4 @@
-import type { MarketData } from '../marketdata/market-data.ts';
+import type { MarketData, QuoteFields } from '../marketdata/market-data.ts';
 import { snapPassive } from '../model/ticks.ts';
 import type { OrderManager } from '../oms/order-manager.ts';
 import type { Order } from '../oms/order-state.ts';
@@ -6,7 +6,7 @@ import { LIVE_STATES } from '../oms/order-state.ts';
 import { black76Greeks, yearsBetween } from '../pricing/index.ts';
 import type { InstrumentRow, OverrideRow, SmileRow, StrategyMode, StrategyRow, TheoRow } from '../protocol/index.ts';
 import type { PriceCollar, QuoteAction, QuoteOverride, QuotingParams, WorkingOrder } from '../quoting/index.ts';
-import { ChainQuoter, DEFAULT_QUOTING_PARAMS, diffQuotes, effectiveOverride, isStrikeSelected, NO_OVERRIDE, quoteOption, refreshToleranceOf, selectExpiries, SIDE_OFF_REASONS } from '../quoting/index.ts';
+import { ChainQuoter, DEFAULT_QUOTING_PARAMS, effectiveOverride, isStrikeSelected, NO_OVERRIDE, refreshToleranceOf, selectExpiries, SIDE_OFF_REASONS } from '../quoting/index.ts';
 import type { ModeCause } from '../quoting/strategy-mode.ts';
 import { nextMode, quotesAllowed } from '../quoting/strategy-mode.ts';
 import { SurfaceFeed } from '../quoting/surface-feed.ts';
@@ -39,6 +39,10 @@ export interface StrategyDeskDeps {
   venueConnected(venueId: string): boolean;
   /** Whether quotes of this underlying go under the venue's market maker protection. */
   mmp(currency: string): boolean;
+  /** What strategy orders of an underlying may still send within the rate limits' current second (the risk desk's share). */
+  strategyBudget(currency: string, nowMs: number): { readonly orders: number; readonly messages: number };
+  /** The MMP group the underlying's level-0 quotes go in as the venue's mass quotes, or undefined: regular orders. */
+  quoteGroup(currency: string): string | undefined;
 }
 
 export interface AutoHedgeSettings {
@@ -56,8 +60,17 @@ const CHAIN_REFRESH_MS = 2_000;
  * between fits theo follows the forward (sticky moneyness), so the tick stays short.
  */
 const REFIT_INTERVAL_MS = 250;
-/** Theo rows are published at most this often per underlying: the chain shows them at 5 Hz. */
+/** Theo rows are published at most this often per underlying: the chain shows them at 2 Hz. */
 const THEO_PUBLISH_MS = 500;
+/**
+ * The whole chain is requoted at least this often. Each option is requoted on its own frames
+ * (requoteOne) and the whole chain at once when something all quotes depend on changed (a fill,
+ * the parameters, the mode, an override, the chain itself); the sweep carries the rest to the
+ * options whose market is quiet: the clock (theta), the refitted smiles and the portfolio's
+ * Greeks as the risk refresh recomputes them.
+ */
+const SWEEP_MS = 500;
+const NO_REQUESTS: readonly VenueRequest[] = Object.freeze([]);
 
 interface Strategy {
   readonly currency: string;
@@ -67,9 +80,14 @@ interface Strategy {
   params: QuotingParams;
   autoHedge: AutoHedgeSettings;
   chain: InstrumentRow[];
+  /** Each chain option's row in the quoter. */
+  index: Map<string, number>;
   quoter: ChainQuoter;
   chainBuiltTsMs: number;
   theoPublishedTsMs: number;
+  sweptTsMs: number;
+  /** Something every quote depends on changed: requote the whole chain at the next tick. */
+  sweepDue: boolean;
   refitCursor: number;
   refitTsMs: number;
   suppressed: Record<string, number>;
@@ -89,6 +107,13 @@ export class StrategyDesk {
   readonly #actions: QuoteAction[] = [];
   /** Where each quoted option sits: its strategy and its slot in the chain quoter. */
   readonly #slots = new Map<string, { readonly strategy: Strategy; readonly i: number }>();
+  readonly #workingOf = new WeakMap<Order, WorkingOrder>();
+  /** Scratch for #fillRow's market read (one row at a time). */
+  readonly #fields: QuoteFields = { bidPrice: NaN, askPrice: NaN, markPrice: NaN, underlyingPrice: NaN, stale: true };
+  /** The working orders of the option requoteOne is requoting (reused: one frame at a time). */
+  readonly #workingOne: WorkingOrder[] = [];
+  /** The overrides as a list, for effectiveOverride; rebuilt after a change. */
+  #overridesCached: readonly QuoteOverride[] | undefined;
   #overrideSeq = 0;
 
   constructor(
@@ -109,9 +134,12 @@ export class StrategyDesk {
         params: DEFAULT_QUOTING_PARAMS,
         autoHedge: { enabled: false, targetCoin: 0, bandCoin: 1, minIntervalMs: 10_000 },
         chain: [],
+        index: new Map(),
         quoter: new ChainQuoter(1),
         chainBuiltTsMs: -Infinity,
         theoPublishedTsMs: -Infinity,
+        sweptTsMs: -Infinity,
+        sweepDue: true,
         refitCursor: 0,
         refitTsMs: -Infinity,
         suppressed: {},
@@ -148,6 +176,7 @@ export class StrategyDesk {
     strategy.mode = next.mode;
     strategy.reason = reason;
     strategy.sinceTsMs = tsMs;
+    strategy.sweepDue = true;
     this.#publish(strategy);
     return { ok: true, changed: true, mode: next.mode };
   }
@@ -158,6 +187,7 @@ export class StrategyDesk {
     strategy.mode = mode;
     strategy.reason = `${reason} (restored)`;
     strategy.sinceTsMs = tsMs;
+    strategy.sweepDue = true;
     this.#publish(strategy);
   }
 
@@ -180,11 +210,13 @@ export class StrategyDesk {
 
   addOverride(override: QuoteOverride): void {
     this.#overrides.set(override.id, override);
+    this.#overridesChanged();
     this.overrideRows.set(override.id, overrideRow(override));
   }
 
   removeOverride(id: string): boolean {
     if (!this.#overrides.delete(id)) return false;
+    this.#overridesChanged();
     this.overrideRows.delete(id);
     return true;
   }
@@ -195,6 +227,17 @@ export class StrategyDesk {
     for (const [id, override] of this.#overrides) if (override.expiresAtMs !== undefined && override.expiresAtMs <= nowMs) expired.push(id);
     for (const id of expired) this.removeOverride(id);
     return expired;
+  }
+
+  #overridesChanged(): void {
+    this.#overridesCached = undefined;
+    for (const strategy of this.#strategies.values()) strategy.sweepDue = true;
+  }
+
+  /** A fill moved the inventory every quote of the underlying skews on. */
+  inventoryChanged(currency: string): void {
+    const strategy = this.#strategies.get(currency);
+    if (strategy) strategy.sweepDue = true;
   }
 
   hasOverride(id: string): boolean {
@@ -222,8 +265,8 @@ export class StrategyDesk {
   }
 
   /**
-   * One requote of every underlying: quotes where the mode allows, cancels every strategy order
-   * where it does not. Returns what to send.
+   * The engine tick's requote of every underlying: the whole chain when due (SWEEP_MS), where the
+   * mode allows; every strategy order cancelled where it does not. Returns what to send.
    */
   requote(nowMs: number): VenueRequest[] {
     const requests: VenueRequest[] = [];
@@ -234,6 +277,9 @@ export class StrategyDesk {
         continue;
       }
       if (nowMs - strategy.chainBuiltTsMs >= CHAIN_REFRESH_MS) this.#buildChain(strategy, nowMs);
+      if (!strategy.sweepDue && nowMs - strategy.sweptTsMs < SWEEP_MS) continue;
+      strategy.sweepDue = false;
+      strategy.sweptTsMs = nowMs;
       requests.push(...this.#quoteChain(strategy, allowed === 'both' ? 'active' : 'reducing', nowMs));
     }
     return requests;
@@ -245,40 +291,24 @@ export class StrategyDesk {
    * portfolio figures of the latest risk refresh. What moved at the venue is answered in
    * microseconds instead of waiting for the next tick.
    */
-  requoteOne(instrumentName: string, nowMs: number): VenueRequest[] {
+  requoteOne(instrumentName: string, nowMs: number): readonly VenueRequest[] {
     const slot = this.#slots.get(instrumentName);
-    if (!slot) return [];
+    if (!slot) return NO_REQUESTS;
     const { strategy, i } = slot;
     const allowed = quotesAllowed(strategy.mode);
-    if (allowed === 'none') return [];
-    const { marketData, portfolio, orders } = this.deps;
-    const instrument = strategy.chain[i]!;
-    const quote = marketData.quote(instrumentName);
-    const forward = quote?.underlyingPrice ?? this.surfaces.smile(strategy.currency, instrument.expiryMs)?.forwardUsd;
-    const theo = forward === undefined ? undefined : this.surfaces.theo(instrument, forward, nowMs);
-    if (!quote || !theo || forward === undefined) return [];
-    const override = this.#overrides.size > 0 ? effectiveOverride(instrument, [...this.#overrides.values()], nowMs) : NO_OVERRIDE;
-    if (override.locked) return [];
-    const stale = quote.stale || !this.deps.venueConnected(instrument.venueId) || orders.isBlocked(instrumentName);
-    const desired = quoteOption({
-      instrument,
-      expiryYears: theo.expiryYears,
-      forwardUsd: forward,
-      theoVolAnnual: theo.volAnnual,
-      uncertaintyVolPts: theo.uncertaintyVolPts,
-      market: { ...(quote.bidPrice !== undefined && { bidPriceCoin: quote.bidPrice }), ...(quote.askPrice !== undefined && { askPriceCoin: quote.askPrice }), ...(quote.markPrice !== undefined && { markPriceCoin: quote.markPrice }), stale },
-      risk: { deltaCoin: portfolio.deltaCoin(strategy.currency), vegaUsdPerVolPt: portfolio.vegaUsdPerVolPt(strategy.currency), bucketVegaUsdPerVolPt: portfolio.bucketVegaUsdPerVolPt(strategy.currency, instrument.expiryMs) },
-      positionCoin: portfolio.positionCoin(instrumentName),
-      mode: allowed === 'both' ? 'active' : 'reducing',
-      params: strategy.params,
-      ...(override !== NO_OVERRIDE && { override }),
-      collar: this.deps.collar(strategy.currency),
-      expirySelected: strategy.quoter.expirySelected[i] === 1,
-    });
-    const working: WorkingOrder[] = [];
-    for (const order of orders.live(instrumentName)) if (order.origin === 'strategy') working.push(this.#working(order));
-    const actions = diffQuotes(desired, working, refreshToleranceOf(strategy.params));
-    return actions.length === 0 ? [] : this.#send(strategy, actions, new Map([[instrumentName, i]]), nowMs);
+    if (allowed === 'none') return NO_REQUESTS;
+    const { quoter, currency } = strategy;
+    this.#fillRow(strategy, i, nowMs);
+    const { portfolio } = this.deps;
+    quoter.quoteOne(i, { params: strategy.params, portfolio: { deltaCoin: portfolio.deltaCoin(currency), vegaUsdPerVolPt: portfolio.vegaUsdPerVolPt(currency) }, mode: allowed === 'both' ? 'active' : 'reducing', collar: this.deps.collar(currency) });
+    const working = this.#workingOne;
+    working.length = 0;
+    for (const order of this.deps.orders.live(instrumentName)) if (order.origin === 'strategy') working.push(this.#working(order));
+    const actions = this.#actions;
+    actions.length = 0;
+    quoter.diffOne(i, working, refreshToleranceOf(strategy.params), actions);
+    if (actions.length > 0) this.#withinBudget(strategy, actions, nowMs);
+    return actions.length === 0 ? NO_REQUESTS : this.#send(strategy, actions, strategy.index, nowMs);
   }
 
   /** Cancels every live strategy order of an underlying (all underlyings when undefined). */
@@ -293,9 +323,14 @@ export class StrategyDesk {
     return requests;
   }
 
-  /** The strategy's theo and quote of an option, for pre-trade references. */
+  /**
+   * The strategy's theo of an option, for pre-trade references: the quoter's latest (the one the
+   * quote being checked was generated against), else the last published.
+   */
   theoPrice(instrumentName: string): number | undefined {
-    return this.theos.get(instrumentName)?.theoPrice;
+    const slot = this.#slots.get(instrumentName);
+    const latest = slot ? slot.strategy.quoter.theo.priceCoin[slot.i] : undefined;
+    return latest !== undefined && latest > 0 && latest < Infinity ? latest : this.theos.get(instrumentName)?.theoPrice;
   }
 
   forget(clientOrderId: string): void {
@@ -327,15 +362,18 @@ export class StrategyDesk {
     chain.sort((a, b) => a.expiryMs - b.expiryMs || (a.strike ?? 0) - (b.strike ?? 0) || a.instrumentName.localeCompare(b.instrumentName));
     if (chain.length > strategy.quoter.capacity) strategy.quoter = new ChainQuoter(Math.max(chain.length, strategy.quoter.capacity * 2));
     for (const instrument of strategy.chain) this.#slots.delete(instrument.instrumentName);
+    const index = new Map<string, number>();
     chain.forEach((instrument, i) => {
       strategy.quoter.setInstrument(i, instrument);
       this.#slots.set(instrument.instrumentName, { strategy, i });
+      index.set(instrument.instrumentName, i);
     });
     strategy.chain = chain;
+    strategy.index = index;
     strategy.chainBuiltTsMs = nowMs;
+    strategy.sweepDue = true;
     // Theo rows of options that left the chain are stale: drop them.
-    const inChain = new Set(chain.map((instrument) => instrument.instrumentName));
-    for (const instrument of this.#options(strategy.currency)) if (!inChain.has(instrument.instrumentName) && this.theos.has(instrument.instrumentName)) this.theos.delete(instrument.instrumentName);
+    for (const instrument of this.#options(strategy.currency)) if (!index.has(instrument.instrumentName) && this.theos.has(instrument.instrumentName)) this.theos.delete(instrument.instrumentName);
   }
 
   #strikeSelected(instrument: InstrumentRow, nowMs: number, params: QuotingParams): boolean {
@@ -353,38 +391,16 @@ export class StrategyDesk {
 
   #quoteChain(strategy: Strategy, mode: 'active' | 'reducing', nowMs: number): VenueRequest[] {
     const { quoter, chain, currency, params } = strategy;
-    const { marketData, portfolio } = this.deps;
+    const { portfolio } = this.deps;
     const n = chain.length;
-    const overrides = [...this.#overrides.values()];
     const working: (WorkingOrder[] | undefined)[] = new Array<WorkingOrder[] | undefined>(n);
-    const index = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      const instrument = chain[i]!;
-      index.set(instrument.instrumentName, i);
-      const quote = marketData.quote(instrument.instrumentName);
-      const forward = quote?.underlyingPrice ?? this.surfaces.smile(currency, instrument.expiryMs)?.forwardUsd ?? NaN;
-      const theo = Number.isFinite(forward) ? this.surfaces.theo(instrument, forward, nowMs) : undefined;
-      quoter.forwardUsd[i] = forward;
-      quoter.expiryYears[i] = theo?.expiryYears ?? yearsBetween(nowMs, instrument.expiryMs);
-      quoter.theoVolAnnual[i] = theo?.volAnnual ?? NaN;
-      quoter.uncertaintyVolPts[i] = theo?.uncertaintyVolPts ?? 0;
-      quoter.marketBidCoin[i] = quote?.bidPrice ?? NaN;
-      quoter.marketAskCoin[i] = quote?.askPrice ?? NaN;
-      quoter.markCoin[i] = quote?.markPrice ?? NaN;
-      const venueUp = this.deps.venueConnected(instrument.venueId);
-      quoter.stale[i] = !quote || quote.stale || !theo || !venueUp || this.deps.orders.isBlocked(instrument.instrumentName) ? 1 : 0;
-      quoter.expirySelected[i] = 1;
-      quoter.positionCoin[i] = portfolio.positionCoin(instrument.instrumentName);
-      quoter.bucketVegaUsdPerVolPt[i] = portfolio.bucketVegaUsdPerVolPt(currency, instrument.expiryMs);
-      const override = overrides.length > 0 ? effectiveOverride(instrument, overrides, nowMs) : NO_OVERRIDE;
-      quoter.overrides[i] = override === NO_OVERRIDE ? undefined : override;
-    }
+    for (let i = 0; i < n; i++) this.#fillRow(strategy, i, nowMs);
     // Options that left the selection are quoted as not selected, so their orders get cancelled.
     const selectedExpiries = new Set(selectExpiries(this.#optionExpiries(currency), nowMs, params));
-    for (let i = 0; i < n; i++) if (!selectedExpiries.has(chain[i]!.expiryMs)) quoter.expirySelected[i] = 0;
+    for (let i = 0; i < n; i++) quoter.expirySelected[i] = selectedExpiries.has(chain[i]!.expiryMs) ? 1 : 0;
     for (const order of this.deps.orders.live()) {
       if (order.origin !== 'strategy') continue;
-      const i = index.get(order.instrumentName);
+      const i = strategy.index.get(order.instrumentName);
       if (i === undefined) continue;
       (working[i] ??= []).push(this.#working(order));
     }
@@ -392,8 +408,11 @@ export class StrategyDesk {
     const actions = this.#actions;
     actions.length = 0;
     quoter.diff(n, working, refreshToleranceOf(params), actions);
-    const requests = this.#send(strategy, actions, index, nowMs);
-    this.#count(strategy, n);
+    const dropped = this.#withinBudget(strategy, actions, nowMs);
+    // The refusals shown are this requote's: #send adds its own to what is left here.
+    strategy.suppressed = Object.fromEntries(Object.entries(strategy.suppressed).filter(([key]) => !key.startsWith('refused: ')));
+    const requests = this.#send(strategy, actions, strategy.index, nowMs);
+    this.#count(strategy, n, dropped);
     if (nowMs - strategy.theoPublishedTsMs >= THEO_PUBLISH_MS) {
       strategy.theoPublishedTsMs = nowMs;
       for (let i = 0; i < n; i++) this.#publishTheo(quoter, i);
@@ -402,24 +421,65 @@ export class StrategyDesk {
     return requests;
   }
 
+  /**
+   * Row i of the strategy's quoter from the market, the surface, the portfolio and the overrides
+   * as they are now (the expiry selection is the chain requote's).
+   */
+  #fillRow(strategy: Strategy, i: number, nowMs: number): void {
+    const { quoter, chain, currency } = strategy;
+    const { marketData, portfolio } = this.deps;
+    const instrument = chain[i]!;
+    const fields = this.#fields;
+    const known = marketData.quoteFields(instrument.instrumentName, fields);
+    const underlying = known ? fields.underlyingPrice : NaN;
+    const forward = underlying === underlying ? underlying : (this.surfaces.smile(currency, instrument.expiryMs)?.forwardUsd ?? NaN);
+    const theo = Number.isFinite(forward) ? this.surfaces.theo(instrument, forward, nowMs) : undefined;
+    quoter.forwardUsd[i] = forward;
+    quoter.expiryYears[i] = theo?.expiryYears ?? yearsBetween(nowMs, instrument.expiryMs);
+    quoter.theoVolAnnual[i] = theo?.volAnnual ?? NaN;
+    quoter.uncertaintyVolPts[i] = theo?.uncertaintyVolPts ?? 0;
+    quoter.marketBidCoin[i] = known ? fields.bidPrice : NaN;
+    quoter.marketAskCoin[i] = known ? fields.askPrice : NaN;
+    quoter.markCoin[i] = known ? fields.markPrice : NaN;
+    const venueUp = this.deps.venueConnected(instrument.venueId);
+    quoter.stale[i] = !known || fields.stale || !theo || !venueUp || this.deps.orders.isBlocked(instrument.instrumentName) ? 1 : 0;
+    quoter.positionCoin[i] = portfolio.positionCoin(instrument.instrumentName);
+    quoter.bucketVegaUsdPerVolPt[i] = portfolio.bucketVegaUsdPerVolPt(currency, instrument.expiryMs);
+    const override = this.#overrides.size > 0 ? effectiveOverride(instrument, this.#overrideList(), nowMs) : NO_OVERRIDE;
+    quoter.overrides[i] = override === NO_OVERRIDE ? undefined : override;
+  }
+
+  #overrideList(): readonly QuoteOverride[] {
+    return (this.#overridesCached ??= [...this.#overrides.values()]);
+  }
+
   #working(order: Order): WorkingOrder {
-    // Orders adopted after a restart have no recorded level: level 0 (the diff re-prices or cancels them).
-    return { clientOrderId: order.clientOrderId, side: order.side, level: this.#levels.get(order.clientOrderId) ?? 0, priceCoin: order.price, amountCoin: order.amount - order.filledAmount, state: order.state };
+    // An OMS order is replaced, never mutated, on every change: its working form is cached by identity.
+    let working = this.#workingOf.get(order);
+    if (!working) {
+      // Orders adopted after a restart have no recorded level: level 0 (the diff re-prices or cancels them).
+      working = { clientOrderId: order.clientOrderId, side: order.side, level: this.#levels.get(order.clientOrderId) ?? 0, priceCoin: order.price, amountCoin: order.amount - order.filledAmount, state: order.state };
+      this.#workingOf.set(order, working);
+    }
+    return working;
   }
 
   #send(strategy: Strategy, actions: readonly QuoteAction[], index: ReadonlyMap<string, number>, nowMs: number): VenueRequest[] {
     const requests: VenueRequest[] = [];
     const refused: Record<string, number> = {};
+    // Level 0 goes as the venue's mass quotes where it takes them (one quote per side per group,
+    // batched by the adapter); deeper levels stay regular orders. Asked once, and only if needed.
+    let group: string | undefined | null = null;
+    const quoteGroup = (): string | undefined => (group === null ? (group = strategy.params.massQuotes ? this.deps.quoteGroup(strategy.currency) : undefined) : group);
     for (const action of actions) {
       const i = index.get(action.instrumentName)!;
       // Near the money first: the rate limiter serves lower numbers first.
       const priority = Math.round(Math.abs(Math.log(strategy.quoter.strike[i]! / strategy.quoter.forwardUsd[i]!)) * 1000) || 0;
       const instrument = strategy.chain[i]!;
       if (action.kind === 'place') {
-        const placed = this.deps.gateway.place(
-          { instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority, mmp: this.deps.mmp(strategy.currency) },
-          nowMs,
-        );
+        const intent = { instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority, mmp: this.deps.mmp(strategy.currency) } as const;
+        const mmpGroup = action.level === 0 ? quoteGroup() : undefined;
+        const placed = mmpGroup !== undefined ? this.deps.gateway.quote(intent, mmpGroup, strategy.currency, nowMs) : this.deps.gateway.place(intent, nowMs);
         if (placed.ok) {
           this.#levels.set(placed.order.clientOrderId, action.level);
           requests.push(placed.request);
@@ -427,6 +487,12 @@ export class StrategyDesk {
       } else if (action.kind === 'amend') {
         const order = this.deps.orders.get(action.clientOrderId);
         if (!order) continue;
+        if (order.mmpGroup !== undefined && order.mmpGroup !== quoteGroup()) {
+          // A quote whose group the venue no longer takes (refused, frozen, mass quotes off) is pulled, not amended: level 0 comes back as an order.
+          const request = this.deps.gateway.cancel(order, nowMs);
+          if (!isRefusal(request)) requests.push(request);
+          continue;
+        }
         // Deribit's edit takes the order's total amount: what should stay open plus what already filled.
         const request = this.deps.gateway.replace(order, snapPassive(instrument, action.priceCoin, action.side), action.amountCoin + order.filledAmount, nowMs, priority);
         if (isRefusal(request)) refused[request.check] = (refused[request.check] ?? 0) + 1;
@@ -443,7 +509,47 @@ export class StrategyDesk {
     return requests;
   }
 
-  #count(strategy: Strategy, n: number): void {
+  /**
+   * Keeps, of the actions, what the strategy's share of the rate limits lets out this second:
+   * every cancel (they only reduce risk, and are not counted), then new orders and amends nearest
+   * the money first. Asking the gateway for each one would only get the rest refused one by one,
+   * in chain order, wings included. Filters `actions` in place; returns how many were held back.
+   */
+  #withinBudget(strategy: Strategy, actions: QuoteAction[], nowMs: number): number {
+    const budget = this.deps.strategyBudget(strategy.currency, nowMs);
+    if (actions.length <= budget.messages && actions.length <= budget.orders) return 0;
+    if (budget.messages < 1) {
+      // Spent (the usual case on a frame while the chain requotes): cancels only, in place.
+      let write = 0;
+      for (const action of actions) if (action.kind === 'cancel') actions[write++] = action;
+      const dropped = actions.length - write;
+      actions.length = write;
+      return dropped;
+    }
+    const { quoter, index } = strategy;
+    const distance = (action: QuoteAction): number => {
+      const i = index.get(action.instrumentName)!;
+      return Math.abs(Math.log(quoter.strike[i]! / quoter.forwardUsd[i]!)) || 0;
+    };
+    const others = actions.filter((action) => action.kind !== 'cancel').sort((a, b) => distance(a) - distance(b));
+    let write = 0;
+    for (const action of actions) if (action.kind === 'cancel') actions[write++] = action;
+    let { orders, messages } = budget;
+    for (const action of others) {
+      if (messages < 1) break;
+      if (action.kind === 'place') {
+        if (orders < 1) continue;
+        orders--;
+      }
+      messages--;
+      actions[write++] = action;
+    }
+    const dropped = actions.length - write;
+    actions.length = write;
+    return dropped;
+  }
+
+  #count(strategy: Strategy, n: number, heldBack: number): void {
     const counts: Record<string, number> = {};
     let quoted = 0;
     const { levelCount, offReason } = strategy.quoter;
@@ -455,6 +561,7 @@ export class StrategyDesk {
       }
     }
     for (const [key, value] of Object.entries(strategy.suppressed)) if (key.startsWith('refused: ')) counts[key] = value;
+    if (heldBack > 0) counts['refused: rate'] = (counts['refused: rate'] ?? 0) + heldBack;
     strategy.suppressed = counts;
     strategy.quoted = quoted;
   }

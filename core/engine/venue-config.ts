@@ -14,6 +14,8 @@ export interface DeribitVenueConfig {
   readonly currencies: readonly string[];
   /** The account's rate-limit tier (Deribit's credits); the lowest tier's when absent. */
   readonly rateLimits?: DeribitRateLimits;
+  /** The account is granted Deribit's mass quotes (private/mass_quote, on request at Deribit); strategies then quote level 0 with them. */
+  readonly massQuote?: boolean;
 }
 
 export interface EngineWorkerData {

@@ -61,6 +61,7 @@ const engine = createEngine({
   notices,
   ...(restored && restored.records > 0 && { restored }),
   quoteOnStart: data.quoteOnStart ?? false,
+  massQuotes: data.venue?.massQuote === true,
 });
 for (const notice of notices) console.error(notice);
 
@@ -81,6 +82,7 @@ const adapter = venue
       url: venue.url,
       ...(venue.credentials && { credentials: venue.credentials }),
       ...(venue.rateLimits && { rateLimits: venue.rateLimits }),
+      ...(venue.massQuote && { massQuote: true }),
       // Fills the venue made while this engine was down are recovered, not adopted blind.
       ...(restored?.firstSessionTsMs !== undefined && { fillsSinceMs: restored.firstSessionTsMs }),
       currencies: venue.currencies,

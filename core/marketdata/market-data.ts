@@ -22,10 +22,32 @@ export interface MarketDataChanges {
 
 const NO_CHANGES: MarketDataChanges = { quotes: [], instruments: [], removedInstruments: [], indices: [], resnapshot: [] };
 
-function roundToTick(ticks: number, tickSize: number): number {
-  // Printing a tick multiple exactly: 0.0005 * 7 would otherwise be 0.0035000000000000005.
-  const decimals = Math.max(0, Math.ceil(-Math.log10(tickSize)) + 1);
-  return Number((ticks * tickSize).toFixed(decimals));
+const TICKER_FIELDS = ['instrumentName', 'tsMs', 'markPrice', 'markIv', 'bidIv', 'askIv', 'lastPrice', 'underlyingPrice', 'delta', 'gamma', 'vegaUsd', 'thetaUsd', 'fundingRate8h'] as const;
+type Uncopied = Exclude<keyof TickerUpdate, (typeof TICKER_FIELDS)[number]>;
+export const TICKER_FIELDS_COPIED: [Uncopied] extends [never] ? readonly (keyof TickerUpdate)[] : never = TICKER_FIELDS;
+
+/** 10^decimals that prints every multiple of a tick size exactly, by tick size. */
+const tickScales = new Map<number, number>();
+
+export function roundToTick(ticks: number, tickSize: number): number {
+  // Printing a tick multiple exactly: 0.0005 * 7 would otherwise be 0.0035000000000000005. An
+  // integer over a power of ten is the double nearest that decimal, as Number(x.toFixed(d)) is,
+  // without the string.
+  let scale = tickScales.get(tickSize);
+  if (scale === undefined) {
+    scale = 10 ** Math.max(0, Math.ceil(-Math.log10(tickSize)) + 1);
+    tickScales.set(tickSize, scale);
+  }
+  return Math.round(ticks * tickSize * scale) / scale;
+}
+
+/** What quoteFields writes. */
+export interface QuoteFields {
+  bidPrice: number;
+  askPrice: number;
+  markPrice: number;
+  underlyingPrice: number;
+  stale: boolean;
 }
 
 export class MarketData {
@@ -54,6 +76,26 @@ export class MarketData {
   quote(name: string): QuoteRow | undefined {
     if (this.#outdated.delete(name)) this.#rebuild(name);
     return this.#quotes.get(name);
+  }
+
+  /**
+   * The fields of quote(name) the quoter reads, without building the row (it runs on every quoted
+   * frame): written into `out`, NaN where quote() has none; false (out untouched) for an unknown
+   * instrument or one with no book.
+   */
+  quoteFields(name: string, out: QuoteFields): boolean {
+    const instrument = this.#instruments.get(name);
+    const book = this.#books.get(name);
+    if (!instrument || !book) return false;
+    const ticker = this.#tickers.get(name);
+    const bid = book.bestBidTicks();
+    const ask = book.bestAskTicks();
+    out.stale = book.status.state !== 'live';
+    out.bidPrice = bid === undefined ? NaN : roundToTick(bid, instrument.tickSize);
+    out.askPrice = ask === undefined ? NaN : roundToTick(ask, instrument.tickSize);
+    out.markPrice = ticker?.markPrice ?? NaN;
+    out.underlyingPrice = ticker?.underlyingPrice ?? NaN;
+    return true;
   }
 
   lastTrades(name: string): readonly PublicTrade[] {
@@ -107,9 +149,7 @@ export class MarketData {
         return this.#quoteChanged(event.instrumentName, wasLive && status.state === 'stale');
       }
       case 'TickerUpdated':
-        if (!this.#instruments.has(event.ticker.instrumentName)) return NO_CHANGES;
-        this.#tickers.set(event.ticker.instrumentName, event.ticker);
-        return this.#quoteChanged(event.ticker.instrumentName, false);
+        return this.applyTicker(event.ticker) ? this.#quoteChanged(event.ticker.instrumentName, false) : NO_CHANGES;
       case 'PublicTrades': {
         const names = new Set<string>();
         for (const trade of event.trades) {
@@ -151,6 +191,14 @@ export class MarketData {
     }
   }
 
+  /** A ticker, folded in without building a change record (apply's TickerUpdated, for the hot path): false when the instrument is not listed. */
+  applyTicker(ticker: TickerUpdate): boolean {
+    if (!this.#instruments.has(ticker.instrumentName)) return false;
+    this.#tickers.set(ticker.instrumentName, ticker);
+    this.#outdated.add(ticker.instrumentName);
+    return true;
+  }
+
   #quoteChanged(name: string, resnapshot: boolean): MarketDataChanges {
     this.#outdated.add(name);
     return { ...NO_CHANGES, quotes: [name], resnapshot: resnapshot ? [name] : [] };
@@ -180,8 +228,19 @@ export class MarketData {
       row.askAmount = book.amountAt('ask', ask)!;
     }
     if (ticker) {
-      const { instrumentName: _name, tsMs: _ts, ...fields } = ticker;
-      Object.assign(row, fields);
+      // Field by field rather than a rest spread: this runs for every quoted option's frame
+      // (TICKER_FIELDS below fails to compile when TickerUpdate gains a field not copied here).
+      if (ticker.markPrice !== undefined) row.markPrice = ticker.markPrice;
+      if (ticker.markIv !== undefined) row.markIv = ticker.markIv;
+      if (ticker.bidIv !== undefined) row.bidIv = ticker.bidIv;
+      if (ticker.askIv !== undefined) row.askIv = ticker.askIv;
+      if (ticker.lastPrice !== undefined) row.lastPrice = ticker.lastPrice;
+      if (ticker.underlyingPrice !== undefined) row.underlyingPrice = ticker.underlyingPrice;
+      if (ticker.delta !== undefined) row.delta = ticker.delta;
+      if (ticker.gamma !== undefined) row.gamma = ticker.gamma;
+      if (ticker.vegaUsd !== undefined) row.vegaUsd = ticker.vegaUsd;
+      if (ticker.thetaUsd !== undefined) row.thetaUsd = ticker.thetaUsd;
+      if (ticker.fundingRate8h !== undefined) row.fundingRate8h = ticker.fundingRate8h;
     }
     this.#quotes.set(name, row);
   }

@@ -37,6 +37,16 @@ describe('OrderManager', () => {
     expect(changed.map((o) => o.state)).toEqual(['cancelled']);
   });
 
+  it('takes the price and amount the venue acknowledged: a post-only order re-priced, a reduce-only one clamped', () => {
+    const manager = new OrderManager('k1');
+    const repriced = submitted(manager);
+    expect(manager.onReport(report(repriced.clientOrderId, { price: 94_999.5 }))).toMatchObject({ state: 'open', price: 94_999.5, amount: 100 });
+    const clamped = submitted(manager, { ...REQUEST, reduceOnly: true, amount: 500 });
+    expect(manager.onReport(report(clamped.clientOrderId, { venueOrderId: 'v2', amount: 200, reduceOnly: true }))).toMatchObject({ state: 'open', price: 95_000, amount: 200 });
+    // Its whole (clamped) amount filling is a fill, not a partial one waiting for a cancel.
+    expect(manager.onReport(report(clamped.clientOrderId, { venueOrderId: 'v2', amount: 200, filledAmount: 200, averagePrice: 95_000, venueState: 'filled', reduceOnly: true }))).toMatchObject({ state: 'filled' });
+  });
+
   it('takes the first report of an order that filled at once', () => {
     const manager = new OrderManager('k1');
     const order = submitted(manager);

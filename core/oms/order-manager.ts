@@ -7,6 +7,27 @@ import { LIVE_STATES, TERMINAL_STATES, transition } from './order-state.ts';
  * that any venue report — a response, a user.orders notification, a reconciliation after a
  * restart — maps back to exactly one order. Ids are never reused, so an order cannot be sent
  * twice; an instrument with an order in `unknown` takes no new orders until reconciled.
+ *
+ * Mass quotes. The venue keeps one quote per slot — venue, MMP group, instrument, side — amends
+ * it when the quote is sent again, and labels it with nothing: its reports name the slot (and a
+ * venue order id), never our id. So:
+ * - A slot's order is one OMS order for as long as the venue keeps one order there: its client id
+ *   (`q.<session>.<n>`, origin strategy) is given when the engine quotes an empty slot, and every
+ *   resend while it rests is a replace of that order (ReplaceRequested, then Replaced when the
+ *   venue reports the new price and amount). When it fills or is cancelled, the slot is empty
+ *   and the next quote there is a new order with a new id.
+ * - A slot holds at most one live OMS order: `submit` refuses a second, so no quote is ever
+ *   tracked twice.
+ * - A report with no label of ours is matched by its venue order id, else by its slot: an open
+ *   report on a slot whose order has no venue id yet is that order's acknowledgement (or, in
+ *   `unknown`, its reconciliation). An open report of another venue order on a slot whose order
+ *   has a venue id means the venue replaced it (it filled or was cancelled while a resend was in
+ *   flight, and the resend placed a new quote): the old order goes to `unknown` and is asked
+ *   after by id, and the new one is adopted with id `quote.<venue order id>`. Quotes found at
+ *   the venue after a restart are adopted the same way. A terminal report of a venue order we do
+ *   not know is recorded without touching the slot.
+ * - Fills are booked from trades, not from here: a quote's fill carries the id of the mass quote
+ *   that last set the quote (`q.<session>.<n>` too, so its origin is the strategy).
  */
 
 export interface NewOrder {
@@ -18,19 +39,30 @@ export interface NewOrder {
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
   readonly origin: OrderOrigin;
+  /** A mass quote in this MMP group (strategy quotes only): its slot must be free. */
+  readonly mmpGroup?: string;
 }
 
 export type Submitted = { readonly ok: true; readonly order: Order } | { readonly ok: false; readonly reason: string };
 
 const ORIGIN_CODE: Readonly<Record<OrderOrigin, string>> = { manual: 'm', strategy: 's', hedge: 'h' };
-const ORIGIN_OF: Readonly<Record<string, OrderOrigin>> = { m: 'manual', s: 'strategy', h: 'hedge' };
+const ORIGIN_OF: Readonly<Record<string, OrderOrigin>> = { m: 'manual', s: 'strategy', h: 'hedge', q: 'strategy' };
 /** Terminal orders kept for the blotter; older ones are forgotten. */
 const TERMINAL_HISTORY = 500;
 
-/** The origin encoded in a label we made (`m.<session>.<n>`), or undefined for a foreign label. */
+/**
+ * The origin encoded in a label we made (`m.<session>.<n>`), or undefined for a foreign label.
+ * Quotes (`q.…`, a quote order's id or the mass quote id on its fills, which may carry a part
+ * number) are the strategy's.
+ */
 export function originOfLabel(label: string): OrderOrigin | undefined {
-  const match = /^([msh])\.[0-9a-z]+\.\d+$/.exec(label);
+  const match = /^([msh])\.[0-9a-z]+\.\d+$/.exec(label) ?? /^(q)\.[0-9a-z]+\.\d+(?:\.\d+)?$/.exec(label);
   return match ? ORIGIN_OF[match[1]!] : undefined;
+}
+
+/** A quote slot's key: the venue keeps one quote per venue, MMP group, instrument and side. */
+export function quoteSlotKey(venueId: string, mmpGroup: string, instrumentName: string, side: Side): string {
+  return `${venueId}\u0000${mmpGroup}\u0000${instrumentName}\u0000${side}`;
 }
 
 /** The order events a venue report implies for our record of the order. */
@@ -40,8 +72,13 @@ export function eventsForReport(order: Order, report: VenueOrderReport): OrderEv
   if (order.state === 'unknown') {
     return [{ type: 'Reconciled', venueState: report.venueState, venueOrderId: report.venueOrderId, price: report.price, amount: report.amount, filledAmount: report.filledAmount, averagePrice: report.averagePrice, tsMs }];
   }
-  if (order.state === 'pending-new' && report.venueState !== 'rejected') events.push({ type: 'Acknowledged', venueOrderId: report.venueOrderId, tsMs });
-  if (order.state === 'pending-replace' && order.pendingReplace && report.venueState === 'open' && report.price === order.pendingReplace.price && report.amount === order.pendingReplace.amount) {
+  if (order.state === 'pending-new' && report.venueState !== 'rejected') {
+    // The venue's price and amount are the order's from here on: a post-only order it re-priced, a reduce-only one it clamped.
+    events.push({ type: 'Acknowledged', venueOrderId: report.venueOrderId, ...(report.price !== order.price && { price: report.price }), ...(report.amount !== order.amount && { amount: report.amount }), tsMs });
+  }
+  // The venue's answer to the amend settles it even where it adjusted the price (post-only); any other report must show what was asked.
+  const asked = order.pendingReplace !== undefined && report.price === order.pendingReplace.price && report.amount === order.pendingReplace.amount;
+  if (order.state === 'pending-replace' && order.pendingReplace && report.venueState === 'open' && (asked || report.answersReplace === true)) {
     events.push({ type: 'Replaced', price: report.price, amount: report.amount, tsMs });
   }
   if (report.filledAmount > order.filledAmount) events.push({ type: 'Filled', filledAmount: report.filledAmount, averagePrice: report.averagePrice, tsMs });
@@ -57,6 +94,11 @@ export class OrderManager {
   readonly #removed = new Set<string>();
   /** Order ids by instrument: per-instrument reads (every requote of one option) touch only that instrument's orders. */
   readonly #byInstrument = new Map<string, Set<string>>();
+  /** The live order of each quote slot (quoteSlotKey). */
+  readonly #bySlot = new Map<string, string>();
+  /** Quote orders by venue order id: their reports carry no label. */
+  readonly #quoteByVenueId = new Map<string, string>();
+  #superseded: Order[] = [];
   #next = 1;
 
   constructor(
@@ -91,9 +133,25 @@ export class OrderManager {
     return false;
   }
 
+  /** The live order of a quote slot, if any. */
+  quoteAt(venueId: string, mmpGroup: string, instrumentName: string, side: Side): Order | undefined {
+    const id = this.#bySlot.get(quoteSlotKey(venueId, mmpGroup, instrumentName, side));
+    return id === undefined ? undefined : this.#orders.get(id);
+  }
+
+  /** A fresh id for a mass quote request (Deribit's quote_id), from the same sequence as order ids. */
+  nextQuoteId(): string {
+    return `q.${this.sessionId}.${this.#next++}`;
+  }
+
   submit(request: NewOrder, tsMs: number): Submitted {
     if (this.isBlocked(request.instrumentName)) return { ok: false, reason: `${request.instrumentName} has an order in an unknown state; waiting for reconciliation` };
-    const clientOrderId = `${ORIGIN_CODE[request.origin]}.${this.sessionId}.${this.#next++}`;
+    if (request.mmpGroup !== undefined) {
+      const holder = this.quoteAt(request.venueId, request.mmpGroup, request.instrumentName, request.side);
+      if (holder) return { ok: false, reason: `the ${request.side} quote slot of ${request.instrumentName} in ${request.mmpGroup} already holds ${holder.clientOrderId}` };
+      if (request.origin !== 'strategy') return { ok: false, reason: 'mass quotes are the strategy’s' };
+    }
+    const clientOrderId = `${request.mmpGroup !== undefined ? 'q' : ORIGIN_CODE[request.origin]}.${this.sessionId}.${this.#next++}`;
     const order: Order = { ...request, clientOrderId, filledAmount: 0, averagePrice: 0, state: 'pending-new', createdTsMs: tsMs, updatedTsMs: tsMs };
     this.#store(order);
     return { ok: true, order };
@@ -113,10 +171,10 @@ export class OrderManager {
    * by hand at the venue) is adopted, so the engine's picture matches the venue's.
    */
   onReport(report: VenueOrderReport): Order {
-    const known = this.#orders.get(report.label);
+    const known = (report.label ? this.#orders.get(report.label) : undefined) ?? (report.quote ? this.#matchQuote(report) : undefined);
     if (!known) {
       const adopted: Order = {
-        clientOrderId: report.label || `venue.${report.venueOrderId}`,
+        clientOrderId: report.label || (report.quote ? `quote.${report.venueOrderId}` : `venue.${report.venueOrderId}`),
         venueOrderId: report.venueOrderId,
         venueId: report.venueId,
         instrumentName: report.instrumentName,
@@ -127,10 +185,11 @@ export class OrderManager {
         averagePrice: report.averagePrice,
         postOnly: report.postOnly,
         reduceOnly: report.reduceOnly,
-        origin: originOfLabel(report.label) ?? 'manual',
+        origin: report.quote ? 'strategy' : (originOfLabel(report.label) ?? 'manual'),
         state: report.venueState === 'open' ? (report.filledAmount > 0 ? 'partially-filled' : 'open') : report.venueState,
         createdTsMs: report.tsMs,
         updatedTsMs: report.tsMs,
+        ...(report.quote && { mmpGroup: report.quote.mmpGroup }),
       };
       this.#store(adopted);
       return adopted;
@@ -145,6 +204,32 @@ export class OrderManager {
   }
 
   /**
+   * The order a quote's report (no label of ours) is about: by venue order id, else by slot (see
+   * the header). Undefined: adopt it. A slot whose order the venue has replaced is freed first.
+   */
+  #matchQuote(report: VenueOrderReport): Order | undefined {
+    const byId = this.#quoteByVenueId.get(report.venueOrderId);
+    if (byId !== undefined) return this.#orders.get(byId);
+    // A terminal report of an order we never knew says nothing of what the slot holds now.
+    if (report.venueState !== 'open' || !report.quote) return undefined;
+    const holder = this.quoteAt(report.venueId, report.quote.mmpGroup, report.instrumentName, report.side);
+    if (!holder) return undefined;
+    if (holder.venueOrderId === undefined) return holder;
+    // The venue holds another order in the slot: ours is gone there; ask after it by its id.
+    if (holder.state !== 'unknown') this.apply(holder.clientOrderId, { type: 'ReconcileNeeded', tsMs: report.tsMs });
+    this.#superseded.push(this.#orders.get(holder.clientOrderId)!);
+    this.#bySlot.delete(quoteSlotKey(report.venueId, report.quote.mmpGroup, report.instrumentName, report.side));
+    return undefined;
+  }
+
+  /** Quote orders the venue replaced in their slot (moved to `unknown`): to be asked after by id. */
+  takeSuperseded(): Order[] {
+    const out = this.#superseded;
+    this.#superseded = [];
+    return out;
+  }
+
+  /**
    * After reconnecting, with the venue's list of our open orders: those are folded in as
    * reports; every other order we thought live is put in `unknown`. Returns the ones to ask the
    * venue about by id; an order the venue never acknowledged (no venue id) and that is not open
@@ -155,14 +240,25 @@ export class OrderManager {
     for (const report of openAtVenue) {
       open.add(this.onReport(report).clientOrderId);
     }
-    const toQuery: Order[] = [];
+    // Quotes the venue replaced in their slot are asked after too.
+    const toQuery: Order[] = this.takeSuperseded();
     for (const order of [...this.#orders.values()]) {
-      if (order.venueId !== venueId || !LIVE_STATES.has(order.state) || open.has(order.clientOrderId)) continue;
+      if (order.venueId !== venueId || !LIVE_STATES.has(order.state) || open.has(order.clientOrderId) || toQuery.some((o) => o.clientOrderId === order.clientOrderId)) continue;
       this.apply(order.clientOrderId, { type: 'ReconcileNeeded', tsMs });
       if (order.venueOrderId) toQuery.push(this.#orders.get(order.clientOrderId)!);
       else this.apply(order.clientOrderId, { type: 'Reconciled', venueState: 'missing', tsMs });
     }
     return toQuery;
+  }
+
+  #indexQuote(order: Order, before: Order | undefined): void {
+    if (order.venueOrderId !== undefined && before?.venueOrderId !== order.venueOrderId) this.#quoteByVenueId.set(order.venueOrderId, order.clientOrderId);
+    const key = quoteSlotKey(order.venueId, order.mmpGroup!, order.instrumentName, order.side);
+    const holder = this.#bySlot.get(key);
+    if (LIVE_STATES.has(order.state)) {
+      // A slot taken by another order (the venue's replacement of this one) stays with it.
+      if (holder === undefined && !before) this.#bySlot.set(key, order.clientOrderId);
+    } else if (holder === order.clientOrderId) this.#bySlot.delete(key);
   }
 
   /** Ids changed and removed since the last call. */
@@ -182,6 +278,7 @@ export class OrderManager {
     const before = this.#orders.get(order.clientOrderId);
     this.#orders.set(order.clientOrderId, order);
     this.#dirty.add(order.clientOrderId);
+    if (order.mmpGroup !== undefined) this.#indexQuote(order, before);
     if (!before) {
       let ids = this.#byInstrument.get(order.instrumentName);
       if (!ids) this.#byInstrument.set(order.instrumentName, (ids = new Set()));
@@ -200,6 +297,7 @@ export class OrderManager {
         this.#orders.delete(oldest);
         this.#dirty.delete(oldest);
         this.#removed.add(oldest);
+        if (forgotten?.venueOrderId !== undefined && this.#quoteByVenueId.get(forgotten.venueOrderId) === oldest) this.#quoteByVenueId.delete(forgotten.venueOrderId);
       }
     }
   }

@@ -31,7 +31,8 @@ export interface Order extends OrderRow {
 
 /** What the venue (or the lack of it) says about an order. */
 export type OrderEvent =
-  | { readonly type: 'Acknowledged'; readonly venueOrderId: string; readonly tsMs: number }
+  /** The venue took the order; with the price and amount it shows when they differ from ours (a post-only order re-priced, a reduce-only one clamped). */
+  | { readonly type: 'Acknowledged'; readonly venueOrderId: string; readonly price?: number; readonly amount?: number; readonly tsMs: number }
   | { readonly type: 'Rejected'; readonly reason: string; readonly tsMs: number }
   | { readonly type: 'Filled'; readonly filledAmount: number; readonly averagePrice: number; readonly tsMs: number }
   | { readonly type: 'CancelRequested'; readonly tsMs: number }
@@ -114,7 +115,7 @@ const reconcile = (order: Order, event: Extract<OrderEvent, { type: 'Reconciled'
 const TABLE: { readonly [S in OrderState]: { readonly [E in OrderEventType]?: Rule } } = {
   'pending-new': {
     ReconcileNeeded: reconcileNeeded,
-    Acknowledged: ((o: Order, e: Extract<OrderEvent, { type: 'Acknowledged' }>) => ({ ...o, venueOrderId: e.venueOrderId, state: 'open', updatedTsMs: e.tsMs })) as Rule,
+    Acknowledged: ((o: Order, e: Extract<OrderEvent, { type: 'Acknowledged' }>) => ({ ...o, venueOrderId: e.venueOrderId, ...(e.price !== undefined && { price: e.price }), ...(e.amount !== undefined && { amount: e.amount }), state: 'open', updatedTsMs: e.tsMs })) as Rule,
     Rejected: ((o: Order, e: Extract<OrderEvent, { type: 'Rejected' }>) => ({ ...o, state: 'rejected', reason: e.reason, updatedTsMs: e.tsMs })) as Rule,
     Filled: fill as Rule,
     Cancelled: ((o: Order, e: Extract<OrderEvent, { type: 'Cancelled' }>) => ({ ...o, state: 'cancelled', reason: e.reason, updatedTsMs: e.tsMs })) as Rule,

@@ -154,6 +154,12 @@ export class ChainPricer {
     for (let i = 0; i < n; i++) this.repriceOne(i);
   }
 
+  /** Reprices options from … to−1 only (one option whose market moved between two chain reprices). */
+  repriceRange(from: number, to: number): void {
+    const end = Math.min(to, this.capacity);
+    for (let i = Math.max(0, from); i < end; i++) this.repriceOne(i);
+  }
+
   private repriceOne(i: number): void {
     const forwardIn = this.forward;
     const strikeIn = this.strike;

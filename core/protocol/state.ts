@@ -40,6 +40,8 @@ export interface VenueStatus {
   readonly safeMode?: boolean;
   /** Messages received per second, by channel family (book, ticker, trades, user, …). */
   readonly messagesPerSec?: Readonly<Record<string, number>>;
+  /** The venue takes our mass quotes now (granted to the account and not refused since connecting). */
+  readonly massQuote?: boolean;
 }
 
 /** An instrument as the workstation shows it, whatever venue lists it. */
@@ -114,6 +116,8 @@ export interface OrderRow {
   readonly reason?: string;
   readonly createdTsMs: number;
   readonly updatedTsMs: number;
+  /** Set on a mass quote (the blotter's "quote" tag): the venue's MMP group it quotes in. */
+  readonly mmpGroup?: string;
 }
 
 /** Greeks of a book of positions, dollar-value sensitivities (see core/model/trading.ts GreekTotals). */
@@ -440,19 +444,74 @@ export const EMPTY_STATE_TOPICS = {
   killSwitch: { state: 'armed', ordersLeft: 0 },
 } as const satisfies Omit<EngineState, 'engine' | 'venues'>;
 
-function applyKeyed<T>(current: Readonly<Record<string, T>>, changes: KeyedChanges<T> | undefined): Readonly<Record<string, T>> {
-  if (!changes) return current;
-  const next: Record<string, T> = { ...current, ...changes.upsert };
-  for (const key of changes.remove ?? []) delete next[key];
-  return next;
+/**
+ * Equal as data that crossed the link (JSON or structured clone): primitives by Object.is, arrays
+ * and plain objects entry by entry. Anything else (a class instance) is equal only to itself.
+ */
+function samePlainData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(a);
+  if (prototype !== Object.getPrototypeOf(b) || (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null)) return false;
+  const left = a as Readonly<Record<string, unknown>>;
+  const right = b as Readonly<Record<string, unknown>>;
+  let keys = 0;
+  for (const key in left) {
+    if (!Object.hasOwn(right, key) || !samePlainData(left[key], right[key])) return false;
+    keys++;
+  }
+  for (const _key in right) keys--;
+  return keys === 0;
 }
 
-/** The state after a delta: shared by the host's mirror, the renderer's store and replay. */
+/** Sets an own property, also for the key `__proto__` (an assignment would set the prototype). */
+function setEntry<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+  else record[key] = value;
+}
+
+/**
+ * A keyed topic after its changes: `{ ...current, ...upsert }` less the removed keys, sharing all
+ * it can. The record stays a plain object (it crosses structured clone and JSON, and consumers
+ * read it as one), so a change copies its key table once; rows are never copied. An upserted row
+ * equal to the one it replaces keeps the old reference (a re-sent row does not look changed to a
+ * consumer comparing by reference, nor to a grid updating rows by id), and changes that change
+ * nothing return `current` itself: no copy, and no new reference for selectors to react to.
+ */
+function applyKeyed<T>(current: Readonly<Record<string, T>>, changes: KeyedChanges<T> | undefined): Readonly<Record<string, T>> {
+  if (!changes) return current;
+  let next: Record<string, T> | undefined;
+  const { upsert, remove } = changes;
+  for (const key in upsert) {
+    const row = upsert[key] as T;
+    if (Object.hasOwn(current, key) && samePlainData(current[key], row)) continue;
+    next ??= { ...current };
+    setEntry(next, key, row);
+  }
+  for (const key of remove ?? []) {
+    if (!Object.hasOwn(next ?? current, key)) continue;
+    next ??= { ...current };
+    delete next[key];
+  }
+  return next ?? current;
+}
+
+/**
+ * The state after a delta: shared by the host's mirror, the renderer's store and replay. Topics
+ * the delta leaves as they were keep their reference, and so does the state when all do.
+ */
 export function applyChanges(state: EngineState, changes: TopicChanges): EngineState {
   const next: Record<string, unknown> = {};
-  for (const topic of WHOLE_TOPICS) next[topic] = changes[topic] ?? state[topic];
-  for (const topic of KEYED_TOPICS) next[topic] = applyKeyed<unknown>(state[topic], changes[topic] as KeyedChanges<unknown> | undefined);
-  return next as unknown as EngineState;
+  let changed = false;
+  for (const topic of WHOLE_TOPICS) {
+    next[topic] = changes[topic] ?? state[topic];
+    changed ||= next[topic] !== state[topic];
+  }
+  for (const topic of KEYED_TOPICS) {
+    next[topic] = applyKeyed<unknown>(state[topic], changes[topic] as KeyedChanges<unknown> | undefined);
+    changed ||= next[topic] !== state[topic];
+  }
+  return changed ? (next as unknown as EngineState) : state;
 }
 
 /** The whole state as one delta (a fresh worker's state replacing the host's mirror). */

@@ -142,6 +142,29 @@ describe('ChainQuoter', () => {
     expect(again).toEqual([]);
   });
 
+  it('quoteOne requotes one option as quote() would and leaves the others alone', () => {
+    for (const [c, context] of CONTEXTS.entries()) {
+      const inputs = chainInputs(120, 31 + c, context);
+      const chain = new ChainQuoter(120);
+      load(chain, inputs);
+      chain.quote(inputs.length, context);
+      const before = inputs.map((_, i) => chain.quoteAt(i));
+      // The market of every seventh option moves; each is requoted alone on its frame.
+      const moved = inputs.map((input, i) => (i % 7 === 3 ? { ...input, forwardUsd: input.forwardUsd * 1.004, theoVolAnnual: input.theoVolAnnual + 0.01 } : input));
+      for (const [i, input] of moved.entries()) {
+        if (input === inputs[i]) continue;
+        chain.forwardUsd[i] = input.forwardUsd;
+        chain.theoVolAnnual[i] = input.theoVolAnnual;
+        chain.quoteOne(i, context);
+      }
+      moved.forEach((input, i) => expect(chain.quoteAt(i)).toEqual(input === inputs[i] ? before[i] : quoteOption(input)));
+      const tolerance = refreshToleranceOf(context.params);
+      const one: QuoteAction[] = [];
+      chain.diffOne(3, restingOrders(before[3]!, 'o3'), tolerance, one);
+      expect(one).toEqual(diffQuotes(chain.quoteAt(3), restingOrders(before[3]!, 'o3'), tolerance));
+    }
+  });
+
   it('quotes only the first `count` options and rejects a bad capacity', () => {
     const context = CONTEXTS[0]!;
     const inputs = chainInputs(10, 3, context);

@@ -172,19 +172,38 @@ export class ChainQuoter {
     const levels = Math.min(Math.max(1, Math.floor(context.params.levels)), MAX_LEVELS);
     this.levels = levels;
     this.context = context;
-    const theo = this.theo;
-    for (let i = 0; i < n; i++) {
-      const override = this.overrides[i];
-      theo.forward[i] = this.forwardUsd[i]!;
-      theo.strike[i] = this.strike[i]!;
-      theo.expiryYears[i] = this.expiryYears[i]!;
-      theo.volAnnual[i] = this.theoVolAnnual[i]! + (override === undefined ? 0 : override.volOffsetPts / 100);
-      theo.isCall[i] = this.isCall[i]!;
-    }
-    theo.reprice(n);
+    for (let i = 0; i < n; i++) this.theoInputs(i);
+    this.theo.reprice(n);
     for (let i = 0; i < n; i++) this.prepareOne(i, context);
     this.sides.reprice(2 * levels * n);
     for (let i = 0; i < n; i++) this.finishOne(i, context);
+  }
+
+  /**
+   * Quotes option i alone, leaving every other option's outputs as they were: the per-frame
+   * requote of an option whose market moved between two chain requotes. The same arithmetic as
+   * quote(), so both agree to the last bit. Allocation-free.
+   */
+  quoteOne(i: number, context: ChainQuoteContext): void {
+    if (!(i >= 0 && i < this.capacity)) return;
+    const levels = Math.min(Math.max(1, Math.floor(context.params.levels)), MAX_LEVELS);
+    this.levels = levels;
+    this.context = context;
+    this.theoInputs(i);
+    this.theo.repriceRange(i, i + 1);
+    this.prepareOne(i, context);
+    this.sides.repriceRange(2 * levels * i, 2 * levels * (i + 1));
+    this.finishOne(i, context);
+  }
+
+  private theoInputs(i: number): void {
+    const theo = this.theo;
+    const override = this.overrides[i];
+    theo.forward[i] = this.forwardUsd[i]!;
+    theo.strike[i] = this.strike[i]!;
+    theo.expiryYears[i] = this.expiryYears[i]!;
+    theo.volAnnual[i] = this.theoVolAnnual[i]! + (override === undefined ? 0 : override.volOffsetPts / 100);
+    theo.isCall[i] = this.isCall[i]!;
   }
 
   /** Selection, skew, width and the vols of every side and level of option i (into the side pricer). */
@@ -466,11 +485,13 @@ export class ChainQuoter {
    */
   diff(count: number, working: readonly (readonly WorkingOrder[] | undefined)[], tolerance: RefreshTolerance, out: QuoteAction[]): void {
     const n = Math.min(count, this.capacity);
-    const cursor = this.cursor;
-    for (let i = 0; i < n; i++) {
-      cursor.moveTo(i);
-      diffQuoteInto(cursor, working[i] ?? NO_ORDERS, tolerance, out);
-    }
+    for (let i = 0; i < n; i++) this.diffOne(i, working[i] ?? NO_ORDERS, tolerance, out);
+  }
+
+  /** As diff, for option i alone against its working orders. */
+  diffOne(i: number, working: readonly WorkingOrder[], tolerance: RefreshTolerance, out: QuoteAction[]): void {
+    this.cursor.moveTo(i);
+    diffQuoteInto(this.cursor, working, tolerance, out);
   }
 }
 

@@ -41,4 +41,42 @@ describe('withinCollar', () => {
       { seed: 42, numRuns: 2000 },
     );
   });
+
+  it('accepts a price exactly at the band edge on both sides', () => {
+    const collar = { maxTicksFromReference: 4, maxFractionFromReference: 0 };
+    const ref = 0.0123;
+    const tick = 0.0005;
+    expect(withinCollar(ref + 4 * tick, ref, tick, collar)).toBe(true);
+    expect(withinCollar(ref - 4 * tick, ref, tick, collar)).toBe(true);
+    expect(withinCollar(ref + 5 * tick, ref, tick, collar)).toBe(false);
+    expect(withinCollar(110, 100, 0.5, { maxTicksFromReference: 1, maxFractionFromReference: 0.1 })).toBe(true);
+    expect(withinCollar(110.5, 100, 0.5, { maxTicksFromReference: 1, maxFractionFromReference: 0.1 })).toBe(false);
+  });
+
+  const collarArb = fc.record({ maxTicksFromReference: fc.integer({ min: 0, max: 50 }), maxFractionFromReference: fc.double({ min: 0, max: 0.5, noNaN: true }) });
+  const tickArb = fc.constantFrom(0.0001, 0.0005, 0.5, 0.05, 2.5);
+  const refArb = fc.double({ min: 1e-4, max: 100_000, noNaN: true });
+
+  it('is symmetric around the reference (property)', () => {
+    fc.assert(
+      fc.property(refArb, tickArb, collarArb, fc.integer({ min: 0, max: 200 }), (ref, t, collar, ticks) => {
+        const d = ticks * t;
+        return withinCollar(ref + d, ref, t, collar) === withinCollar(ref - d, ref, t, collar);
+      }),
+      { seed: 42, numRuns: 5_000 },
+    );
+  });
+
+  it('is monotone: nearer prices and wider collars never leave the band (property)', () => {
+    fc.assert(
+      fc.property(refArb, tickArb, collarArb, fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 200 }), fc.boolean(), fc.integer({ min: 0, max: 10 }), (ref, t, collar, a, b, up, extra) => {
+        const [near, far] = a <= b ? [a, b] : [b, a];
+        const sign = up ? 1 : -1;
+        const wider = { maxTicksFromReference: collar.maxTicksFromReference + extra, maxFractionFromReference: collar.maxFractionFromReference * (1 + extra / 10) };
+        if (withinCollar(ref + sign * far * t, ref, t, collar) && !withinCollar(ref + sign * near * t, ref, t, collar)) return false;
+        return !withinCollar(ref + sign * far * t, ref, t, collar) || withinCollar(ref + sign * far * t, ref, t, wider);
+      }),
+      { seed: 42, numRuns: 5_000 },
+    );
+  });
 });

@@ -6,8 +6,10 @@
  *   allowed  ⇔  |p − r| ≤ max(maxTicksFromReference · tick, maxFractionFromReference · r)
  *
  * The tick term keeps a usable band for cheap wings (1.5 ticks of theo × 10 % is nothing); the
- * fraction term scales with expensive options. The comparison allows COLLAR_TOLERANCE of a tick,
- * so a price snapped to the band's edge with integer tick arithmetic is inside it.
+ * fraction term scales with expensive options. The comparison allows COLLAR_TOLERANCE of a tick
+ * (or a billionth of the band, for prices so large that a tick fraction is below their float
+ * resolution), so a price snapped to the band's edge with integer tick arithmetic, or computed as
+ * r ± N·tick in floats, is inside it on both sides.
  */
 import { z } from 'zod';
 import { TICK_EPSILON } from './ticks.ts';
@@ -37,5 +39,5 @@ export function collarHalfWidthCoin(referenceCoin: number, tickSize: number, col
  */
 export function withinCollar(priceCoin: number, referenceCoin: number, tickSize: number, collar: PriceCollar): boolean {
   const band = collarHalfWidthCoin(referenceCoin, tickSize, collar);
-  return Math.abs(priceCoin - referenceCoin) <= band + COLLAR_TOLERANCE * tickSize;
+  return Math.abs(priceCoin - referenceCoin) <= band + Math.max(COLLAR_TOLERANCE * tickSize, 1e-9 * band);
 }

@@ -111,6 +111,13 @@ const QuotingParamsObject = z
     // ── Orders ───────────────────────────────────────────────────────────────────────────────
     /** Orders are post-only: a side is kept at least one tick away from the opposite best price. */
     postOnly: z.boolean(),
+    /**
+     * Level 0 goes as the venue's mass quotes where the account is granted them (Deribit's
+     * private/mass_quote: one message for many options, rate-limited apart from orders, in the
+     * underlying's MMP group); off, or where the venue does not take them, every level is a
+     * regular order.
+     */
+    massQuotes: z.boolean(),
   })
   .strict();
 
@@ -161,6 +168,7 @@ export const DEFAULT_QUOTING_PARAMS: QuotingParams = Object.freeze({
   maxAbsDelta: 0.97,
   maxAbsLogMoneyness: 1.5,
   postOnly: true,
+  massQuotes: true,
 });
 
 export type ParamsResult = { readonly ok: true; readonly params: QuotingParams } | { readonly ok: false; readonly error: string };

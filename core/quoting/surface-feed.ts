@@ -70,6 +70,8 @@ export function smileQuotes(options: readonly { readonly instrument: InstrumentR
 
 export class SurfaceFeed {
   readonly #smiles = new Map<string, ExpirySmile>();
+  /** The same smiles by currency and expiry: theo() runs on every quoted frame, and a composite key is a string built per call. */
+  readonly #byCurrency = new Map<string, Map<number, ExpirySmile>>();
   readonly #problems = new Map<string, string>();
 
   static key(currency: string, expiryMs: number): string {
@@ -82,6 +84,9 @@ export class SurfaceFeed {
     const outcome = this.#fit(currency, expiryMs, options, nowMs);
     if (outcome.ok) {
       this.#smiles.set(key, outcome.smile);
+      let expiries = this.#byCurrency.get(currency);
+      if (!expiries) this.#byCurrency.set(currency, (expiries = new Map()));
+      expiries.set(expiryMs, outcome.smile);
       this.#problems.delete(key);
     } else {
       this.#problems.set(key, outcome.reason);
@@ -90,7 +95,7 @@ export class SurfaceFeed {
   }
 
   smile(currency: string, expiryMs: number): ExpirySmile | undefined {
-    return this.#smiles.get(SurfaceFeed.key(currency, expiryMs));
+    return this.#byCurrency.get(currency)?.get(expiryMs);
   }
 
   problem(currency: string, expiryMs: number): string | undefined {
@@ -103,13 +108,17 @@ export class SurfaceFeed {
 
   /** Forgets expiries that are gone (settled or delisted). */
   retain(keep: (currency: string, expiryMs: number) => boolean): void {
-    for (const [key, smile] of this.#smiles) if (!keep(smile.currency, smile.expiryMs)) this.#smiles.delete(key);
+    for (const [key, smile] of this.#smiles) {
+      if (keep(smile.currency, smile.expiryMs)) continue;
+      this.#smiles.delete(key);
+      this.#byCurrency.get(smile.currency)?.delete(smile.expiryMs);
+    }
   }
 
   /** Theo inputs of one option at the given forward, or undefined when its expiry has no smile. */
   theo(instrument: InstrumentRow, forwardUsd: number, nowMs: number): TheoInputs | undefined {
     if (instrument.strike === undefined) return undefined;
-    const smile = this.#smiles.get(SurfaceFeed.key(instrument.currency, instrument.expiryMs));
+    const smile = this.smile(instrument.currency, instrument.expiryMs);
     if (!smile) return undefined;
     const expiryYears = yearsBetween(nowMs, instrument.expiryMs);
     if (!(expiryYears > 0)) return undefined;

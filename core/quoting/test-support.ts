@@ -55,6 +55,7 @@ const paramsArbitrary: fc.Arbitrary<QuotingParams> = fc.record({
   maxAbsDelta: fc.constant(1),
   maxAbsLogMoneyness: fc.constant(10),
   postOnly: fc.boolean(),
+  massQuotes: fc.boolean(),
 });
 
 const collarArbitrary: fc.Arbitrary<PriceCollar> = fc.record({

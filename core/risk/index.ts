@@ -44,7 +44,6 @@ export type { ScenarioGrid, ScenarioOptions, ScenarioResult } from './scenarios.
 export { DEFAULT_SPOT_SHOCKS, DEFAULT_VOL_SHOCKS_PTS, scenarioGrid, symmetricShocks } from './scenarios.ts';
 
 export type {
-  Collar,
   ConfigResult,
   LimitAction,
   LimitEdit,
@@ -60,7 +59,6 @@ export type {
 } from './limits.ts';
 export {
   applyLimitEdit,
-  CollarSchema,
   DEFAULT_LIMITS,
   DEFAULT_UNDERLYING_KEY,
   LIMIT_ACTIONS,
@@ -83,7 +81,7 @@ export {
 } from './limits.ts';
 
 export type { CheckResult, OrderRequest, PreTradeCheck, PreTradeContext, PriceReferences, RestingOrder, TradingMode } from './pre-trade.ts';
-export { checkOrder, collarBand, tradingModeFor, withinCollar } from './pre-trade.ts';
+export { checkOrder, tradingModeFor } from './pre-trade.ts';
 
 export type { RateWindow } from './rate-window.ts';
 export { countInWindow, emptyRateWindow, recordEvent } from './rate-window.ts';

@@ -40,6 +40,7 @@
  *   drawdownUsd              fall of daily PnL from the day's peak, USD
  */
 import { z } from 'zod';
+import { PriceCollarSchema } from '../quoting/collar.ts';
 import { formatQty } from './format.ts';
 import { gammaCoinPerPct } from './greeks.ts';
 import type { RiskMetrics, UnderlyingMetrics } from './metrics.ts';
@@ -66,8 +67,6 @@ export const LimitRuleSchema = z
   .strict();
 
 /** The allowed band around a reference r: |price − r| ≤ max(maxTicks·tick, maxFraction·r). */
-export const CollarSchema = z.object({ maxTicksFromReference: nonNegative, maxFractionFromReference: nonNegative }).strict();
-
 export const PreTradeConfigSchema = z
   .object({
     /** Largest single option order, coin. Absent: no cap. */
@@ -76,8 +75,8 @@ export const PreTradeConfigSchema = z
     maxOrderAmountFutureUsd: positive.optional(),
     /** Largest single order's notional, USD (option: amount·forward; future: amount). */
     maxOrderNotionalUsd: positive.optional(),
-    optionCollar: CollarSchema.default({ maxTicksFromReference: 4, maxFractionFromReference: 0.1 }),
-    futureCollar: CollarSchema.default({ maxTicksFromReference: 20, maxFractionFromReference: 0.005 }),
+    optionCollar: PriceCollarSchema.default({ maxTicksFromReference: 4, maxFractionFromReference: 0.1 }),
+    futureCollar: PriceCollarSchema.default({ maxTicksFromReference: 20, maxFractionFromReference: 0.005 }),
   })
   .strict();
 
@@ -109,7 +108,6 @@ export const LimitsConfigSchema = z
   .strict();
 
 export type LimitRule = z.infer<typeof LimitRuleSchema>;
-export type Collar = z.infer<typeof CollarSchema>;
 export type PreTradeConfig = z.infer<typeof PreTradeConfigSchema>;
 export type UnderlyingLimits = z.infer<typeof UnderlyingLimitsSchema>;
 export type LimitsConfig = z.infer<typeof LimitsConfigSchema>;

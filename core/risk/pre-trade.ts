@@ -25,10 +25,11 @@
  */
 import { LIVE_STATES } from '../oms/order-state.ts';
 import type { InstrumentRow, OrderRow } from '../protocol/state.ts';
+import { collarHalfWidthCoin, withinCollar } from '../quoting/collar.ts';
 import { formatPair, formatQty } from './format.ts';
 import type { PricingInput, PricingInputs, RiskGreeks } from './greeks.ts';
 import { expiryBucketId, gammaCoinPerPct, positionNotionalUsd, unitGreeks } from './greeks.ts';
-import type { Collar, LimitAction, LimitKey, LimitRule, LimitsConfig, UnderlyingLimits } from './limits.ts';
+import type { LimitAction, LimitKey, LimitRule, LimitsConfig, UnderlyingLimits } from './limits.ts';
 import { LIMIT_META, limitId, limitsFor } from './limits.ts';
 import type { RiskMetrics, UnderlyingMetrics } from './metrics.ts';
 import { bucketVega, emptyUnderlyingMetrics } from './metrics.ts';
@@ -89,24 +90,6 @@ export type CheckResult =
 
 const OK: CheckResult = { ok: true };
 const refuse = (check: PreTradeCheck, reason: string, id?: string): CheckResult => (id === undefined ? { ok: false, check, reason } : { ok: false, check, reason, limitId: id });
-
-// The band edge is inside the band: a price exactly N ticks away, computed as r ± N·tick in floats,
-// may land a few ulps outside it on one side only.
-const COLLAR_REL_TOL = 1e-9;
-
-/** Half-width of the collar band around a reference: max(maxTicks·tick, maxFraction·reference). */
-export function collarBand(reference: number, tickSize: number, collar: Collar): number {
-  return Math.max(collar.maxTicksFromReference * tickSize, collar.maxFractionFromReference * reference);
-}
-
-/**
- * Whether a price is within the collar around a reference: |price − reference| ≤
- * max(maxTicksFromReference·tick, maxFractionFromReference·reference) (same definition as
- * core/quoting; both in the instrument's price units, coin for options).
- */
-export function withinCollar(price: number, reference: number, tickSize: number, collar: Collar): boolean {
-  return Math.abs(price - reference) <= collarBand(reference, tickSize, collar) * (1 + COLLAR_REL_TOL);
-}
 
 /** The mode the strongest breached action and the kill switch call for. 'pause' stops strategies (the kernel's part) and leaves the rest reduce-only. */
 export function tradingModeFor(action: LimitAction | undefined, killed: boolean): TradingMode {
@@ -183,7 +166,7 @@ function collarProblem(order: OrderRequest, instrument: InstrumentRow, refs: Pri
     if (!known(reference)) continue;
     checked += 1;
     if (withinCollar(order.price, reference, instrument.tickSize, collar)) continue;
-    const band = collarBand(reference, instrument.tickSize, collar);
+    const band = collarHalfWidthCoin(reference, instrument.tickSize, collar);
     return (
       `${order.side} at ${formatQty(order.price)} is ${formatQty(Math.abs(order.price - reference))} from ${name} ${formatQty(reference)}, ` +
       `beyond the allowed ${formatQty(band)} (max of ${formatQty(collar.maxTicksFromReference)} ticks of ${formatQty(instrument.tickSize)} and ${formatQty(collar.maxFractionFromReference * 100)} % of ${name})`

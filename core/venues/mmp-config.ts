@@ -11,6 +11,8 @@ const limit = z.number().nonnegative();
 export const MmpConfigSchema = z
   .strictObject({
     indexName: z.string().regex(/^[a-z0-9]+_[a-z0-9]+$/, 'an index name such as btc_usd'),
+    // Deribit: user-defined, case sensitive, 1 to 64 characters.
+    mmpGroup: z.string().min(1).max(64).optional(),
     intervalSec: z.number().int().nonnegative(),
     frozenTimeSec: z.number().int().nonnegative(),
     quantityLimitCoin: limit.optional(),

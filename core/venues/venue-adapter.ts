@@ -29,6 +29,73 @@ export interface VenueOrderReport {
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
   readonly tsMs: number;
+  /**
+   * Set when the order is a mass quote (Deribit's quote: true). Its `label` is then empty: the
+   * venue knows a quote by its slot — MMP group, instrument, side — not by a client id.
+   */
+  readonly quote?: QuoteTag;
+  /**
+   * The venue's answer to our amend of this order (a mass quote resent): its price and amount are
+   * the amend's outcome, even where the venue adjusted them (post-only, a crossing price).
+   */
+  readonly answersReplace?: boolean;
+}
+
+/** What the venue says of a mass quote: its group, its quote set and the mass quote request that last set it. */
+export interface QuoteTag {
+  readonly mmpGroup: string;
+  readonly quoteSetId: string;
+  readonly quoteId: string;
+}
+
+/**
+ * One side of one instrument in a mass quote. The venue holds one quote per slot (MMP group,
+ * instrument, side) and amends it when it is sent again; `label` is the client order id the OMS
+ * tracks for the slot's order (never sent: the venue's quotes carry no label), by which the
+ * outcome of this entry is reported.
+ */
+export interface QuoteEntry {
+  readonly label: string;
+  readonly instrumentName: string;
+  readonly side: 'buy' | 'sell';
+  /** new: the slot holds none of ours; amend: it holds our acknowledged quote; cancel: take it out (amount 0). */
+  readonly kind: 'new' | 'amend' | 'cancel';
+  readonly price: number;
+  /** The quote's total amount, filled part included (as private/edit takes it); 0 for a cancel. */
+  readonly amount: number;
+  readonly postOnly: boolean;
+  /** As PlaceOrderRequest.priority: the request goes out at its best entry's priority. */
+  readonly priority?: number;
+}
+
+/**
+ * Quotes of one MMP group, sent in as few requests as the venue allows (capabilities.maxQuotesPerRequest
+ * instruments each). Each entry's outcome is reported under its label: OrderReported (the venue's
+ * order, with `quote` set), OrderRequestFailed (that side refused; a refused amend or cancel
+ * leaves the venue's quote cancelled or gone: reconcile), or OrderRequestLost.
+ */
+export interface MassQuoteRequest {
+  readonly mmpGroup: string;
+  /** Our id of this request (Deribit's quote_id), echoed on the orders and fills it sets. */
+  readonly quoteId: string;
+  /** Deribit's quote_set_id of every entry: quotes can be cancelled by it. */
+  readonly quoteSetId: string;
+  readonly entries: readonly QuoteEntry[];
+}
+
+/** Which of our quotes a bulk cancel takes (Deribit's private/cancel_quotes). */
+export type QuoteCancelScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'currency'; readonly currency: string }
+  | { readonly kind: 'instrument'; readonly instrumentName: string }
+  | { readonly kind: 'quoteSet'; readonly quoteSetId: string };
+
+export interface CancelQuotesRequest {
+  readonly scope: QuoteCancelScope;
+  /** Refuse new quotes for a moment after the cancel (Deribit: one second), so none in flight lands behind it. */
+  readonly freeze?: boolean;
+  /** The OMS orders this cancel is meant to end: reported failed or lost under these labels if it is. */
+  readonly labels: readonly string[];
 }
 
 export type OrderRequestKind = 'place' | 'replace' | 'cancel' | 'query';
@@ -55,6 +122,14 @@ export interface PlaceOrderRequest {
    * meaningful where `capabilities.mmp` is true and MMP is configured for the index (MmpConfigured).
    */
   readonly mmp?: boolean;
+  /**
+   * Sent as a mass quote (where capabilities.massQuote): one side of the slot (MMP group,
+   * instrument, side), which must hold none of ours. The adapter sends the quotes asked for in
+   * one turn of the event loop — these, and the replaceOrder and cancelOrder of quote orders (the
+   * adapter knows them by venue order id from their reports) — as mass quote requests, one per
+   * group and quote set, split at capabilities.maxQuotesPerRequest instruments.
+   */
+  readonly quote?: { readonly mmpGroup: string; readonly quoteSetId: string };
 }
 
 export interface ReplaceOrderRequest {
@@ -74,6 +149,11 @@ export interface ReplaceOrderRequest {
 export interface MmpConfig {
   /** The index the protection covers (Deribit: 'btc_usd', 'eth_usd'). */
   readonly indexName: string;
+  /**
+   * A mass-quote MMP group of the index (Deribit's mmp_group): its own limits and freeze, covering
+   * only the quotes sent in it. Absent: the protection of the index's MMP orders.
+   */
+  readonly mmpGroup?: string;
   /** The rolling window fills are summed over; 0 removes the protection. */
   readonly intervalSec: number;
   /** How long a trigger freezes MMP orders; 0 until an explicit reset. */
@@ -92,6 +172,14 @@ export interface MmpConfig {
 export interface VenueCapabilities {
   /** Market maker protection: configureMmp and resetMmp act, the Mmp* events are reported, PlaceOrderRequest.mmp is honoured. */
   readonly mmp: boolean;
+  /**
+   * Mass quotes (massQuote, cancelQuotes, MMP groups). A venue may grant them per account
+   * (Deribit: on request), so the adapter is told; VenueStatus.massQuote says whether they are
+   * usable now (a venue that refuses them turns it off).
+   */
+  readonly massQuote: boolean;
+  /** Instruments (each with a bid and an ask) in one mass quote request (Deribit: 100). */
+  readonly maxQuotesPerRequest: number;
 }
 
 export type MmpRequestKind = 'configure' | 'reset';
@@ -155,21 +243,22 @@ export type VenueEvent =
    * on a (re)connect before StatusChanged 'connected'. From now on, orders of the index may carry `mmp`.
    */
   | { readonly type: 'MmpConfigured'; readonly venueId: string; readonly config: MmpConfig; readonly tsMs: number }
+  /* The MMP events below carry `mmpGroup` when they concern a mass-quote group, not the index's MMP orders. */
   /**
    * MMP triggered on an index (live), or a (re)connect found it frozen (before 'connected'): the
    * venue cancelled (or is cancelling) every MMP order of the index and refuses new ones until
    * `frozenUntilMs` (venue time; +Infinity: until resetMmp). The cancels arrive as OrderReported
    * with cancelReason 'mmp_trigger'.
    */
-  | { readonly type: 'MmpTriggered'; readonly venueId: string; readonly indexName: string; readonly frozenUntilMs: number; readonly tsMs: number }
+  | { readonly type: 'MmpTriggered'; readonly venueId: string; readonly indexName: string; readonly mmpGroup?: string; readonly frozenUntilMs: number; readonly tsMs: number }
   /**
    * MMP orders of the index are allowed again: the venue accepted resetMmp, or a (re)connect found
    * not frozen an index last reported frozen. (A timed freeze ends by itself at frozenUntilMs
    * without any event.)
    */
-  | { readonly type: 'MmpReset'; readonly venueId: string; readonly indexName: string; readonly tsMs: number }
+  | { readonly type: 'MmpReset'; readonly venueId: string; readonly indexName: string; readonly mmpGroup?: string; readonly tsMs: number }
   /** configureMmp or resetMmp did not take effect: refused by the venue (code), not connected or not supported (code 0). */
-  | { readonly type: 'MmpRequestFailed'; readonly venueId: string; readonly indexName: string; readonly request: MmpRequestKind; readonly code: number; readonly reason: string };
+  | { readonly type: 'MmpRequestFailed'; readonly venueId: string; readonly indexName: string; readonly mmpGroup?: string; readonly request: MmpRequestKind; readonly code: number; readonly reason: string };
 
 export interface VenueAdapter {
   readonly venueId: string;
@@ -194,6 +283,17 @@ export interface VenueAdapter {
    * MmpConfigured or MmpRequestFailed (at once on a venue without MMP).
    */
   configureMmp(config: MmpConfig): void;
-  /** Unfreezes MMP of an index now: answered by MmpReset or MmpRequestFailed. */
-  resetMmp(indexName: string): void;
+  /**
+   * Unfreezes MMP of an index now, and of its mass-quote groups (one `mmpGroup` only, when given):
+   * answered by MmpReset (one per index or group) or MmpRequestFailed.
+   */
+  resetMmp(indexName: string, mmpGroup?: string): void;
+  /**
+   * Sends quotes (see MassQuoteRequest) at once; every entry fails where capabilities.massQuote is
+   * false. (The kernel's quotes come through placeOrder with `quote`, which batches into this.)
+   * Optional: a venue without mass quotes need not have it.
+   */
+  massQuote?(request: MassQuoteRequest): void;
+  /** Cancels our mass quotes in bulk; the cancelled orders are reported as OrderReported. */
+  cancelQuotes?(request: CancelQuotesRequest): void;
 }

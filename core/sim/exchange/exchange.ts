@@ -8,13 +8,13 @@ import { ERRORS, fail, ok, TOO_MANY_OPEN_ORDERS, withData } from './errors.ts';
 import type { MmpState } from './mmp.ts';
 import { isFrozen, newMmpState, recordMmpFill, resetMmp } from './mmp.ts';
 import { applyFill, feeFor, floatingPnl, markValue, orderMargin, positionMargin, roundAmount } from './position-math.ts';
-import type { CancelReason, ExchangeEvent, Mark, MmpConfig, OrderType, SimOrder, SimPosition, SimTrade, TimeInForce } from './types.ts';
+import type { CancelReason, ExchangeEvent, Mark, MmpConfig, OrderType, QuoteTag, SimOrder, SimPosition, SimTrade, TimeInForce } from './types.ts';
 
 /**
  * The simulator's matching engine and accounts: Deribit's order semantics (limit/market,
  * post-only with or without reject, reduce-only, GTC/IOC/FOK, edit in place), price-time
  * priority with self-trade prevention, inverse positions and fees, a simplified margin check,
- * MMP, and settlement at expiry. Deterministic: time comes from the injected clock, ids from
+ * MMP, mass quotes with their MMP groups, and settlement at expiry. Deterministic: time comes from the injected clock, ids from
  * counters, and every change is recorded as an event for the RPC layer to publish.
  */
 
@@ -55,7 +55,54 @@ export interface AccountOptions {
    * positions, and no order events — they exist to make a market, not to be accounted for.
    */
   readonly background?: boolean;
+  /** Deribit grants mass quotes on request; the simulator grants them unless told otherwise. */
+  readonly massQuotes?: boolean;
 }
+
+/** One side of a mass quote entry: price or amount alone amends only that (Deribit's rule). */
+export interface QuoteSideParams {
+  readonly price?: number;
+  /** The quote's (total) amount; 0 cancels the side. */
+  readonly amount?: number;
+  readonly postOnly?: boolean;
+  readonly rejectPostOnly?: boolean;
+}
+
+export interface QuoteEntryParams {
+  readonly instrumentName: string;
+  readonly quoteSetId: string;
+  readonly bid?: QuoteSideParams;
+  readonly ask?: QuoteSideParams;
+}
+
+export interface MassQuoteParams {
+  readonly mmpGroup: string;
+  readonly quoteId: string;
+  readonly quotes: readonly QuoteEntryParams[];
+}
+
+export interface QuoteSideError {
+  readonly instrumentName: string;
+  readonly side: 'bid' | 'ask';
+  readonly error: SimError;
+}
+
+export interface MassQuoteOutcome {
+  /** Every order the request changed (placed, amended, cancelled), in processing order. */
+  readonly orders: readonly SimOrder[];
+  readonly trades: readonly SimTrade[];
+  readonly errors: readonly QuoteSideError[];
+}
+
+/** private/cancel_quotes' criteria (one of them). */
+export type QuoteCancelFilter =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'instrument'; readonly instrumentName: string }
+  | { readonly kind: 'instrument_kind'; readonly instrumentKind: InstrumentKind }
+  | { readonly kind: 'currency'; readonly currency: Currency }
+  | { readonly kind: 'currency_pair'; readonly indexName: string }
+  | { readonly kind: 'quote_set_id'; readonly quoteSetId: string }
+  | { readonly kind: 'delta'; readonly minDelta: number; readonly maxDelta: number };
 
 export interface CancelFilter {
   readonly currency?: Currency;
@@ -92,6 +139,13 @@ interface Account {
   readonly closedOrders: Map<string, SimOrder>;
   readonly trades: SimTrade[];
   readonly mmp: Map<string, MmpState>;
+  readonly massQuotes: boolean;
+  /** Mass-quote MMP groups by name (each tied to one index). */
+  readonly mmpGroups: Map<string, MmpState>;
+  /** The open quote of each slot (group, instrument, direction); entries of closed orders are dropped on sight. */
+  readonly quoteSlots: Map<string, string>;
+  /** private/cancel_quotes or cancel_all with freeze_quotes: new quotes are refused until then. */
+  quotesFrozenUntilMs: number;
 }
 
 interface Market {
@@ -109,6 +163,14 @@ const TRADE_HISTORY = 10_000;
 const MAX_OPEN_ORDERS = 2_000;
 const LABEL_MAX = 64;
 const RECENT_TRADES = 1_000;
+/** Deribit: up to 16 MMP groups per (sub)account. */
+const MAX_MMP_GROUPS = 16;
+/** Deribit: after a mass cancel with freeze_quotes, quotes are refused for a second. */
+const QUOTE_FREEZE_MS = 1_000;
+
+function slotKey(mmpGroup: string, instrumentName: string, direction: Side): string {
+  return `${mmpGroup}\u0000${instrumentName}\u0000${direction}`;
+}
 
 export class SimExchange {
   readonly #clock: Clock;
@@ -147,6 +209,10 @@ export class SimExchange {
       closedOrders: new Map(),
       trades: [],
       mmp: new Map(),
+      massQuotes: options.massQuotes ?? true,
+      mmpGroups: new Map(),
+      quoteSlots: new Map(),
+      quotesFrozenUntilMs: 0,
     });
   }
 
@@ -238,6 +304,11 @@ export class SimExchange {
   // ── orders ────────────────────────────────────────────────────────────────
 
   place(accountId: string, params: PlaceOrderParams): Result<OrderOutcome> {
+    return this.#place(accountId, params, undefined);
+  }
+
+  /** A quote (`quote` set) skips the funds check (its MMP group reserves the margin) and the index MMP (its group has its own). */
+  #place(accountId: string, params: PlaceOrderParams, quote: QuoteTag | undefined): Result<OrderOutcome> {
     const account = this.#accounts.get(accountId);
     if (!account) return fail(ERRORS.unauthorized);
     const market = this.#markets.get(params.instrumentName);
@@ -267,8 +338,8 @@ export class SimExchange {
       if (priceTicks === undefined) return fail(withData(ERRORS.priceWrongTick, { param: 'price', tick_size: tickSizeAt(instrument, params.price) }));
     }
 
-    const mmp = params.mmp ?? false;
-    if (mmp) {
+    const mmp = quote !== undefined || (params.mmp ?? false);
+    if (mmp && !quote) {
       const state = account.mmp.get(instrument.priceIndex);
       if (state && isFrozen(state, nowMs)) return fail(ERRORS.mmpTrigger);
     }
@@ -289,7 +360,7 @@ export class SimExchange {
       if (priceTicks <= 0) return fail(ERRORS.postOnlyReject);
     }
 
-    if (!account.background) {
+    if (!account.background && !quote) {
       const price = priceTicks !== undefined ? ticksToPrice(instrument, priceTicks) : this.#marketOrderReference(market, params.direction);
       const funds = this.#checkFunds(account, instrument, params.direction, lotsToAmount(instrument, lots), price, reduceOnly);
       if (funds) return fail(funds);
@@ -317,6 +388,7 @@ export class SimExchange {
       replaced: false,
       creationTimestamp: nowMs,
       lastUpdateTimestamp: nowMs,
+      ...(quote && { quote }),
     };
 
     if (timeInForce === 'fill_or_kill' && book.availableLots(params.direction, priceTicks, accountId) < lots) {
@@ -334,6 +406,7 @@ export class SimExchange {
     if (remaining > 0 && params.type === 'limit' && (timeInForce === 'good_til_cancelled' || timeInForce === 'good_til_day')) {
       book.add({ orderId, ownerId: accountId, side: params.direction, priceTicks: priceTicks!, lots: remaining });
       account.openOrders.set(orderId, order);
+      if (quote) account.quoteSlots.set(slotKey(quote.mmpGroup, order.instrumentName, order.direction), orderId);
       this.#events.push({ type: 'book', instrumentName: instrument.instrumentName });
     } else if (remaining > 0) {
       order = { ...order, orderState: 'cancelled', cancelReason: 'immediate_or_cancel' };
@@ -346,6 +419,13 @@ export class SimExchange {
   }
 
   edit(accountId: string, params: EditOrderParams): Result<OrderOutcome> {
+    // Deribit: private/edit does not apply to quotes; they are amended by resending them.
+    if (this.#accounts.get(accountId)?.openOrders.get(params.orderId)?.quote) return fail(withData(ERRORS.otherReject, { reason: 'quotes are amended with private/mass_quote' }));
+    return this.#edit(accountId, params, undefined);
+  }
+
+  /** `quote` (a quote's amendment): no funds check, and the order takes the request's quote ids. */
+  #edit(accountId: string, params: EditOrderParams, quote: QuoteTag | undefined): Result<OrderOutcome> {
     const account = this.#accounts.get(accountId);
     if (!account) return fail(ERRORS.unauthorized);
     const current = account.openOrders.get(params.orderId);
@@ -375,7 +455,7 @@ export class SimExchange {
     // Same price and a smaller amount keeps time priority; anything else re-queues.
     if (priceTicks === resting.priceTicks && remainingLots < resting.lots) {
       book.reduce(current.orderId, remainingLots);
-      const order: SimOrder = { ...current, amount: lotsToAmount(instrument, totalLots), replaced: true, lastUpdateTimestamp: nowMs, ...(params.mmp !== undefined && { mmp: params.mmp }) };
+      const order: SimOrder = { ...current, amount: lotsToAmount(instrument, totalLots), replaced: true, lastUpdateTimestamp: nowMs, ...(params.mmp !== undefined && { mmp: params.mmp }), ...(quote && { quote }) };
       account.openOrders.set(order.orderId, order);
       this.#events.push({ type: 'book', instrumentName: instrument.instrumentName });
       this.#emitOrder(account, order);
@@ -397,7 +477,7 @@ export class SimExchange {
       book.cancel(current.orderId);
     }
 
-    if (!account.background) {
+    if (!account.background && !quote) {
       const funds = this.#checkFunds(account, instrument, current.direction, lotsToAmount(instrument, remainingLots), ticksToPrice(instrument, priceTicks), current.reduceOnly, current.orderId);
       if (funds) {
         book.add({ orderId: current.orderId, ownerId: accountId, side: current.direction, priceTicks: resting.priceTicks, lots: resting.lots });
@@ -415,6 +495,7 @@ export class SimExchange {
       mmp: params.mmp ?? current.mmp,
       replaced: true,
       lastUpdateTimestamp: nowMs,
+      ...(quote && { quote }),
     };
     const trades: SimTrade[] = [];
     if (!postOnly) {
@@ -470,6 +551,163 @@ export class SimExchange {
     const order = account.openOrders.get(orderId) ?? account.closedOrders.get(orderId);
     if (order) return ok(order);
     return fail(this.#ownerOf(orderId) !== undefined ? ERRORS.notOwnerOfOrder : ERRORS.orderNotFound);
+  }
+
+  // ── mass quotes ───────────────────────────────────────────────────────────
+
+  /**
+   * Deribit's private/mass_quote (docs.deribit.com/articles/mass-quotes-specifications): every
+   * quote joins the request's MMP group, which must exist and be on the index of every quote's
+   * instrument, and must not be frozen, or the whole request is refused. Then each side on its
+   * own: a slot (group, instrument, side) holds one quote, which a resend amends in place (a
+   * smaller amount at the same price, or only a new quote_set_id, keeps its queue priority; an
+   * identical resend loses it); amount 0 cancels it; an omitted side is left as it is. A side
+   * that fails is reported in `errors`, and the quote it would have amended is cancelled. Quotes
+   * skip the funds check (the group reserves margin) and are always MMP orders of their group.
+   */
+  massQuote(accountId: string, params: MassQuoteParams): Result<MassQuoteOutcome> {
+    const account = this.#accounts.get(accountId);
+    if (!account) return fail(ERRORS.unauthorized);
+    if (!account.massQuotes) return fail(ERRORS.massQuotesDisabled);
+    const nowMs = this.#clock.nowMs();
+    if (account.quotesFrozenUntilMs > nowMs) return fail(ERRORS.quotesFrozen);
+    const group = account.mmpGroups.get(params.mmpGroup);
+    if (!group) return fail(withData(ERRORS.badArgument, { param: 'mmp_group', reason: `no MMP group ${params.mmpGroup}: create it with private/set_mmp_config` }));
+    if (isFrozen(group, nowMs)) return fail(withData(ERRORS.mmpTrigger, { mmp_group: params.mmpGroup }));
+    for (const entry of params.quotes) {
+      const instrument = this.#markets.get(entry.instrumentName)?.instrument;
+      if (instrument && instrument.priceIndex !== group.config.indexName) {
+        return fail(withData(ERRORS.badArgument, { param: 'quotes', reason: `every quote must be on the MMP group's index ${group.config.indexName}; ${entry.instrumentName} is not` }));
+      }
+    }
+    const orders: SimOrder[] = [];
+    const trades: SimTrade[] = [];
+    const errors: QuoteSideError[] = [];
+    const tag = (entry: QuoteEntryParams): QuoteTag => ({ mmpGroup: params.mmpGroup, quoteSetId: entry.quoteSetId, quoteId: params.quoteId });
+    for (const entry of params.quotes) {
+      const refuse = (side: 'bid' | 'ask', error: SimError): void => {
+        errors.push({ instrumentName: entry.instrumentName, side, error });
+        // Deribit: an errored amendment cancels the resting quote on that side.
+        const resting = this.#liveQuote(account, params.mmpGroup, entry.instrumentName, side === 'bid' ? 'buy' : 'sell');
+        if (resting) orders.push(this.#cancelOpen(account, resting.orderId, 'user_request'));
+      };
+      if (!this.#markets.has(entry.instrumentName)) {
+        if (entry.bid) refuse('bid', withData(ERRORS.invalidInstrument, { param: 'instrument_name' }));
+        if (entry.ask) refuse('ask', withData(ERRORS.invalidInstrument, { param: 'instrument_name' }));
+        continue;
+      }
+      const restingBid = this.#liveQuote(account, params.mmpGroup, entry.instrumentName, 'buy');
+      const restingAsk = this.#liveQuote(account, params.mmpGroup, entry.instrumentName, 'sell');
+      // Where each side will stand: a crossed pair (our own bid at or above our own ask) is refused.
+      const bidPrice = entry.bid?.amount === 0 ? undefined : (entry.bid?.price ?? restingBid?.price);
+      const askPrice = entry.ask?.amount === 0 ? undefined : (entry.ask?.price ?? restingAsk?.price);
+      if (bidPrice !== undefined && askPrice !== undefined && bidPrice >= askPrice && (entry.bid || entry.ask)) {
+        const crossing = withData(ERRORS.otherReject, { reason: `quote crossing: bid ${bidPrice} is not below ask ${askPrice}` });
+        if (entry.bid) refuse('bid', crossing);
+        if (entry.ask) refuse('ask', crossing);
+        continue;
+      }
+      // Deribit moves the pair without crossing itself on the way: up, the ask first; down, the bid first.
+      const movingUp = restingBid !== undefined && restingAsk !== undefined && bidPrice !== undefined && askPrice !== undefined && bidPrice > restingBid.price! && askPrice > restingAsk.price!;
+      const sides: Array<'bid' | 'ask'> = movingUp ? ['ask', 'bid'] : ['bid', 'ask'];
+      for (const side of sides) {
+        const leg = entry[side];
+        if (!leg) continue;
+        const outcome = this.#quoteSide(account, group, entry.instrumentName, side === 'bid' ? 'buy' : 'sell', leg, tag(entry));
+        if (!outcome.ok) refuse(side, outcome.error);
+        else if (outcome.value) {
+          orders.push(outcome.value.order);
+          trades.push(...outcome.value.trades);
+        }
+      }
+    }
+    return ok({ orders, trades, errors });
+  }
+
+  /** Deribit's private/cancel_quotes: cancels the account's quotes that match; `freeze` refuses new quotes for a second. */
+  cancelQuotes(accountId: string, filter: QuoteCancelFilter, freeze = false): SimOrder[] {
+    const account = this.#accounts.get(accountId);
+    if (!account) return [];
+    const cancelled: SimOrder[] = [];
+    for (const order of [...account.openOrders.values()]) {
+      if (order.quote && this.#matchesQuoteFilter(order, order.quote, filter)) cancelled.push(this.#cancelOpen(account, order.orderId, 'user_request'));
+    }
+    if (freeze) this.freezeQuotes(accountId);
+    return cancelled;
+  }
+
+  /** Refuses the account's new quotes for Deribit's second (freeze_quotes of cancel_all and cancel_quotes). */
+  freezeQuotes(accountId: string): void {
+    const account = this.#accounts.get(accountId);
+    if (account) account.quotesFrozenUntilMs = this.#clock.nowMs() + QUOTE_FREEZE_MS;
+  }
+
+  /** One side of a quote entry: placed, amended, cancelled (amount 0: `undefined` when nothing rested), or refused. */
+  #quoteSide(account: Account, group: MmpState, instrumentName: string, direction: Side, leg: QuoteSideParams, quote: QuoteTag): Result<OrderOutcome | undefined> {
+    const resting = this.#liveQuote(account, quote.mmpGroup, instrumentName, direction);
+    if (leg.amount === 0) return ok(resting ? { order: this.#cancelOpen(account, resting.orderId, 'user_request'), trades: [] } : undefined);
+    const market = this.#markets.get(instrumentName)!;
+    if (market.settled || market.halted) return fail(ERRORS.bookClosed);
+    const instrument = market.instrument;
+    if (leg.amount !== undefined) {
+      if (amountToLots(instrument, leg.amount) === undefined) return fail(withData(ERRORS.invalidAmount, { param: 'amount', reason: `must be a positive multiple of ${instrument.minTradeAmount}` }));
+      // Deribit: each quote must be strictly below its group's quantity_limit (the margin the group reserves), in the base coin.
+      const price = leg.price ?? resting?.price ?? this.#marks.get(instrumentName)?.markPrice ?? 0;
+      const sizeCoin = instrument.kind === 'option' ? leg.amount : price > 0 ? leg.amount / price : Number.POSITIVE_INFINITY;
+      if (sizeCoin >= group.config.quantityLimit) return fail(withData(ERRORS.invalidAmount, { param: 'amount', reason: `a quote must be below the MMP group's quantity_limit ${group.config.quantityLimit}` }));
+    }
+    if (leg.price !== undefined && priceToTicks(instrument, leg.price) === undefined) return fail(withData(ERRORS.priceWrongTick, { param: 'price', tick_size: tickSizeAt(instrument, leg.price) }));
+    const postOnly = leg.postOnly ?? false;
+    const rejectPostOnly = postOnly && (leg.rejectPostOnly ?? false);
+    if (!resting) {
+      if (leg.amount === undefined) return fail(withData(ERRORS.orderNotFound, { reason: 'no quote to amend on this side' }));
+      if (leg.price === undefined) return fail(withData(ERRORS.invalidPrice, { param: 'price', reason: 'a new quote needs a price' }));
+      return this.#place(account.id, { instrumentName, direction, amount: leg.amount, type: 'limit', price: leg.price, postOnly, rejectPostOnly, label: '' }, quote);
+    }
+    const amount = leg.amount ?? resting.amount;
+    const price = leg.price ?? resting.price!;
+    if (amount === resting.amount && price === resting.price && quote.quoteSetId !== resting.quote?.quoteSetId) {
+      // Deribit: changing only the quote_set_id keeps the quote's priority.
+      const order: SimOrder = { ...resting, quote, lastUpdateTimestamp: this.#clock.nowMs() };
+      account.openOrders.set(order.orderId, order);
+      this.#emitOrder(account, order);
+      return ok({ order, trades: [] });
+    }
+    return this.#edit(account.id, { orderId: resting.orderId, amount, price, postOnly, rejectPostOnly }, quote);
+  }
+
+  /** The open quote of a slot, if any. */
+  #liveQuote(account: Account, mmpGroup: string, instrumentName: string, direction: Side): SimOrder | undefined {
+    const key = slotKey(mmpGroup, instrumentName, direction);
+    const orderId = account.quoteSlots.get(key);
+    if (orderId === undefined) return undefined;
+    const order = account.openOrders.get(orderId);
+    if (order) return order;
+    account.quoteSlots.delete(key);
+    return undefined;
+  }
+
+  #matchesQuoteFilter(order: SimOrder, quote: QuoteTag, filter: QuoteCancelFilter): boolean {
+    const instrument = this.#markets.get(order.instrumentName)!.instrument;
+    switch (filter.kind) {
+      case 'all':
+        return true;
+      case 'instrument':
+        return order.instrumentName === filter.instrumentName;
+      case 'instrument_kind':
+        return instrument.kind === filter.instrumentKind;
+      case 'currency':
+        return instrument.currency === filter.currency;
+      case 'currency_pair':
+        return instrument.priceIndex === filter.indexName;
+      case 'quote_set_id':
+        return quote.quoteSetId === filter.quoteSetId;
+      case 'delta': {
+        // Deribit: by delta for options only.
+        const delta = this.#marks.get(order.instrumentName)?.deltaCoin;
+        return instrument.kind === 'option' && delta !== undefined && delta >= filter.minDelta && delta <= filter.maxDelta;
+      }
+    }
   }
 
   // ── accounts ──────────────────────────────────────────────────────────────
@@ -549,6 +787,7 @@ export class SimExchange {
     const account = this.#accounts.get(accountId);
     if (!account) return fail(ERRORS.unauthorized);
     if (!(config.intervalSec >= 0) || !(config.frozenTimeSec >= 0) || !(config.quantityLimit >= 0)) return fail(withData(ERRORS.badArgument, { reason: 'MMP limits must be non-negative' }));
+    if (config.mmpGroup !== undefined) return this.#setMmpGroup(account, config.mmpGroup, config);
     if (config.intervalSec === 0) {
       // Deribit: interval 0 removes the configuration.
       account.mmp.delete(config.indexName);
@@ -559,37 +798,75 @@ export class SimExchange {
     return ok(config);
   }
 
+  /**
+   * A mass-quote MMP group (Deribit's rules): interval 0 removes it (and its quotes); it needs a
+   * quantity_limit (the margin it reserves) above any delta_limit; at most 16 per account; a lower
+   * quantity_limit cancels the quotes no longer below it.
+   */
+  #setMmpGroup(account: Account, name: string, config: MmpConfig): Result<MmpConfig> {
+    const previous = account.mmpGroups.get(name);
+    const curtail = (keep: (order: SimOrder) => boolean): void => {
+      for (const order of [...account.openOrders.values()]) if (order.quote?.mmpGroup === name && !keep(order)) this.#cancelOpen(account, order.orderId, 'mmp_config_curtailment');
+    };
+    if (config.intervalSec === 0) {
+      account.mmpGroups.delete(name);
+      curtail(() => false);
+      return ok(config);
+    }
+    if (!(config.quantityLimit > 0)) return fail(withData(ERRORS.badArgument, { param: 'quantity_limit', reason: 'an MMP group needs a quantity_limit' }));
+    if (config.deltaLimit !== undefined && config.deltaLimit >= config.quantityLimit) return fail(withData(ERRORS.badArgument, { param: 'delta_limit', reason: 'delta_limit must be below quantity_limit' }));
+    if (!previous && account.mmpGroups.size >= MAX_MMP_GROUPS) return fail(withData(ERRORS.badArgument, { param: 'mmp_group', reason: `at most ${MAX_MMP_GROUPS} MMP groups` }));
+    account.mmpGroups.set(name, previous ? { ...previous, config } : newMmpState(config));
+    curtail((order) => {
+      const instrument = this.#markets.get(order.instrumentName)!.instrument;
+      const sizeCoin = instrument.kind === 'option' ? order.amount : order.amount / order.price!;
+      return sizeCoin < config.quantityLimit && instrument.priceIndex === config.indexName;
+    });
+    return ok(config);
+  }
+
+  /** The account's configurations: the orders' protection per index, then the mass-quote groups. */
   mmpConfigs(accountId: string): MmpConfig[] {
-    return [...(this.#accounts.get(accountId)?.mmp.values() ?? [])].map((state) => state.config);
+    const account = this.#accounts.get(accountId);
+    return account ? [...account.mmp.values(), ...account.mmpGroups.values()].map((state) => state.config) : [];
   }
 
   mmpFrozenUntil(accountId: string, indexName: string): number {
     return this.#accounts.get(accountId)?.mmp.get(indexName)?.frozenUntilMs ?? 0;
   }
 
-  /** The account's frozen MMP indices now (Infinity: until a reset). */
-  mmpStatuses(accountId: string): { indexName: string; frozenUntilMs: number }[] {
+  /** The account's frozen MMP indices and groups now (Infinity: until a reset). */
+  mmpStatuses(accountId: string): { indexName: string; frozenUntilMs: number; mmpGroup?: string }[] {
+    const account = this.#accounts.get(accountId);
+    if (!account) return [];
     const nowMs = this.#clock.nowMs();
-    return [...(this.#accounts.get(accountId)?.mmp.values() ?? [])].filter((state) => isFrozen(state, nowMs)).map((state) => ({ indexName: state.config.indexName, frozenUntilMs: state.frozenUntilMs }));
+    return [...account.mmp.values(), ...account.mmpGroups.values()]
+      .filter((state) => isFrozen(state, nowMs))
+      .map((state) => ({ indexName: state.config.indexName, frozenUntilMs: state.frozenUntilMs, ...(state.config.mmpGroup !== undefined && { mmpGroup: state.config.mmpGroup }) }));
   }
 
-  resetMmp(accountId: string, indexName: string): Result<true> {
+  /** Unfreezes the orders' protection of an index, or (with `mmpGroup`) a mass-quote group. */
+  resetMmp(accountId: string, indexName: string, mmpGroup?: string): Result<true> {
     const account = this.#accounts.get(accountId);
     if (!account) return fail(ERRORS.unauthorized);
-    const state = account.mmp.get(indexName);
-    if (state) account.mmp.set(indexName, resetMmp(state));
+    const states = mmpGroup === undefined ? account.mmp : account.mmpGroups;
+    const key = mmpGroup ?? indexName;
+    const state = states.get(key);
+    if (state && state.config.indexName === indexName) states.set(key, resetMmp(state));
     return ok(true);
   }
 
-  /** Triggers MMP as if a limit had been hit (fault injection and tests); false without an MMP configuration for the index. */
-  triggerMmp(accountId: string, indexName: string): boolean {
+  /** Triggers MMP as if a limit had been hit (fault injection and tests); false without such a configuration. */
+  triggerMmp(accountId: string, indexName: string, mmpGroup?: string): boolean {
     const account = this.#accounts.get(accountId);
-    const state = account?.mmp.get(indexName);
-    if (!account || !state) return false;
+    const states = mmpGroup === undefined ? account?.mmp : account?.mmpGroups;
+    const key = mmpGroup ?? indexName;
+    const state = states?.get(key);
+    if (!account || !states || !state || state.config.indexName !== indexName) return false;
     const nowMs = this.#clock.nowMs();
     const frozenUntilMs = state.config.frozenTimeSec > 0 ? nowMs + state.config.frozenTimeSec * 1000 : Number.POSITIVE_INFINITY;
-    account.mmp.set(indexName, { ...state, fills: [], frozenUntilMs });
-    this.#onMmpTriggered(account, indexName, frozenUntilMs);
+    states.set(key, { ...state, fills: [], frozenUntilMs });
+    this.#onMmpTriggered(account, indexName, frozenUntilMs, mmpGroup);
     return true;
   }
 
@@ -674,9 +951,9 @@ export class SimExchange {
       filledAmount = roundAmount(filledAmount + amount);
       notional += price * amount;
       commission += takerFee;
-      this.#recordMmpFill(taker, instrument, order.mmp, order.direction, amount);
+      this.#recordMmpFill(taker, instrument, order, order.direction, amount);
       const makerOrder = maker.openOrders.get(fill.maker.orderId) ?? maker.closedOrders.get(fill.maker.orderId);
-      if (makerOrder) this.#recordMmpFill(maker, instrument, makerOrder.mmp, fill.maker.side, amount);
+      if (makerOrder) this.#recordMmpFill(maker, instrument, makerOrder, fill.maker.side, amount);
     }
     if (result.fills.length > 0 || result.cancelledOwn.length > 0) this.#events.push({ type: 'book', instrumentName: instrument.instrumentName });
     if (result.fills.length === 0) return order;
@@ -843,9 +1120,13 @@ export class SimExchange {
     return undefined;
   }
 
-  #recordMmpFill(account: Account, instrument: SimInstrument, mmp: boolean, direction: Side, amount: number): void {
-    if (!mmp || account.background) return;
-    const state = account.mmp.get(instrument.priceIndex);
+  /** Counts a fill of an MMP order against its protection: its group's for a quote, else its index's. */
+  #recordMmpFill(account: Account, instrument: SimInstrument, order: SimOrder, direction: Side, amount: number): void {
+    if (!order.mmp || account.background) return;
+    const group = order.quote?.mmpGroup;
+    const states = group === undefined ? account.mmp : account.mmpGroups;
+    const key = group ?? instrument.priceIndex;
+    const state = states.get(key);
     if (!state) return;
     const sign = direction === 'buy' ? 1 : -1;
     const mark = this.#marks.get(instrument.instrumentName);
@@ -854,15 +1135,17 @@ export class SimExchange {
     // Deribit counts quantity in the base coin: a future's amount is USD.
     const quantity = instrument.kind === 'option' ? amount : mark ? amount / mark.markPrice : 0;
     const outcome = recordMmpFill(state, { tsMs: this.#clock.nowMs(), quantity, delta, vega });
-    account.mmp.set(instrument.priceIndex, outcome.state);
-    if (outcome.triggered) this.#onMmpTriggered(account, instrument.priceIndex, outcome.state.frozenUntilMs);
+    states.set(key, outcome.state);
+    if (outcome.triggered) this.#onMmpTriggered(account, instrument.priceIndex, outcome.state.frozenUntilMs, group);
   }
 
-  #onMmpTriggered(account: Account, indexName: string, frozenUntilMs: number): void {
+  /** A group's trigger cancels that group's quotes; the index's trigger, its MMP orders (not quotes: groups stand apart). */
+  #onMmpTriggered(account: Account, indexName: string, frozenUntilMs: number, mmpGroup?: string): void {
     for (const order of [...account.openOrders.values()]) {
-      if (order.mmp && this.#markets.get(order.instrumentName)!.instrument.priceIndex === indexName) this.#cancelOpen(account, order.orderId, 'mmp_trigger');
+      const hit = mmpGroup === undefined ? order.mmp && !order.quote && this.#markets.get(order.instrumentName)!.instrument.priceIndex === indexName : order.quote?.mmpGroup === mmpGroup;
+      if (hit) this.#cancelOpen(account, order.orderId, 'mmp_trigger');
     }
-    this.#events.push({ type: 'mmpTriggered', accountId: account.id, indexName, frozenUntilMs });
+    this.#events.push({ type: 'mmpTriggered', accountId: account.id, indexName, frozenUntilMs, ...(mmpGroup !== undefined && { mmpGroup }) });
   }
 }
 

@@ -5,7 +5,14 @@ export type OrderState = 'open' | 'filled' | 'rejected' | 'cancelled';
 export type OrderType = 'limit' | 'market';
 export type TimeInForce = 'good_til_cancelled' | 'good_til_day' | 'fill_or_kill' | 'immediate_or_cancel';
 /** Why an order left the book without filling. */
-export type CancelReason = 'user_request' | 'mmp_trigger' | 'cancel_on_disconnect' | 'settlement' | 'self_trade' | 'immediate_or_cancel' | 'edit_zero' | 'reduce_only';
+export type CancelReason = 'user_request' | 'mmp_trigger' | 'mmp_config_curtailment' | 'cancel_on_disconnect' | 'settlement' | 'self_trade' | 'immediate_or_cancel' | 'edit_zero' | 'reduce_only';
+
+/** What makes an order a mass quote (private/mass_quote): its group, set and request ids. */
+export interface QuoteTag {
+  readonly mmpGroup: string;
+  readonly quoteSetId: string;
+  readonly quoteId: string;
+}
 
 /** An order as the exchange keeps it; the RPC layer renders Deribit's order object from it. */
 export interface SimOrder {
@@ -31,6 +38,8 @@ export interface SimOrder {
   readonly replaced: boolean;
   readonly creationTimestamp: number;
   readonly lastUpdateTimestamp: number;
+  /** Set for a mass quote: one per side per instrument per MMP group, amended by resending it. */
+  readonly quote?: QuoteTag;
 }
 
 /** One match between a taker and a resting maker. */
@@ -76,6 +85,8 @@ export interface Mark {
 
 export interface MmpConfig {
   readonly indexName: string;
+  /** A mass-quote MMP group (its own limits and freeze); absent for the orders' protection of the index. */
+  readonly mmpGroup?: string;
   readonly intervalSec: number;
   readonly frozenTimeSec: number;
   readonly quantityLimit: number;
@@ -89,5 +100,5 @@ export type ExchangeEvent =
   | { readonly type: 'order'; readonly order: SimOrder }
   | { readonly type: 'userTrade'; readonly accountId: string; readonly trade: SimTrade }
   | { readonly type: 'portfolio'; readonly accountId: string; readonly currency: Currency }
-  | { readonly type: 'mmpTriggered'; readonly accountId: string; readonly indexName: string; readonly frozenUntilMs: number }
+  | { readonly type: 'mmpTriggered'; readonly accountId: string; readonly indexName: string; readonly frozenUntilMs: number; readonly mmpGroup?: string }
   | { readonly type: 'instrumentExpired'; readonly instrumentName: string; readonly deliveryPrice: number };

@@ -1,7 +1,7 @@
 import type { Clock } from '../../model/clock.ts';
 import type { Result } from '../exchange/errors.ts';
 import { ERRORS, fail, ok, withData } from '../exchange/errors.ts';
-import type { OrderOutcome, PlaceOrderParams, SimExchange } from '../exchange/exchange.ts';
+import type { OrderOutcome, PlaceOrderParams, QuoteCancelFilter, QuoteSideParams, SimExchange } from '../exchange/exchange.ts';
 import { floatingPnl } from '../exchange/position-math.ts';
 import type { Currency, InstrumentKind, SimInstrument } from '../instruments/types.ts';
 import type { TokenIssuer } from './auth.ts';
@@ -252,7 +252,13 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
     const result = ctx.exchange.cancel(accountId, params.order_id);
     return result.ok ? ok(renderOrder(result.value, instrumentOf(ctx, result.value.instrumentName)!)) : result;
   },
-  'private/cancel_all': (ctx) => ok(ctx.exchange.cancelAll(requireAccount(ctx)!)),
+  'private/cancel_all': (ctx, params) => {
+    const accountId = requireAccount(ctx)!;
+    const count = ctx.exchange.cancelAll(accountId);
+    // Deribit: freeze_quotes also refuses incoming quotes for a second.
+    if (params.freeze_quotes) ctx.exchange.freezeQuotes(accountId);
+    return ok(count);
+  },
   'private/cancel_all_by_instrument': (ctx, params) => {
     if (!instrumentOf(ctx, params.instrument_name)) return fail(withData(ERRORS.invalidInstrument, { param: 'instrument_name' }));
     return ok(ctx.exchange.cancelAll(requireAccount(ctx)!, { instrumentName: params.instrument_name }));
@@ -333,6 +339,7 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
   'private/set_mmp_config': (ctx, params) => {
     const config = {
       indexName: params.index_name,
+      ...(params.mmp_group !== undefined && { mmpGroup: params.mmp_group }),
       intervalSec: params.interval,
       frozenTimeSec: params.frozen_time,
       quantityLimit: params.quantity_limit ?? 0,
@@ -342,13 +349,26 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
     if (!indexCurrency(params.index_name)) return fail(withData(ERRORS.invalidParams, { param: 'index_name', reason: 'unknown index' }));
     const result = ctx.exchange.setMmpConfig(requireAccount(ctx)!, config);
     if (!result.ok) return result;
-    return ok({ index_name: params.index_name, interval: params.interval, frozen_time: params.frozen_time, quantity_limit: config.quantityLimit, ...(params.delta_limit !== undefined && { delta_limit: params.delta_limit }), ...(params.vega_limit !== undefined && { vega_limit: params.vega_limit }) });
+    return ok({
+      index_name: params.index_name,
+      ...(params.mmp_group !== undefined && { mmp_group: params.mmp_group }),
+      interval: params.interval,
+      frozen_time: params.frozen_time,
+      quantity_limit: config.quantityLimit,
+      ...(params.delta_limit !== undefined && { delta_limit: params.delta_limit }),
+      ...(params.vega_limit !== undefined && { vega_limit: params.vega_limit }),
+      ...(params.max_quote_quantity !== undefined && { max_quote_quantity: params.max_quote_quantity }),
+    });
   },
+  // Deribit: without mmp_group, the orders' configurations and the groups'; with one, that group's.
   'private/get_mmp_config': (ctx, params) => {
-    const configs = ctx.exchange.mmpConfigs(requireAccount(ctx)!).filter((config) => !params.index_name || config.indexName === params.index_name);
+    const configs = ctx.exchange
+      .mmpConfigs(requireAccount(ctx)!)
+      .filter((config) => (!params.index_name || config.indexName === params.index_name) && (params.mmp_group === undefined || config.mmpGroup === params.mmp_group));
     return ok(
       configs.map((config) => ({
         index_name: config.indexName,
+        ...(config.mmpGroup !== undefined && { mmp_group: config.mmpGroup }),
         interval: config.intervalSec,
         frozen_time: config.frozenTimeSec,
         quantity_limit: config.quantityLimit,
@@ -359,64 +379,93 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
   },
   // Deribit: the triggered (frozen) indices only; frozen_until 0 means until private/reset_mmp.
   'private/get_mmp_status': (ctx, params) => {
-    if (params.mmp_group !== undefined || params.block_rfq) return ok([]);
-    const statuses = ctx.exchange.mmpStatuses(requireAccount(ctx)!).filter((status) => !params.index_name || status.indexName === params.index_name);
-    return ok(statuses.map((status) => ({ index_name: status.indexName, frozen_until: Number.isFinite(status.frozenUntilMs) ? status.frozenUntilMs : 0 })));
+    if (params.block_rfq) return ok([]);
+    const statuses = ctx.exchange
+      .mmpStatuses(requireAccount(ctx)!)
+      .filter((status) => (!params.index_name || status.indexName === params.index_name) && (params.mmp_group === undefined || status.mmpGroup === params.mmp_group));
+    return ok(statuses.map((status) => ({ index_name: status.indexName, frozen_until: Number.isFinite(status.frozenUntilMs) ? status.frozenUntilMs : 0, ...(status.mmpGroup !== undefined && { mmp_group: status.mmpGroup }) })));
   },
   'private/reset_mmp': (ctx, params) => {
-    const result = ctx.exchange.resetMmp(requireAccount(ctx)!, params.index_name);
+    const result = ctx.exchange.resetMmp(requireAccount(ctx)!, params.index_name, params.mmp_group);
     return result.ok ? ok('ok') : result;
   },
   'private/mass_quote': (ctx, params) => {
     const accountId = requireAccount(ctx)!;
-    if (!ctx.session?.cancelOnDisconnect) return fail(ERRORS.codNotEnabled);
-    const orders: unknown[] = [];
-    const trades: unknown[] = [];
-    const errors: unknown[] = [];
-    for (const quote of params.quotes) {
-      const instrument = instrumentOf(ctx, quote.instrument_name);
-      for (const side of ['bid', 'ask'] as const) {
-        const leg = quote[side];
-        if (!leg) continue;
-        const direction = side === 'bid' ? 'buy' : 'sell';
-        if (!instrument) {
-          errors.push({ instrument_name: quote.instrument_name, side, error: ERRORS.invalidInstrument });
-          continue;
-        }
-        const label = `mq:${params.quote_id}:${quote.quote_set_id}:${side}`;
-        const existing = ctx.exchange.openOrders(accountId, { instrumentName: quote.instrument_name }).find((order) => order.direction === direction && order.label.startsWith(`mq:`) && order.label.endsWith(`:${quote.quote_set_id}:${side}`));
-        let result: Result<OrderOutcome>;
-        if (leg.amount === 0) {
-          if (existing) ctx.exchange.cancel(accountId, existing.orderId);
-          continue;
-        } else if (existing) {
-          result = ctx.exchange.edit(accountId, {
-            orderId: existing.orderId,
-            amount: existing.filledAmount + (leg.amount ?? existing.amount - existing.filledAmount),
-            ...(leg.price !== undefined && { price: leg.price }),
-            ...(leg.post_only !== undefined && { postOnly: leg.post_only }),
-            ...(leg.reject_post_only !== undefined && { rejectPostOnly: leg.reject_post_only }),
-          });
-        } else {
-          if (leg.price === undefined || leg.amount === undefined) {
-            errors.push({ instrument_name: quote.instrument_name, side, error: withData(ERRORS.invalidParams, { reason: 'price and amount are required for a new quote' }) });
-            continue;
-          }
-          result = ctx.exchange.place(accountId, { instrumentName: quote.instrument_name, direction, amount: leg.amount, type: 'limit', price: leg.price, mmp: true, label, postOnly: leg.post_only ?? false, rejectPostOnly: leg.reject_post_only ?? false });
-        }
-        if (!result.ok) {
-          errors.push({ instrument_name: quote.instrument_name, side, error: { code: result.error.code, message: result.error.message } });
-          continue;
-        }
-        ctx.session.createdOrderIds.add(result.value.order.orderId);
-        const rendered = renderOutcome(ctx, accountId, result.value);
-        orders.push({ ...(rendered.order as object), quote: true, quote_id: params.quote_id, quote_set_id: quote.quote_set_id, mmp_group: params.mmp_group });
-        trades.push(...(rendered.trades as unknown[]));
-      }
-    }
-    return ok({ orders, trades, ...(params.detailed ? { errors } : { errors_count: errors.length }) });
+    // Deribit: mass quotes need cancel-on-disconnect, so a vanished quoter leaves no quotes behind.
+    if (!ctx.session?.cancelOnDisconnect && !(ctx.session && ctx.accountCod.has(accountId))) return fail(ERRORS.codNotEnabled);
+    if (params.valid_until !== undefined && ctx.clock.nowMs() > params.valid_until) return fail(ERRORS.timedOut);
+    const result = ctx.exchange.massQuote(accountId, {
+      mmpGroup: params.mmp_group,
+      quoteId: params.quote_id,
+      quotes: params.quotes.map((quote) => ({
+        instrumentName: quote.instrument_name,
+        quoteSetId: quote.quote_set_id,
+        ...(quote.bid && { bid: quoteSide(quote.bid) }),
+        ...(quote.ask && { ask: quoteSide(quote.ask) }),
+      })),
+    });
+    if (!result.ok) return result;
+    const { orders, trades, errors } = result.value;
+    for (const order of orders) if (order.orderState === 'open') ctx.session?.createdOrderIds.add(order.orderId);
+    const renderedErrors = errors.map((e) => ({ instrument_name: e.instrumentName, side: e.side, error: { code: e.error.code, message: e.error.message } }));
+    const errorPart = params.detailed ? { errors: renderedErrors } : { errors_count: errors.length };
+    // The simulator processes a request whole before answering: nothing is ever left pending.
+    if (params.wait_for_response === false) return ok({ ...errorPart, ...(params.detailed ? { pending_requests: [] } : { pending_requests_count: 0 }) });
+    return ok({
+      orders: orders.map((order) => renderOrder(order, instrumentOf(ctx, order.instrumentName)!)),
+      trades: trades.map((trade) => {
+        const instrument = instrumentOf(ctx, trade.instrumentName)!;
+        const orderId = trade.makerAccountId === accountId ? trade.makerOrderId : trade.takerOrderId;
+        const order = ctx.exchange.orderState(accountId, orderId);
+        return renderUserTrade(trade, accountId, instrument, order.ok ? order.value : undefined, ctx.market.forward(instrument.currency, instrument.expirationTimestamp));
+      }),
+      ...errorPart,
+    });
+  },
+  'private/cancel_quotes': (ctx, params) => {
+    const accountId = requireAccount(ctx)!;
+    if (!ctx.session?.cancelOnDisconnect && !(ctx.session && ctx.accountCod.has(accountId))) return fail(ERRORS.codNotEnabled);
+    const filter = quoteCancelFilter(params);
+    if (!filter.ok) return filter;
+    const cancelled = ctx.exchange.cancelQuotes(accountId, filter.value, params.freeze_quotes ?? false);
+    return ok(params.detailed ? cancelled.map((order) => ({ order: renderOrder(order, instrumentOf(ctx, order.instrumentName)!) })) : cancelled.length);
   },
 };
+
+function quoteSide(side: { price?: number | undefined; amount?: number | undefined; post_only?: boolean | undefined; reject_post_only?: boolean | undefined }): QuoteSideParams {
+  return {
+    ...(side.price !== undefined && { price: side.price }),
+    ...(side.amount !== undefined && { amount: side.amount }),
+    ...(side.post_only !== undefined && { postOnly: side.post_only }),
+    ...(side.reject_post_only !== undefined && { rejectPostOnly: side.reject_post_only }),
+  };
+}
+
+/** cancel_quotes' criteria, each with the parameter it needs. */
+function quoteCancelFilter(params: ParamsOf<'private/cancel_quotes'>): Result<QuoteCancelFilter> {
+  const missing = (param: string): Result<QuoteCancelFilter> => fail(withData(ERRORS.invalidParams, { param, reason: `required for cancel_type ${params.cancel_type}` }));
+  switch (params.cancel_type) {
+    case 'all':
+      return ok({ kind: 'all' });
+    case 'instrument':
+      return params.instrument_name ? ok({ kind: 'instrument', instrumentName: params.instrument_name }) : missing('instrument_name');
+    case 'instrument_kind':
+    case 'kind': {
+      const kind = kindOf(params.kind);
+      return params.kind === 'any' ? ok({ kind: 'all' }) : kind ? ok({ kind: 'instrument_kind', instrumentKind: kind }) : missing('kind');
+    }
+    case 'currency':
+      return params.currency ? ok({ kind: 'currency', currency: params.currency }) : missing('currency');
+    case 'currency_pair':
+      return params.currency_pair ? ok({ kind: 'currency_pair', indexName: params.currency_pair.toLowerCase() }) : missing('currency_pair');
+    case 'quote_set_id':
+      return params.quote_set_id !== undefined ? ok({ kind: 'quote_set_id', quoteSetId: params.quote_set_id }) : missing('quote_set_id');
+    case 'delta':
+      if (params.min_delta === undefined) return missing('min_delta');
+      if (params.max_delta === undefined) return missing('max_delta');
+      return ok({ kind: 'delta', minDelta: params.min_delta, maxDelta: params.max_delta });
+  }
+}
 
 function summaryTicker(ctx: RpcContext, instrument: SimInstrument): Record<string, unknown> {
   return tickerFor(ctx.exchange, ctx.market, instrument, ctx.clock.nowMs());

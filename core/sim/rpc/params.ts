@@ -14,6 +14,9 @@ const currencyOrAny = z.preprocess((value) => (typeof value === 'string' ? value
 const kind = z.enum(['future', 'option', 'any']);
 const direction = z.enum(['buy', 'sell']);
 const timeInForce = z.enum(['good_til_cancelled', 'good_til_day', 'fill_or_kill', 'immediate_or_cancel']);
+/** Deribit's MMP group names: user-defined, case sensitive, 1 to 64 characters. */
+const mmpGroup = z.string().min(1).max(64);
+const quoteSide = z.object({ price: num.optional(), amount: num.pipe(z.number().min(0)).optional(), post_only: bool.optional(), reject_post_only: bool.optional() });
 const channels = z.preprocess((value) => (typeof value === 'string' ? value.split(',') : value), z.array(z.string().min(1).max(200)).min(1).max(1000));
 
 export const PARAMS = {
@@ -80,27 +83,40 @@ export const PARAMS = {
     quantity_limit: num.pipe(z.number().min(0)).optional(),
     delta_limit: num.pipe(z.number().min(0)).optional(),
     vega_limit: num.pipe(z.number().min(0)).optional(),
-    mmp_group: z.string().max(64).optional(),
+    mmp_group: mmpGroup.optional(),
+    max_quote_quantity: num.pipe(z.number().min(0)).optional(),
   }),
-  'private/get_mmp_config': z.object({ index_name: str.optional(), mmp_group: z.string().optional() }),
-  'private/reset_mmp': z.object({ index_name: str, mmp_group: z.string().optional() }),
-  'private/get_mmp_status': z.object({ index_name: str.optional(), mmp_group: z.string().optional(), block_rfq: bool.optional() }),
+  'private/get_mmp_config': z.object({ index_name: str.optional(), mmp_group: mmpGroup.optional() }),
+  'private/reset_mmp': z.object({ index_name: str, mmp_group: mmpGroup.optional() }),
+  'private/get_mmp_status': z.object({ index_name: str.optional(), mmp_group: mmpGroup.optional(), block_rfq: bool.optional() }),
+  // docs.deribit.com/api-reference/trading/private-mass_quote; at most 100 quotes a request (the mass quotes article).
   'private/mass_quote': z.object({
     quote_id: str,
-    mmp_group: z.string().max(64),
+    mmp_group: mmpGroup,
     detailed: bool.optional(),
     wait_for_response: bool.optional(),
+    valid_until: num.optional(),
     quotes: z
       .array(
-        z.object({
-          instrument_name: str,
-          quote_set_id: z.string().max(64),
-          bid: z.object({ price: num.optional(), amount: num.optional(), post_only: bool.optional(), reject_post_only: bool.optional() }).optional(),
-          ask: z.object({ price: num.optional(), amount: num.optional(), post_only: bool.optional(), reject_post_only: bool.optional() }).optional(),
-        }),
+        z
+          .object({ instrument_name: str, quote_set_id: z.string().max(64).default(''), bid: quoteSide.optional(), ask: quoteSide.optional() })
+          .refine((quote) => quote.bid !== undefined || quote.ask !== undefined, 'a quote needs a bid or an ask'),
       )
       .min(1)
       .max(100),
+  }),
+  // docs.deribit.com/api-reference/trading/private-cancel_quotes
+  'private/cancel_quotes': z.object({
+    cancel_type: z.enum(['delta', 'quote_set_id', 'instrument', 'instrument_kind', 'kind', 'currency', 'currency_pair', 'all']),
+    min_delta: num.optional(),
+    max_delta: num.optional(),
+    quote_set_id: z.string().max(64).optional(),
+    instrument_name: str.optional(),
+    kind: kind.optional(),
+    currency: currency.optional(),
+    currency_pair: str.optional(),
+    detailed: bool.optional(),
+    freeze_quotes: bool.optional(),
   }),
 } as const;
 

@@ -149,7 +149,7 @@ export class Publisher {
             if (session.accountId !== event.accountId) continue;
             for (const [name, channel] of session.subscriptions) {
               if (channel.type === 'userMmpTrigger' && channel.indexName === event.indexName) {
-                session.notify(name, { index_name: event.indexName, frozen_until: Number.isFinite(event.frozenUntilMs) ? event.frozenUntilMs : 0 });
+                session.notify(name, { index_name: event.indexName, frozen_until: Number.isFinite(event.frozenUntilMs) ? event.frozenUntilMs : 0, ...(event.mmpGroup !== undefined && { mmp_group: event.mmpGroup }) });
               }
             }
           }

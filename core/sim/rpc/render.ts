@@ -20,7 +20,7 @@ export interface MarketView {
 }
 
 const YEAR_MS = 365 * 86_400_000;
-const DERIBIT_CANCEL_REASONS: ReadonlySet<string> = new Set(['user_request', 'cancel_on_disconnect', 'mmp_trigger', 'settlement']);
+const DERIBIT_CANCEL_REASONS: ReadonlySet<string> = new Set(['user_request', 'cancel_on_disconnect', 'mmp_trigger', 'mmp_config_curtailment', 'settlement']);
 
 const round = roundDecimals;
 
@@ -90,6 +90,8 @@ export function renderOrder(order: SimOrder, instrument: SimInstrument): Record<
     risk_reducing: false,
     ...(order.cancelReason !== undefined && DERIBIT_CANCEL_REASONS.has(order.cancelReason) && { cancel_reason: order.cancelReason }),
     commission: order.commission,
+    // Deribit: present only for quote orders.
+    ...(order.quote && { quote: true, mmp_group: order.quote.mmpGroup, quote_set_id: order.quote.quoteSetId, quote_id: order.quote.quoteId }),
   };
 }
 
@@ -125,6 +127,8 @@ export function renderUserTrade(trade: SimTrade, accountId: string, instrument: 
     risk_reducing: false,
     api: true,
     profit_loss: 0,
+    // Deribit: present only for trades of orders placed with private/mass_quote.
+    ...(order?.quote && { quote_set_id: order.quote.quoteSetId, quote_id: order.quote.quoteId }),
   };
 }
 

@@ -253,6 +253,8 @@ describe('simulator JSON-RPC over WebSocket', () => {
     const quote = (quotes: unknown[]) => client.call('private/mass_quote', { quote_id: 'q1', mmp_group: 'default', detailed: true, quotes });
     expect((await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', bid: { price: 0.01, amount: 1 } }])).error).toMatchObject({ code: 13042, message: 'cod_not_enabled' });
     await client.call('private/enable_cancel_on_disconnect');
+    expect((await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', bid: { price: 0.01, amount: 1 } }])).error).toMatchObject({ code: 11043, data: { param: 'mmp_group' } });
+    expect((await client.call('private/set_mmp_config', { index_name: 'btc_usd', mmp_group: 'default', interval: 1, frozen_time: 0, quantity_limit: 10 })).result).toMatchObject({ mmp_group: 'default' });
     const first = await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', bid: { price: 0.01, amount: 1 }, ask: { price: 0.05, amount: 2 } }]);
     expect(first.result.errors).toEqual([]);
     expect(first.result.orders).toEqual([
@@ -261,7 +263,10 @@ describe('simulator JSON-RPC over WebSocket', () => {
     ]);
     const [bid, ask] = first.result.orders as Array<{ order_id: string }>;
     const second = await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', bid: { price: 0.011 }, ask: { amount: 0 } }]);
-    expect(second.result.orders).toEqual([expect.objectContaining({ order_id: bid!.order_id, price: 0.011, amount: 1, replaced: true })]);
+    expect(second.result.orders).toEqual([
+      expect.objectContaining({ order_id: bid!.order_id, price: 0.011, amount: 1, replaced: true }),
+      expect.objectContaining({ order_id: ask!.order_id, order_state: 'cancelled' }),
+    ]);
     expect(exchange.openOrders('trader').map((o) => o.orderId)).toEqual([bid!.order_id]);
     expect(exchange.openOrders('trader').some((o) => o.orderId === ask!.order_id)).toBe(false);
     const third = await quote([{ instrument_name: option.instrumentName, quote_set_id: 'opts', ask: { price: 0.0503, amount: 1 } }, { instrument_name: 'BTC-1JAN20-1-C', quote_set_id: 'x', bid: { price: 0.01, amount: 1 } }]);

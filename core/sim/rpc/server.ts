@@ -181,7 +181,11 @@ export class SimRpcServer {
     if (!parsed.ok) return this.#response(parsed.id, undefined, parsed.error, usIn);
     const { id, method, params } = parsed.request;
     const nowMs = this.#options.clock.nowMs();
-    if (session) {
+    if (session && method === 'private/mass_quote') {
+      // Mass quotes have limits of their own; Deribit answers too_many_quotes and keeps the session.
+      const quotes = Array.isArray(params.quotes) ? params.quotes.length : 0;
+      if (!session.massQuotes.take(quotes, nowMs)) return this.#response(id, undefined, ERRORS.tooManyQuotes, usIn);
+    } else if (session) {
       const pool = MATCHING_METHODS.has(method) ? session.matching : session.nonMatching;
       if (!pool.take(nowMs)) {
         const response = this.#response(id, undefined, ERRORS.tooManyRequests, usIn);

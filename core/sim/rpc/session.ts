@@ -1,6 +1,6 @@
 import type { Channel } from './channels.ts';
 import type { CreditConfig } from './credits.ts';
-import { CreditPool } from './credits.ts';
+import { CreditPool, DEFAULT_MASS_QUOTE_LIMITS, MassQuoteLimiter } from './credits.ts';
 
 /** What one WebSocket connection to the simulator carries between requests. */
 export interface SessionTransport {
@@ -41,6 +41,7 @@ export class Session {
   readonly createdOrderIds = new Set<string>();
   readonly nonMatching: CreditPool;
   readonly matching: CreditPool;
+  readonly massQuotes: MassQuoteLimiter;
   closed = false;
   traffic: TrafficFilter | undefined;
 
@@ -52,6 +53,7 @@ export class Session {
   ) {
     this.nonMatching = new CreditPool(credits.nonMatching, nowMs);
     this.matching = new CreditPool(credits.matching, nowMs);
+    this.massQuotes = new MassQuoteLimiter(credits.massQuotes ?? DEFAULT_MASS_QUOTE_LIMITS, nowMs);
   }
 
   send(message: unknown): void {

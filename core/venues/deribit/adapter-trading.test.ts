@@ -150,11 +150,15 @@ describe('the adapter’s trading streams against a scripted venue', () => {
     expect(events.filter((e): e is Of<'VenueWarning'> => e.type === 'VenueWarning').map((e) => e.source)).toEqual(['private/get_mmp_config', 'private/get_mmp_status']);
 
     const [timed, group] = fixture('channel.user.mmp_trigger.json').notifications.map((n: any) => n.params);
-    const triggered = next<Of<'MmpTriggered'>>((e) => e.type === 'MmpTriggered');
+    const triggered = next<Of<'MmpTriggered'>>((e) => e.type === 'MmpTriggered' && e.mmpGroup === undefined);
     venue.push(group.channel, group.data);
     venue.push(timed.channel, timed.data);
     expect(await triggered).toMatchObject({ venueId: 'sim', indexName: 'btc_usd', frozenUntilMs: 1768478525000, tsMs: expect.any(Number) });
-    expect(events.filter((e) => e.type === 'MmpTriggered')).toHaveLength(1);
+    // A mass-quote group's trigger is reported as the group's.
+    expect(events.filter((e) => e.type === 'MmpTriggered').map((e) => [e.indexName, e.mmpGroup, e.frozenUntilMs])).toEqual([
+      ['btc_usd', 'MassQuoteBot7', Number.POSITIVE_INFINITY],
+      ['btc_usd', undefined, 1768478525000],
+    ]);
 
     const refused = next((e) => e.type === 'OrderRequestFailed' && e.label === 'h1');
     adapter.placeOrder({ label: 'q1', instrumentName: 'BTC-25DEC26-100000-C', side: 'buy', price: 0.02, amount: 0.1, postOnly: true, reduceOnly: false, mmp: true });

@@ -12,6 +12,15 @@
  * them to the non-matching pool, as the simulator does, which only makes us more careful on
  * Deribit itself.
  *
+ * Mass quotes are limited apart from orders (docs.deribit.com/articles/mass-quotes-specifications;
+ * the account's `maximum_mass_quotes`, `maximum_quotes`, `guaranteed_mass_quotes`): a request
+ * goes at the higher rate while the quotes it carries fit a rate of quotes, and at a small
+ * guaranteed rate whatever its size. We model the higher rate only — a request costs one credit
+ * of the mass-quote pool and one of the quote pool per instrument quoted — which never sends
+ * what the venue would refuse, at the price of not using the guaranteed rate on top. Quote
+ * cancels (cancel_quotes, also limited apart, figures unpublished) are charged to the matching
+ * pool as cancels.
+ *
  * Requests wait in one queue per pool, each served in priority order: cancels (and the control
  * requests a session needs to stay alive) first, then amends, then queries, then new orders;
  * among equals, the lower `priority` number (quoting passes distance from the money), then the
@@ -25,13 +34,33 @@ export interface CreditPoolSpec {
   readonly costPerRequest: number;
 }
 
+export interface RateSpec {
+  readonly burst: number;
+  readonly perSec: number;
+}
+
+/** Deribit's mass-quote limits, in its terms (requests, and quotes, per second with a burst). */
+export interface MassQuoteRateLimits {
+  readonly guaranteed: RateSpec;
+  readonly maximum: RateSpec;
+  readonly quotes: RateSpec;
+}
+
 /** A venue's limits in Deribit's terms (the simulator's CreditConfig has this shape). */
 export interface DeribitRateLimits {
   readonly matching: CreditPoolSpec;
   readonly nonMatching: CreditPoolSpec;
   readonly subscribe?: CreditPoolSpec;
   readonly getInstruments?: CreditPoolSpec;
+  readonly massQuotes?: MassQuoteRateLimits;
 }
+
+/** The example limits of Deribit's rate-limits article. */
+export const DERIBIT_MASS_QUOTE_LIMITS: MassQuoteRateLimits = {
+  guaranteed: { burst: 2, perSec: 2 },
+  maximum: { burst: 10, perSec: 10 },
+  quotes: { burst: 500, perSec: 500 },
+};
 
 /**
  * Deribit's documented defaults for the lowest tier. The matching pool's unit cost is not
@@ -43,9 +72,10 @@ export const DERIBIT_DEFAULT_LIMITS: DeribitRateLimits = {
   nonMatching: { maxCredits: 50_000, refillPerSec: 10_000, costPerRequest: 500 },
   subscribe: { maxCredits: 30_000, refillPerSec: 10_000, costPerRequest: 3_000 },
   getInstruments: { maxCredits: 500_000, refillPerSec: 10_000, costPerRequest: 10_000 },
+  massQuotes: DERIBIT_MASS_QUOTE_LIMITS,
 };
 
-export type PoolName = 'matching' | 'nonMatching' | 'subscribe' | 'getInstruments';
+export type PoolName = 'matching' | 'nonMatching' | 'subscribe' | 'getInstruments' | 'massQuotes' | 'quotes';
 
 /** Matching-engine methods (Deribit's list, restricted to what a workstation sends). */
 export const MATCHING_METHODS: ReadonlySet<string> = new Set([
@@ -74,8 +104,9 @@ export function poolOf(method: string): 'matching' | 'nonMatching' {
   return MATCHING_METHODS.has(method) ? 'matching' : 'nonMatching';
 }
 
-/** What a method costs, its main pool first (the queue it waits in). */
-export function chargesFor(method: string, limits: DeribitRateLimits): readonly Charge[] {
+/** What a method costs, its main pool first (the queue it waits in); `quotes`: the instruments a mass quote carries. */
+export function chargesFor(method: string, limits: DeribitRateLimits, quotes = 0): readonly Charge[] {
+  if (method === 'private/mass_quote' && limits.massQuotes) return [{ pool: 'massQuotes', credits: 1 }, { pool: 'quotes', credits: quotes }];
   if (MATCHING_METHODS.has(method)) return [{ pool: 'matching', credits: limits.matching.costPerRequest }];
   const base: Charge = { pool: 'nonMatching', credits: limits.nonMatching.costPerRequest };
   if ((method === 'public/subscribe' || method === 'private/subscribe') && limits.subscribe) return [base, { pool: 'subscribe', credits: limits.subscribe.costPerRequest }];
@@ -111,7 +142,15 @@ export function poolLimitsFor(limits: DeribitRateLimits): Readonly<Record<PoolNa
           cancelReserveCredits: cancelRequests * spec.costPerRequest,
         }
       : { maxCredits: Number.POSITIVE_INFINITY, refillPerSec: Number.POSITIVE_INFINITY, safetyCredits: 0, cancelReserveCredits: 0 };
-  return { matching: pool(limits.matching, 2), nonMatching: pool(limits.nonMatching, 0), subscribe: pool(limits.subscribe, 0), getInstruments: pool(limits.getInstruments, 0) };
+  const rate = (spec: RateSpec | undefined): CreditPoolSpec | undefined => spec && { maxCredits: spec.burst, refillPerSec: spec.perSec, costPerRequest: 1 };
+  return {
+    matching: pool(limits.matching, 2),
+    nonMatching: pool(limits.nonMatching, 0),
+    subscribe: pool(limits.subscribe, 0),
+    getInstruments: pool(limits.getInstruments, 0),
+    massQuotes: pool(rate(limits.massQuotes?.maximum), 0),
+    quotes: pool(rate(limits.massQuotes?.quotes), 0),
+  };
 }
 
 export type RequestClass = 'control' | 'cancel' | 'replace' | 'query' | 'place';

@@ -2,7 +2,20 @@ import type { Clock } from '../../model/clock.ts';
 import type { Fill, VenueAccount, VenuePosition } from '../../model/trading.ts';
 import type { InstrumentRow, VenueConnectionState, VenueStatus } from '../../protocol/index.ts';
 import { parseMmpConfig, usdIndexOf } from '../mmp-config.ts';
-import type { MmpConfig, MmpRequestKind, OrderRequestKind, PlaceOrderRequest, ReplaceOrderRequest, VenueAdapter, VenueCapabilities, VenueEvent, VenueOrderReport } from '../venue-adapter.ts';
+import type {
+  CancelQuotesRequest,
+  MassQuoteRequest,
+  MmpConfig,
+  MmpRequestKind,
+  OrderRequestKind,
+  PlaceOrderRequest,
+  QuoteEntry,
+  ReplaceOrderRequest,
+  VenueAdapter,
+  VenueCapabilities,
+  VenueEvent,
+  VenueOrderReport,
+} from '../venue-adapter.ts';
 import type { DeribitRateLimits, RequestClass } from './credit-limiter.ts';
 import { chargesFor, CreditLimiter, DERIBIT_DEFAULT_LIMITS, poolLimitsFor, poolOf } from './credit-limiter.ts';
 import { channelFamily, MessageRates } from './message-rates.ts';
@@ -12,6 +25,7 @@ import { parseAccount, parsePosition, parseUserTrades } from './parse-account.ts
 import { parsePublicTrades } from './parse-trades.ts';
 import { mmpConfigParams, parseMmpConfigs, parseMmpStatuses, parseMmpTrigger, sameMmpConfig } from './parse-mmp.ts';
 import { parseOrderReport } from './parse-orders.ts';
+import { cancelledQuoteOrders, cancelQuotesParams, chunkQuoteEntries, massQuoteParams, parseMassQuoteResult } from './parse-quotes.ts';
 import type { WireProbe } from './rpc-connection.ts';
 import { RpcConnection, RpcError, RpcTimeout } from './rpc-connection.ts';
 import { SafeMode } from './safe-mode.ts';
@@ -33,7 +47,20 @@ import { advance, merge, newestWatermark, recoverTrades } from './trade-recovery
  * Market maker protection: configureMmp keeps the last configuration of each index and makes sure
  * the venue holds it on every (re)connect before reporting connected; the adapter then asks the
  * venue whether MMP is frozen and reports it (MmpTriggered), as it reports live triggers from
- * user.mmp_trigger.{index}. Quotes opt in with PlaceOrderRequest.mmp.
+ * user.mmp_trigger.{index}. Quotes opt in with PlaceOrderRequest.mmp. Mass-quote MMP groups are
+ * configurations like the others, keyed by index and group.
+ *
+ * Mass quotes (where the account is granted them: `massQuote`). The kernel asks for them as
+ * orders: placeOrder with `quote`, and replaceOrder / cancelOrder of a quote order (known by its
+ * venue order id from the reports that carried its quote fields). Those asked in one turn of the
+ * event loop are sent together at its end, per MMP group and quote set, as private/mass_quote
+ * requests of at most 100 instruments (Deribit's limit), detailed: an amend is the quote sent
+ * again, a cancel is amount 0. Every entry's outcome is reported under its label: the venue's
+ * orders (which carry no label, only their quote fields: the OMS knows them by slot), its
+ * per-side errors, or the request's loss. Every cancel-all also cancels our quotes
+ * (private/cancel_quotes) and freezes new ones for the venue's second, so that none still in
+ * flight lands behind it; quote cancels asked in the same turn ride on it. A venue that answers
+ * mass_quotes_disabled turns mass quotes off (VenueStatus.massQuote) until the next connection.
  *
  * Every request waits for rate-limit credits in a client-side model of Deribit's credit pools
  * (credit-limiter.ts), cancels first. Should the venue still answer too_many_requests, the adapter
@@ -79,6 +106,14 @@ export interface DeribitAdapterOptions {
   readonly statusIntervalMs?: number;
   /** Timing hooks on every connection's frames and requests (benchmarks); none by default. */
   readonly probe?: WireProbe;
+  /** The account is granted mass quotes (Deribit: on request to its support; the simulator: always). Needs credentials. */
+  readonly massQuote?: boolean;
+  /**
+   * Sent as a mass quote's valid_until (venue time, ms after it was asked for): a quote that waited
+   * longer for credits is refused (timed_out) instead of resting stale. Off by default: it needs
+   * our clock to agree with the venue's.
+   */
+  readonly quoteValidityMs?: number;
 }
 
 type Phase = 'idle' | 'connecting' | 'syncing' | 'live' | 'waiting' | 'closed';
@@ -101,6 +136,23 @@ class NotSent extends Error {
 }
 
 const TOO_MANY_REQUESTS = 10028;
+const TOO_MANY_QUOTES = 13903;
+const MASS_QUOTES_DISABLED = 13902;
+/** Deribit: at most 100 quotes (instruments, each with a bid and an ask) in one mass quote. */
+const MAX_QUOTES_PER_REQUEST = 100;
+/** Where a resting quote of ours is amended or cancelled: its slot and quote set. */
+interface QuoteRoute {
+  readonly instrumentName: string;
+  readonly side: 'buy' | 'sell';
+  readonly mmpGroup: string;
+  readonly quoteSetId: string;
+  readonly postOnly: boolean;
+}
+
+/** The order request a quote entry stands for, in the terms the OMS folds outcomes in. */
+const requestKind = (entry: QuoteEntry): OrderRequestKind => (entry.kind === 'new' ? 'place' : entry.kind === 'amend' ? 'replace' : 'cancel');
+/** An MMP configuration's key: the index's own, or one of its mass-quote groups. */
+const mmpKey = (indexName: string, mmpGroup: string | undefined): string => (mmpGroup === undefined ? indexName : `${indexName}\u0000${mmpGroup}`);
 /** Trade ids remembered so that a fill reported live and recovered again is emitted once. */
 const SEEN_TRADES = 20_000;
 
@@ -128,10 +180,20 @@ export class DeribitAdapter implements VenueAdapter {
   /** Per currency: the newest fill seen (what a reconnect recovers from). */
   readonly #watermarks = new Map<string, TradeWatermark>();
   readonly #seenTrades = new Set<string>();
-  /** The last MMP configuration asked for, per index: what every (re)connect makes sure the venue holds. */
+  /** The last MMP configuration asked for, per index (and group, mmpKey): what every (re)connect makes sure the venue holds. */
   readonly #mmpConfigs = new Map<string, MmpConfig>();
-  /** Indices last reported frozen (MmpTriggered) and not since reported reset, with the venue's end of the freeze. */
-  readonly #mmpFrozen = new Map<string, number>();
+  /** Indices and groups (mmpKey) last reported frozen (MmpTriggered) and not since reported reset, with the venue's end of the freeze. */
+  readonly #mmpFrozen = new Map<string, { readonly indexName: string; readonly mmpGroup: string | undefined; readonly untilMs: number }>();
+  /** The venue answered mass_quotes_disabled on this connection. */
+  #massQuoteRefused = false;
+  /** Our quotes resting at the venue, by venue order id: where a replace or cancel of one goes. */
+  readonly #quoteRoutes = new Map<string, QuoteRoute>();
+  /** Quote entries asked for in this turn, per group and quote set: sent together at its end. */
+  readonly #pendingQuotes = new Map<string, { readonly mmpGroup: string; readonly quoteSetId: string; readonly entries: QuoteEntry[] }>();
+  #quoteFlushScheduled = false;
+  /** Our mass quote ids (`q.<adapter start>.<n>`): a quote's fill carries the one that last set it. */
+  readonly #quoteSession: string;
+  #quoteSeq = 0;
   /** The connection whose sync has taken the MMP configurations in hand: a later configureMmp applies at once. */
   #mmpSynced: RpcConnection | undefined;
   #connection: RpcConnection | undefined;
@@ -155,8 +217,9 @@ export class DeribitAdapter implements VenueAdapter {
 
   constructor(options: DeribitAdapterOptions) {
     this.venueId = options.venueId;
-    this.capabilities = { mmp: options.credentials !== undefined };
+    this.capabilities = { mmp: options.credentials !== undefined, massQuote: options.credentials !== undefined && options.massQuote === true, maxQuotesPerRequest: MAX_QUOTES_PER_REQUEST };
     this.#options = options;
+    this.#quoteSession = Math.max(0, Math.floor(options.clock.nowMs())).toString(36);
     this.#limits = options.rateLimits ?? DERIBIT_DEFAULT_LIMITS;
     this.#limiter = new CreditLimiter<Outgoing>(poolLimitsFor(this.#limits), options.clock.nowMs());
     this.#safeMode = new SafeMode({ baseMs: options.safeModeMs ?? 5_000, maxMs: options.safeModeMaxMs ?? 60_000 });
@@ -220,6 +283,18 @@ export class DeribitAdapter implements VenueAdapter {
   }
 
   placeOrder(request: PlaceOrderRequest): void {
+    if (request.quote) {
+      return this.#queueQuote(request.quote.mmpGroup, request.quote.quoteSetId, {
+        label: request.label,
+        instrumentName: request.instrumentName,
+        side: request.side,
+        kind: 'new',
+        price: request.price,
+        amount: request.amount,
+        postOnly: request.postOnly,
+        ...(request.priority !== undefined && { priority: request.priority }),
+      });
+    }
     this.#orderRequest(
       'place',
       request.label,
@@ -240,10 +315,18 @@ export class DeribitAdapter implements VenueAdapter {
   }
 
   replaceOrder(request: ReplaceOrderRequest): void {
+    const route = this.#quoteRoutes.get(request.venueOrderId);
+    if (route) {
+      const entry: QuoteEntry = { label: request.label, instrumentName: route.instrumentName, side: route.side, kind: 'amend', price: request.price, amount: request.amount, postOnly: route.postOnly, ...(request.priority !== undefined && { priority: request.priority }) };
+      return this.#queueQuote(route.mmpGroup, route.quoteSetId, entry);
+    }
     this.#orderRequest('replace', request.label, 'private/edit', { order_id: request.venueOrderId, price: request.price, amount: request.amount }, request.priority);
   }
 
   cancelOrder(request: { readonly label: string; readonly venueOrderId: string }): void {
+    const route = this.#quoteRoutes.get(request.venueOrderId);
+    // Where the venue stopped taking mass quotes, a quote left resting is cancelled by its id.
+    if (route && this.#massQuoteUsable()) return this.#queueQuote(route.mmpGroup, route.quoteSetId, { label: request.label, instrumentName: route.instrumentName, side: route.side, kind: 'cancel', price: 0, amount: 0, postOnly: route.postOnly });
     this.#orderRequest('cancel', request.label, 'private/cancel', { order_id: request.venueOrderId });
   }
 
@@ -255,14 +338,204 @@ export class DeribitAdapter implements VenueAdapter {
     const connection = this.#connection;
     if (!connection?.isOpen) return;
     // Reports of each cancelled order arrive on user.orders; the count needs no handling.
-    const request = instrumentName ? this.#call(connection, 'private/cancel_all_by_instrument', { instrument_name: instrumentName }, 'cancel') : this.#call(connection, 'private/cancel_all', {}, 'cancel');
+    const request = instrumentName
+      ? this.#call(connection, 'private/cancel_all_by_instrument', { instrument_name: instrumentName }, 'cancel')
+      : this.#call(connection, 'private/cancel_all', { ...(this.#massQuoteUsable() && { freeze_quotes: true }) }, 'cancel');
     request.catch(() => undefined);
+    // cancel_all pulls quotes with the orders; cancel_quotes (frozen) also answers for the quote cancels of this turn.
+    this.#pullQuotes(instrumentName ? { kind: 'instrument', instrumentName } : { kind: 'all' }, (entry) => instrumentName === undefined || entry.instrumentName === instrumentName);
   }
 
   cancelAllByCurrency(currency: string): void {
     const connection = this.#connection;
     if (!connection?.isOpen) return;
     this.#call(connection, 'private/cancel_all_by_currency', { currency }, 'cancel').catch(() => undefined);
+    this.#pullQuotes({ kind: 'currency', currency }, (entry) => this.#currencyOf.get(entry.instrumentName) === currency);
+  }
+
+  massQuote(request: MassQuoteRequest): void {
+    const entries = request.entries;
+    if (entries.length === 0) return;
+    const connection = this.#connection;
+    const refuse = (refused: readonly QuoteEntry[], reason: string, code = 0): void => {
+      if (refused.length > 0) queueMicrotask(() => this.#failEntries(refused, code, reason));
+    };
+    if (!this.capabilities.massQuote) return refuse(entries, `venue ${this.venueId} has no mass quotes for this account`);
+    if (this.#massQuoteRefused) return refuse(entries, `venue ${this.venueId} refused mass quotes (mass_quotes_disabled)`, MASS_QUOTES_DISABLED);
+    if (!connection?.isOpen || this.#phase !== 'live') return refuse(entries, `venue ${this.venueId} is not connected`);
+    const nowMs = this.#options.clock.nowMs();
+    let sendable = entries;
+    if (this.#safeMode.isActive(nowMs)) {
+      // Only cancels go in safe mode.
+      sendable = entries.filter((entry) => entry.kind === 'cancel');
+      refuse(
+        entries.filter((entry) => entry.kind !== 'cancel'),
+        `safe mode after too_many_requests: only cancels are sent for ${Math.ceil(this.#safeMode.untilMs - nowMs)} ms more`,
+      );
+    } else if (this.#limiter.queued >= (this.#options.maxQueuedRequests ?? 2_000)) {
+      sendable = entries.filter((entry) => entry.kind !== 'new');
+      refuse(
+        entries.filter((entry) => entry.kind === 'new'),
+        `rate limit: ${this.#limiter.queued} requests already wait for credits`,
+      );
+    }
+    const validityMs = this.#options.quoteValidityMs;
+    chunkQuoteEntries(sendable, this.capabilities.maxQuotesPerRequest).forEach((chunk, i) => {
+      // Each request its own quote_id: a fill names the request that last set its quote.
+      const quoteId = i === 0 ? request.quoteId : `${request.quoteId}.${i}`;
+      const params = massQuoteParams(request.mmpGroup, quoteId, request.quoteSetId, chunk, validityMs === undefined ? undefined : nowMs + validityMs);
+      const cls: RequestClass = chunk.every((entry) => entry.kind === 'cancel') ? 'cancel' : chunk.some((entry) => entry.kind === 'amend') ? 'replace' : 'place';
+      const priority = Math.min(...chunk.map((entry) => entry.priority ?? 0));
+      const instruments = new Set(chunk.map((entry) => entry.instrumentName)).size;
+      this.#call<unknown>(connection, 'private/mass_quote', params, cls, priority, instruments).then(
+        (result) => this.#onMassQuoteResult(chunk, result),
+        (error: Error) => {
+          if (error instanceof RpcError && error.code === MASS_QUOTES_DISABLED) this.#refuseMassQuotes(error.message);
+          if (error instanceof NotSent || error instanceof RpcError) this.#failEntries(chunk, error instanceof RpcError ? error.code : 0, error.message);
+          else for (const entry of chunk) this.#emit({ type: 'OrderRequestLost', label: entry.label, request: requestKind(entry), reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
+        },
+      );
+    });
+  }
+
+  cancelQuotes(request: CancelQuotesRequest): void {
+    const connection = this.#connection;
+    const fail = (code: number, reason: string): void => {
+      for (const label of request.labels) this.#emit({ type: 'OrderRequestFailed', label, request: 'cancel', code, reason });
+    };
+    if (!this.capabilities.massQuote) return void queueMicrotask(() => fail(0, `venue ${this.venueId} has no mass quotes for this account`));
+    if (!connection?.isOpen || this.#phase !== 'live') return void queueMicrotask(() => fail(0, `venue ${this.venueId} is not connected`));
+    this.#call<unknown>(connection, 'private/cancel_quotes', cancelQuotesParams(request.scope, request.freeze ?? false), 'cancel').then(
+      (result) => this.#reportOrders(cancelledQuoteOrders(result)),
+      (error: Error) => {
+        if (error instanceof NotSent || error instanceof RpcError) fail(error instanceof RpcError ? error.code : 0, error.message);
+        else for (const label of request.labels) this.#emit({ type: 'OrderRequestLost', label, request: 'cancel', reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
+      },
+    );
+  }
+
+  /** Mass quotes granted and not refused on this connection. */
+  #massQuoteUsable(): boolean {
+    return this.capabilities.massQuote && !this.#massQuoteRefused;
+  }
+
+  /**
+   * A bulk cancel's quotes: pulled too, and frozen so that none in flight lands behind the cancel.
+   * Quote cancels waiting for the end of this turn that it covers go with it instead (a mass
+   * quote behind the freeze would be refused).
+   */
+  #pullQuotes(scope: Parameters<typeof cancelQuotesParams>[0], covers: (entry: QuoteEntry) => boolean): void {
+    if (!this.#massQuoteUsable()) return;
+    const labels: string[] = [];
+    for (const batch of this.#pendingQuotes.values()) {
+      for (let i = batch.entries.length - 1; i >= 0; i--) {
+        const entry = batch.entries[i]!;
+        if (entry.kind === 'cancel' && covers(entry)) {
+          labels.unshift(entry.label);
+          batch.entries.splice(i, 1);
+        }
+      }
+    }
+    this.cancelQuotes({ scope, freeze: true, labels });
+  }
+
+  /** Queues a quote entry for the end of this turn, when the turn's entries go out together. */
+  #queueQuote(mmpGroup: string, quoteSetId: string, entry: QuoteEntry): void {
+    const key = `${mmpGroup}\u0000${quoteSetId}`;
+    let batch = this.#pendingQuotes.get(key);
+    if (!batch) this.#pendingQuotes.set(key, (batch = { mmpGroup, quoteSetId, entries: [] }));
+    batch.entries.push(entry);
+    if (this.#quoteFlushScheduled) return;
+    this.#quoteFlushScheduled = true;
+    queueMicrotask(() => {
+      this.#quoteFlushScheduled = false;
+      const batches = [...this.#pendingQuotes.values()];
+      this.#pendingQuotes.clear();
+      for (const { mmpGroup: group, quoteSetId: set, entries } of batches) {
+        if (entries.length === 0) continue;
+        // Pulling every quote of a set (a pause, a trigger) is one bulk cancel rather than a mass quote of zeros.
+        if (entries.length > 1 && this.#cancelsWholeSet(set, entries)) this.cancelQuotes({ scope: { kind: 'quoteSet', quoteSetId: set }, labels: entries.map((e) => e.label) });
+        else this.massQuote({ mmpGroup: group, quoteId: this.#nextQuoteId(), quoteSetId: set, entries });
+      }
+    });
+  }
+
+  /** The entries are all cancels, of every quote of ours resting in the set. */
+  #cancelsWholeSet(quoteSetId: string, entries: readonly QuoteEntry[]): boolean {
+    if (!entries.every((entry) => entry.kind === 'cancel')) return false;
+    const slots = new Set(entries.map((entry) => `${entry.instrumentName}\u0000${entry.side}`));
+    for (const route of this.#quoteRoutes.values()) if (route.quoteSetId === quoteSetId && !slots.has(`${route.instrumentName}\u0000${route.side}`)) return false;
+    return true;
+  }
+
+  #nextQuoteId(): string {
+    return `q.${this.#quoteSession}.${++this.#quoteSeq}`;
+  }
+
+  /** Where replaces and cancels of our quotes go: learnt from every report that carries quote fields. */
+  #noteQuote(report: VenueOrderReport): void {
+    if (!report.quote) return;
+    if (report.venueState === 'open') {
+      this.#quoteRoutes.set(report.venueOrderId, { instrumentName: report.instrumentName, side: report.side, mmpGroup: report.quote.mmpGroup, quoteSetId: report.quote.quoteSetId, postOnly: report.postOnly });
+    } else this.#quoteRoutes.delete(report.venueOrderId);
+  }
+
+  #refuseMassQuotes(reason: string): void {
+    if (this.#massQuoteRefused) return;
+    this.#massQuoteRefused = true;
+    this.#warn('private/mass_quote', `mass quotes refused by the venue (${reason}); quoting goes on with regular orders`);
+    this.#publishStatus();
+  }
+
+  #failEntries(entries: readonly QuoteEntry[], code: number, reason: string): void {
+    for (const entry of entries) this.#emit({ type: 'OrderRequestFailed', label: entry.label, request: requestKind(entry), code, reason });
+  }
+
+  /** Reports the venue's order objects; `amended` says which answer an amend of ours. */
+  #reportOrders(orders: readonly unknown[], amended: (report: VenueOrderReport) => boolean = () => false): VenueOrderReport[] {
+    const reports: VenueOrderReport[] = [];
+    for (const order of orders) {
+      const parsed = parseOrderReport(this.venueId, order);
+      if (!parsed) {
+        this.#protocolErrors += 1;
+        continue;
+      }
+      const report = amended(parsed) ? { ...parsed, answersReplace: true } : parsed;
+      reports.push(report);
+      this.#emit({ type: 'OrderReported', report });
+    }
+    return reports;
+  }
+
+  /**
+   * One mass quote's answer, entry by entry: the venue's order for its slot (reported as it is),
+   * the venue's error for its side, or — a cancel answered with neither — the quote was no longer
+   * there (reported refused, so the OMS asks after it). An answer that cannot be read leaves every
+   * entry lost: reconciliation finds out what rests.
+   */
+  #onMassQuoteResult(entries: readonly QuoteEntry[], result: unknown): void {
+    const parsed = parseMassQuoteResult(result);
+    if (!parsed.ok) {
+      this.#warn('private/mass_quote', parsed.reason);
+      for (const entry of entries) this.#emit({ type: 'OrderRequestLost', label: entry.label, request: requestKind(entry), reason: parsed.reason });
+      return;
+    }
+    const slot = (instrumentName: string, side: 'buy' | 'sell'): string => `${instrumentName}\u0000${side}`;
+    const amends = new Set(entries.flatMap((entry) => (entry.kind === 'amend' ? [slot(entry.instrumentName, entry.side)] : [])));
+    const answered = new Set<string>();
+    for (const report of this.#reportOrders(parsed.orders, (r) => r.venueState === 'open' && amends.has(slot(r.instrumentName, r.side)))) answered.add(slot(report.instrumentName, report.side));
+    const { fills, refused } = parseUserTrades(this.venueId, parsed.trades);
+    for (const reason of refused) this.#warn('private/mass_quote', reason);
+    for (const fill of fills) this.#reportFill(fill);
+    const errors = new Map(parsed.errors.map((e) => [slot(e.instrumentName, e.side), e]));
+    for (const entry of entries) {
+      const key = slot(entry.instrumentName, entry.side);
+      const error = errors.get(key);
+      if (error) this.#emit({ type: 'OrderRequestFailed', label: entry.label, request: requestKind(entry), code: error.code, reason: error.reason });
+      else if (answered.has(key)) continue;
+      else if (entry.kind === 'cancel') this.#emit({ type: 'OrderRequestFailed', label: entry.label, request: 'cancel', code: 10004, reason: 'no quote rested on this side' });
+      else this.#emit({ type: 'OrderRequestLost', label: entry.label, request: requestKind(entry), reason: 'the venue answered without this quote' });
+    }
   }
 
   configureMmp(config: MmpConfig): void {
@@ -270,30 +543,43 @@ export class DeribitAdapter implements VenueAdapter {
     if (!this.capabilities.mmp) return this.#mmpRefused(indexName, 'configure', `venue ${this.venueId} has no market maker protection without credentials`);
     const parsed = parseMmpConfig(config);
     if (!parsed.ok) return this.#mmpRefused(indexName, 'configure', `invalid MMP configuration: ${parsed.reason}`);
-    if (parsed.config.intervalSec === 0) this.#mmpConfigs.delete(indexName);
-    else this.#mmpConfigs.set(indexName, parsed.config);
+    const key = mmpKey(indexName, parsed.config.mmpGroup);
+    if (parsed.config.intervalSec === 0) this.#mmpConfigs.delete(key);
+    else this.#mmpConfigs.set(key, parsed.config);
     // Before this connection's sync reaches MMP (or while disconnected), the sync applies it.
     const connection = this.#connection;
     if (!connection?.isOpen || this.#mmpSynced !== connection) return;
     this.#applyMmp(connection, parsed.config).catch(() => undefined);
   }
 
-  resetMmp(indexName: string): void {
-    if (!this.capabilities.mmp) return this.#mmpRefused(indexName, 'reset', `venue ${this.venueId} has no market maker protection without credentials`);
+  resetMmp(indexName: string, mmpGroup?: string): void {
+    if (mmpGroup === undefined) {
+      // The index's own protection, then every group of the index we configured or saw frozen.
+      const groups = new Set<string>();
+      for (const config of this.#mmpConfigs.values()) if (config.indexName === indexName && config.mmpGroup !== undefined) groups.add(config.mmpGroup);
+      for (const frozen of this.#mmpFrozen.values()) if (frozen.indexName === indexName && frozen.mmpGroup !== undefined) groups.add(frozen.mmpGroup);
+      for (const group of groups) this.#resetMmp(indexName, group);
+    }
+    this.#resetMmp(indexName, mmpGroup);
+  }
+
+  #resetMmp(indexName: string, mmpGroup: string | undefined): void {
+    if (!this.capabilities.mmp) return this.#mmpRefused(indexName, 'reset', `venue ${this.venueId} has no market maker protection without credentials`, mmpGroup);
     const connection = this.#connection;
-    if (!connection?.isOpen || this.#phase !== 'live') return this.#mmpRefused(indexName, 'reset', `venue ${this.venueId} is not connected`);
-    this.#call(connection, 'private/reset_mmp', { index_name: indexName }, 'control').then(
+    if (!connection?.isOpen || this.#phase !== 'live') return this.#mmpRefused(indexName, 'reset', `venue ${this.venueId} is not connected`, mmpGroup);
+    const group = mmpGroup === undefined ? {} : { mmpGroup };
+    this.#call(connection, 'private/reset_mmp', { index_name: indexName, ...(mmpGroup !== undefined && { mmp_group: mmpGroup }) }, 'control').then(
       () => {
-        this.#mmpFrozen.delete(indexName);
-        this.#emit({ type: 'MmpReset', venueId: this.venueId, indexName, tsMs: this.#options.clock.nowMs() });
+        this.#mmpFrozen.delete(mmpKey(indexName, mmpGroup));
+        this.#emit({ type: 'MmpReset', venueId: this.venueId, indexName, ...group, tsMs: this.#options.clock.nowMs() });
       },
-      (error: Error) => this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, request: 'reset', code: error instanceof RpcError ? error.code : 0, reason: error.message }),
+      (error: Error) => this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, ...group, request: 'reset', code: error instanceof RpcError ? error.code : 0, reason: error.message }),
     );
   }
 
   /** Refused before anything was sent: reported asynchronously, like every outcome, so a caller is never re-entered. */
-  #mmpRefused(indexName: string, request: MmpRequestKind, reason: string): void {
-    queueMicrotask(() => this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, request, code: 0, reason }));
+  #mmpRefused(indexName: string, request: MmpRequestKind, reason: string, mmpGroup?: string): void {
+    queueMicrotask(() => this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, ...(mmpGroup !== undefined && { mmpGroup }), request, code: 0, reason }));
   }
 
   /**
@@ -302,14 +588,15 @@ export class DeribitAdapter implements VenueAdapter {
    * connection, no answer) is reported and thrown, and the next connect applies it again.
    */
   async #applyMmp(connection: RpcConnection, config: MmpConfig): Promise<void> {
-    const { indexName } = config;
+    const { indexName, mmpGroup } = config;
+    const key = mmpKey(indexName, mmpGroup);
     try {
       await this.#call(connection, 'private/set_mmp_config', mmpConfigParams(config), 'control');
     } catch (error) {
       const refused = error instanceof RpcError;
-      if (refused && this.#mmpConfigs.get(indexName) === config) this.#mmpConfigs.delete(indexName);
+      if (refused && this.#mmpConfigs.get(key) === config) this.#mmpConfigs.delete(key);
       const reason = refused ? error.message : `${(error as Error).message}; applied again on the next connect`;
-      this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, request: 'configure', code: refused ? error.code : 0, reason });
+      this.#emit({ type: 'MmpRequestFailed', venueId: this.venueId, indexName, ...(mmpGroup !== undefined && { mmpGroup }), request: 'configure', code: refused ? error.code : 0, reason });
       if (!refused) throw error;
       return;
     }
@@ -336,7 +623,7 @@ export class DeribitAdapter implements VenueAdapter {
       const held = parseMmpConfigs((await call<unknown>('private/get_mmp_config')) ?? []);
       if (!held.ok) this.#warn('private/get_mmp_config', held.reason);
       for (const config of wanted) {
-        const venue = held.ok ? held.value.find((c) => c.indexName === config.indexName) : undefined;
+        const venue = held.ok ? held.value.find((c) => c.indexName === config.indexName && c.mmpGroup === config.mmpGroup) : undefined;
         if (venue && sameMmpConfig(config, venue)) this.#emit({ type: 'MmpConfigured', venueId: this.venueId, config, tsMs: this.#options.clock.nowMs() });
         else await this.#applyMmp(connection, config);
       }
@@ -346,19 +633,19 @@ export class DeribitAdapter implements VenueAdapter {
     const statuses = parseMmpStatuses(result);
     if (!statuses.ok) return this.#warn('private/get_mmp_status', statuses.reason);
     const nowMs = this.#options.clock.nowMs();
-    const frozen = new Map(statuses.value.map((s) => [s.indexName, s.frozenUntilMs]));
-    for (const [indexName, untilMs] of this.#mmpFrozen) {
-      if (frozen.has(indexName)) continue;
-      this.#mmpFrozen.delete(indexName);
+    const frozen = new Map(statuses.value.map((s) => [mmpKey(s.indexName, s.mmpGroup), s]));
+    for (const [key, { indexName, mmpGroup, untilMs }] of this.#mmpFrozen) {
+      if (frozen.has(key)) continue;
+      this.#mmpFrozen.delete(key);
       // A timed freeze that is over by now needs no word: it ended by itself.
-      if (untilMs > nowMs) this.#emit({ type: 'MmpReset', venueId: this.venueId, indexName, tsMs: nowMs });
+      if (untilMs > nowMs) this.#emit({ type: 'MmpReset', venueId: this.venueId, indexName, ...(mmpGroup !== undefined && { mmpGroup }), tsMs: nowMs });
     }
-    for (const [indexName, frozenUntilMs] of frozen) this.#reportMmpFrozen(indexName, frozenUntilMs, nowMs);
+    for (const status of frozen.values()) this.#reportMmpFrozen(status.indexName, status.mmpGroup, status.frozenUntilMs, nowMs);
   }
 
-  #reportMmpFrozen(indexName: string, frozenUntilMs: number, tsMs: number): void {
-    this.#mmpFrozen.set(indexName, frozenUntilMs);
-    this.#emit({ type: 'MmpTriggered', venueId: this.venueId, indexName, frozenUntilMs, tsMs });
+  #reportMmpFrozen(indexName: string, mmpGroup: string | undefined, frozenUntilMs: number, tsMs: number): void {
+    this.#mmpFrozen.set(mmpKey(indexName, mmpGroup), { indexName, mmpGroup, untilMs: frozenUntilMs });
+    this.#emit({ type: 'MmpTriggered', venueId: this.venueId, indexName, ...(mmpGroup !== undefined && { mmpGroup }), frozenUntilMs, tsMs });
   }
 
   /**
@@ -396,10 +683,10 @@ export class DeribitAdapter implements VenueAdapter {
   // Requests through the credit limiter.
 
   /** Queues a request for credits; it is sent on `connection` when they suffice, if the connection is still ours. */
-  #call<T>(connection: RpcConnection, method: string, params: Record<string, unknown>, cls: RequestClass, priority?: number): Promise<T> {
+  #call<T>(connection: RpcConnection, method: string, params: Record<string, unknown>, cls: RequestClass, priority?: number, quotes = 0): Promise<T> {
     if (!connection.isOpen) return Promise.reject(new NotSent(`${method}: connection is closed`));
     return new Promise<T>((resolve, reject) => {
-      this.#limiter.enqueue({ connection, method, params, resolve: resolve as (result: unknown) => void, reject }, { cls, ...(priority !== undefined && { priority }), charges: chargesFor(method, this.#limits) });
+      this.#limiter.enqueue({ connection, method, params, resolve: resolve as (result: unknown) => void, reject }, { cls, ...(priority !== undefined && { priority }), charges: chargesFor(method, this.#limits, quotes) });
       this.#pump();
     });
   }
@@ -436,6 +723,7 @@ export class DeribitAdapter implements VenueAdapter {
       },
       (error: Error) => {
         if (error instanceof RpcError && error.code === TOO_MANY_REQUESTS) this.#onTooManyRequests(method);
+        if (error instanceof RpcError && error.code === TOO_MANY_QUOTES) this.#onTooManyQuotes();
         outgoing.reject(error);
       },
     );
@@ -458,10 +746,24 @@ export class DeribitAdapter implements VenueAdapter {
     this.#publishStatus();
   }
 
+  /** The venue's quote limits ran out before ours (Deribit keeps the session): our pools start again from empty. */
+  #onTooManyQuotes(): void {
+    const nowMs = this.#options.clock.nowMs();
+    this.#tooManyRequests += 1;
+    this.#limiter.exhausted('massQuotes', nowMs);
+    this.#limiter.exhausted('quotes', nowMs);
+    this.#warn('private/mass_quote', 'too_many_quotes: the venue’s mass-quote limit was reached before ours; waiting for it to refill');
+  }
+
   // ------------------------------------------------------------------------------------------
   // Events and status.
 
   #emit(event: VenueEvent): void {
+    if (event.type === 'OrderReported') this.#noteQuote(event.report);
+    else if (event.type === 'OrdersReconciled') {
+      this.#quoteRoutes.clear();
+      for (const report of event.open) this.#noteQuote(report);
+    }
     for (const listener of this.#listeners) listener(event);
   }
 
@@ -475,8 +777,9 @@ export class DeribitAdapter implements VenueAdapter {
     this.#publishStatus();
   }
 
-  #figures(nowMs: number): Pick<VenueStatus, 'rttMs' | 'creditsAvailable' | 'creditsMax' | 'safeMode' | 'messagesPerSec'> {
+  #figures(nowMs: number): Pick<VenueStatus, 'rttMs' | 'creditsAvailable' | 'creditsMax' | 'safeMode' | 'messagesPerSec' | 'massQuote'> {
     return {
+      ...(this.capabilities.massQuote && { massQuote: !this.#massQuoteRefused }),
       ...(this.#rttMs !== undefined && { rttMs: this.#rttMs }),
       // The matching-engine pool: the one quoting spends and the trader needs to see.
       creditsAvailable: Math.floor(this.#limiter.available('matching', nowMs)),
@@ -544,6 +847,8 @@ export class DeribitAdapter implements VenueAdapter {
       return;
     }
     this.#connection = connection;
+    // A refusal of mass quotes holds for the connection it came on: a new one tries again.
+    this.#massQuoteRefused = false;
     this.#lastFrameMs = this.#options.clock.nowMs();
     try {
       await this.#sync(connection);
@@ -727,7 +1032,7 @@ export class DeribitAdapter implements VenueAdapter {
     if (channel.startsWith('user.mmp_trigger.')) {
       const trigger = parseMmpTrigger(data);
       if (!trigger.ok) this.#warn(channel, trigger.reason);
-      else if (trigger.freeze) this.#reportMmpFrozen(trigger.freeze.indexName, trigger.freeze.frozenUntilMs, this.#options.clock.nowMs());
+      else if (trigger.freeze) this.#reportMmpFrozen(trigger.freeze.indexName, trigger.freeze.mmpGroup, trigger.freeze.frozenUntilMs, this.#options.clock.nowMs());
       return;
     }
     if (channel.startsWith('user.portfolio.')) {

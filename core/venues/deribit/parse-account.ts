@@ -28,6 +28,7 @@ const UserTradeSchema = z.object({
   liquidity: z.enum(['M', 'T']),
   timestamp: finite.nonnegative(),
   label: z.string().optional(),
+  quote_id: z.string().optional(),
 });
 
 const PositionSchema = z.object({
@@ -66,7 +67,8 @@ export function parseUserTrade(venueId: string, data: unknown): Parsed<Fill> {
       venueId,
       tradeId: t.trade_id,
       venueOrderId: t.order_id,
-      label: t.label ?? '',
+      // A quote has no label: its fill carries our id of the mass quote that set it (quote_id).
+      label: t.label || (t.quote_id ?? ''),
       instrumentName: t.instrument_name,
       side: t.direction,
       amount: t.amount,

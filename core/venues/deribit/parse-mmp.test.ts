@@ -16,9 +16,13 @@ describe('Deribit MMP on the wire', () => {
     expect(mmpConfigParams({ indexName: 'eth_usd', intervalSec: 1, frozenTimeSec: 0, vegaLimitUsd: 500 })).toEqual({ index_name: 'eth_usd', interval: 1, frozen_time: 0, vega_limit: 500 });
   });
 
-  it('reads configurations, leaving mass-quote groups out', () => {
+  it('sends a mass-quote group’s configuration with its mmp_group', () => {
+    expect(mmpConfigParams({ indexName: 'btc_usd', mmpGroup: 'MassQuoteBot7', intervalSec: 60, frozenTimeSec: 0, quantityLimitCoin: 3, maxQuoteQuantityCoin: 2.5 })).toEqual(fixture('private.set_mmp_config.json').request.params);
+  });
+
+  it('reads configurations, mass-quote groups with their mmp_group', () => {
     const groups = parseMmpConfigs(fixture('private.get_mmp_config.json').response.result);
-    expect(groups).toEqual({ ok: true, value: [] });
+    expect(groups).toEqual({ ok: true, value: [{ indexName: 'btc_usd', mmpGroup: 'MassQuoteBot7', intervalSec: 60, frozenTimeSec: 0, quantityLimitCoin: 0.5, deltaLimitCoin: 0.3, vegaLimitUsd: 0.1, maxQuoteQuantityCoin: 0.4 }] });
     const orders = parseMmpConfigs([{ index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 0.5, delta_limit: 0.3, vega_limit: 0.1 }]);
     expect(orders).toEqual({ ok: true, value: [{ indexName: 'btc_usd', intervalSec: 60, frozenTimeSec: 0, quantityLimitCoin: 0.5, deltaLimitCoin: 0.3, vegaLimitUsd: 0.1 }] });
     // set_mmp_config echoes one object.
@@ -26,10 +30,10 @@ describe('Deribit MMP on the wire', () => {
     expect(parseMmpConfigs([{ index_name: 'btc_usd', interval: -1, frozen_time: 0 }])).toMatchObject({ ok: false });
   });
 
-  it('reads trigger notifications: frozen_until 0 is until a reset, a group’s trigger is not ours', () => {
+  it('reads trigger notifications: frozen_until 0 is until a reset, a group’s trigger names its group, Block RFQ’s is not ours', () => {
     const [timed, group] = fixture('channel.user.mmp_trigger.json').notifications.map((n: any) => n.params.data);
     expect(parseMmpTrigger(timed)).toEqual({ ok: true, freeze: { indexName: 'btc_usd', frozenUntilMs: 1768478525000 } });
-    expect(parseMmpTrigger(group)).toEqual({ ok: true, freeze: undefined });
+    expect(parseMmpTrigger(group)).toEqual({ ok: true, freeze: { indexName: 'btc_usd', mmpGroup: 'MassQuoteBot7', frozenUntilMs: Number.POSITIVE_INFINITY } });
     expect(parseMmpTrigger({ index_name: 'btc_usd', frozen_until: 0 })).toEqual({ ok: true, freeze: { indexName: 'btc_usd', frozenUntilMs: Number.POSITIVE_INFINITY } });
     expect(parseMmpTrigger({ index_name: 'btc_usd', frozen_until: 0, block_rfq: true })).toEqual({ ok: true, freeze: undefined });
     expect(parseMmpTrigger({ frozen_until: 'soon' })).toMatchObject({ ok: false });
@@ -41,6 +45,7 @@ describe('Deribit MMP on the wire', () => {
       value: [
         { indexName: 'btc_usd', frozenUntilMs: 1744275841861 },
         { indexName: 'eth_usd', frozenUntilMs: Number.POSITIVE_INFINITY },
+        { indexName: 'btc_usd', mmpGroup: 'MassQuoteBot7', frozenUntilMs: 5 },
       ],
     });
     expect(parseMmpStatuses({})).toMatchObject({ ok: false });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { VenueOrderReport } from '../venue-adapter.ts';
 
-/** Deribit order objects (responses and user.orders notifications) as venue order reports. */
+/** Deribit order objects (responses and user.orders notifications) as venue order reports; a mass quote's carries its quote fields. */
 const OrderSchema = z.object({
   order_id: z.string().min(1),
   label: z.string().optional(),
@@ -16,6 +16,11 @@ const OrderSchema = z.object({
   post_only: z.boolean().optional(),
   reduce_only: z.boolean().optional(),
   last_update_timestamp: z.number(),
+  // Present only on mass quotes (private/mass_quote's order object).
+  quote: z.boolean().optional(),
+  mmp_group: z.string().optional(),
+  quote_set_id: z.string().optional(),
+  quote_id: z.string().optional(),
 });
 
 const STATES: Readonly<Record<string, VenueOrderReport['venueState'] | undefined>> = { open: 'open', filled: 'filled', cancelled: 'cancelled', rejected: 'rejected' };
@@ -43,5 +48,6 @@ export function parseOrderReport(venueId: string, data: unknown): VenueOrderRepo
     postOnly: o.post_only ?? false,
     reduceOnly: o.reduce_only ?? false,
     tsMs: o.last_update_timestamp,
+    ...(o.quote === true && o.mmp_group !== undefined && { quote: { mmpGroup: o.mmp_group, quoteSetId: o.quote_set_id ?? '', quoteId: o.quote_id ?? '' } }),
   };
 }
