@@ -306,8 +306,10 @@ export class StrategyDesk {
     for (const order of this.deps.orders.live(instrumentName)) if (order.origin === 'strategy') working.push(this.#working(order));
     const actions = this.#actions;
     actions.length = 0;
-    quoter.diffOne(i, working, refreshToleranceOf(strategy.params), actions);
-    if (actions.length > 0) this.#withinBudget(strategy, actions, nowMs);
+    // With the rate share spent (usual between two sweeps), only cancels could go out: the diff is asked for nothing else.
+    const budget = this.deps.strategyBudget(currency, nowMs);
+    quoter.diffOne(i, working, refreshToleranceOf(strategy.params), actions, budget.messages < 1);
+    if (actions.length > 0) this.#withinBudget(strategy, actions, budget);
     return actions.length === 0 ? NO_REQUESTS : this.#send(strategy, actions, strategy.index, nowMs);
   }
 
@@ -408,7 +410,7 @@ export class StrategyDesk {
     const actions = this.#actions;
     actions.length = 0;
     quoter.diff(n, working, refreshToleranceOf(params), actions);
-    const dropped = this.#withinBudget(strategy, actions, nowMs);
+    const dropped = this.#withinBudget(strategy, actions, this.deps.strategyBudget(currency, nowMs));
     // The refusals shown are this requote's: #send adds its own to what is left here.
     strategy.suppressed = Object.fromEntries(Object.entries(strategy.suppressed).filter(([key]) => !key.startsWith('refused: ')));
     const requests = this.#send(strategy, actions, strategy.index, nowMs);
@@ -515,8 +517,7 @@ export class StrategyDesk {
    * the money first. Asking the gateway for each one would only get the rest refused one by one,
    * in chain order, wings included. Filters `actions` in place; returns how many were held back.
    */
-  #withinBudget(strategy: Strategy, actions: QuoteAction[], nowMs: number): number {
-    const budget = this.deps.strategyBudget(strategy.currency, nowMs);
+  #withinBudget(strategy: Strategy, actions: QuoteAction[], budget: { readonly orders: number; readonly messages: number }): number {
     if (actions.length <= budget.messages && actions.length <= budget.orders) return 0;
     if (budget.messages < 1) {
       // Spent (the usual case on a frame while the chain requotes): cancels only, in place.

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { VenueOrderReport } from '../venues/venue-adapter.ts';
 import type { NewOrder } from './order-manager.ts';
@@ -51,6 +52,40 @@ describe('OrderManager', () => {
     const manager = new OrderManager('k1');
     const order = submitted(manager);
     expect(manager.onReport(report(order.clientOrderId, { filledAmount: 100, averagePrice: 94_999, venueState: 'filled' }))).toMatchObject({ state: 'filled', filledAmount: 100 });
+  });
+
+  it('blocks exactly the instruments with an order in the unknown state (property)', () => {
+    const names = ['BTC-PERPETUAL', 'ETH-PERPETUAL'] as const;
+    const step = fc.record({
+      kind: fc.constantFrom('submit', 'ack', 'lost', 'reconcile-open', 'reconcile-missing', 'cancel', 'cancelled', 'fill'),
+      order: fc.nat(20),
+      instrument: fc.constantFrom(0, 1),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const manager = new OrderManager('p');
+        const ids: string[] = [];
+        steps.forEach((s, t) => {
+          const id = ids[s.order % Math.max(1, ids.length)];
+          if (s.kind === 'submit' || id === undefined) {
+            const result = manager.submit({ ...REQUEST, instrumentName: names[s.instrument]! }, t);
+            if (result.ok) ids.push(result.order.clientOrderId);
+            return;
+          }
+          const venueOrderId = `v-${id}`;
+          const order = manager.get(id)!;
+          if (s.kind === 'ack') manager.onReport(report(id, { venueOrderId, instrumentName: order.instrumentName }));
+          else if (s.kind === 'lost') manager.apply(id, { type: 'AckLost', tsMs: t });
+          else if (s.kind === 'reconcile-open') manager.apply(id, { type: 'Reconciled', venueState: 'open', venueOrderId, price: order.price, amount: order.amount, filledAmount: order.filledAmount, averagePrice: order.averagePrice, tsMs: t });
+          else if (s.kind === 'reconcile-missing') manager.apply(id, { type: 'Reconciled', venueState: 'missing', tsMs: t });
+          else if (s.kind === 'cancel') manager.apply(id, { type: 'CancelRequested', tsMs: t });
+          else if (s.kind === 'cancelled') manager.onReport(report(id, { venueOrderId, instrumentName: order.instrumentName, venueState: 'cancelled' }));
+          else manager.onReport(report(id, { venueOrderId, instrumentName: order.instrumentName, filledAmount: order.amount, averagePrice: order.price, venueState: 'filled' }));
+        });
+        for (const name of names) expect(manager.isBlocked(name)).toBe([...manager.all()].some((o) => o.instrumentName === name && o.state === 'unknown'));
+      }),
+      { seed: 11, numRuns: 500 },
+    );
   });
 
   it('blocks an instrument while one of its orders is unknown, until the venue answers', () => {

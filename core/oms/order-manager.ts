@@ -94,6 +94,8 @@ export class OrderManager {
   readonly #removed = new Set<string>();
   /** Order ids by instrument: per-instrument reads (every requote of one option) touch only that instrument's orders. */
   readonly #byInstrument = new Map<string, Set<string>>();
+  /** Orders in the unknown state per instrument (present only while above 0): isBlocked runs on every quoted frame. */
+  readonly #unknownByInstrument = new Map<string, number>();
   /** The live order of each quote slot (quoteSlotKey). */
   readonly #bySlot = new Map<string, string>();
   /** Quote orders by venue order id: their reports carry no label. */
@@ -129,8 +131,7 @@ export class OrderManager {
 
   /** Instruments with an order whose state at the venue is unknown: nothing else is sent there. */
   isBlocked(instrumentName: string): boolean {
-    for (const id of this.#byInstrument.get(instrumentName) ?? []) if (this.#orders.get(id)!.state === 'unknown') return true;
-    return false;
+    return this.#unknownByInstrument.has(instrumentName);
   }
 
   /** The live order of a quote slot, if any. */
@@ -278,6 +279,12 @@ export class OrderManager {
     const before = this.#orders.get(order.clientOrderId);
     this.#orders.set(order.clientOrderId, order);
     this.#dirty.add(order.clientOrderId);
+    const wasUnknown = before?.state === 'unknown';
+    if (wasUnknown !== (order.state === 'unknown')) {
+      const count = (this.#unknownByInstrument.get(order.instrumentName) ?? 0) + (wasUnknown ? -1 : 1);
+      if (count > 0) this.#unknownByInstrument.set(order.instrumentName, count);
+      else this.#unknownByInstrument.delete(order.instrumentName);
+    }
     if (order.mmpGroup !== undefined) this.#indexQuote(order, before);
     if (!before) {
       let ids = this.#byInstrument.get(order.instrumentName);

@@ -488,10 +488,10 @@ export class ChainQuoter {
     for (let i = 0; i < n; i++) this.diffOne(i, working[i] ?? NO_ORDERS, tolerance, out);
   }
 
-  /** As diff, for option i alone against its working orders. */
-  diffOne(i: number, working: readonly WorkingOrder[], tolerance: RefreshTolerance, out: QuoteAction[]): void {
+  /** As diff, for option i alone against its working orders; only its cancels when cancelsOnly (nothing else could go out). */
+  diffOne(i: number, working: readonly WorkingOrder[], tolerance: RefreshTolerance, out: QuoteAction[], cancelsOnly = false): void {
     this.cursor.moveTo(i);
-    diffQuoteInto(this.cursor, working, tolerance, out);
+    diffQuoteInto(this.cursor, working, tolerance, out, cancelsOnly);
   }
 }
 

@@ -155,6 +155,15 @@ describe('diffQuotes: properties', () => {
     );
   });
 
+  it('asked for cancels only, gives exactly the cancels of the full diff', () => {
+    fc.assert(
+      fc.property(desiredArbitrary, workingArbitrary, toleranceArbitrary, (quote, working, tolerance) => {
+        expect(diffQuotes(quote, working, tolerance, true)).toEqual(diffQuotes(quote, working, tolerance).filter((action) => action.kind === 'cancel'));
+      }),
+      runs,
+    );
+  });
+
   it('is idempotent: once the actions are applied, diffing again yields nothing', () => {
     fc.assert(
       fc.property(desiredArbitrary, workingArbitrary, toleranceArbitrary, (quote, working, tolerance) => {

@@ -137,7 +137,7 @@ function needsRefresh(order: WorkingOrder, source: DesiredQuoteSource, side: Sid
 }
 
 /** Appends to `out` the actions for one instrument (module comment). Allocates only the actions. */
-export function diffQuoteInto(source: DesiredQuoteSource, working: readonly WorkingOrder[], tolerance: RefreshTolerance, out: QuoteAction[]): void {
+export function diffQuoteInto(source: DesiredQuoteSource, working: readonly WorkingOrder[], tolerance: RefreshTolerance, out: QuoteAction[], cancelsOnly = false): void {
   if (source.locked) return;
   const instrumentName = source.instrumentName;
   for (let k = 0; k < working.length; k++) {
@@ -171,7 +171,7 @@ export function diffQuoteInto(source: DesiredQuoteSource, working: readonly Work
         if (order.side !== sideName || order.level !== level || !isActionableState(order.state)) continue;
         if (wanted && !kept) {
           kept = true;
-          if (needsRefresh(order, source, side, level, tolerance)) {
+          if (!cancelsOnly && needsRefresh(order, source, side, level, tolerance)) {
             out.push({
               kind: 'amend',
               instrumentName,
@@ -187,7 +187,7 @@ export function diffQuoteInto(source: DesiredQuoteSource, working: readonly Work
           out.push({ kind: 'cancel', instrumentName, clientOrderId: order.clientOrderId, side: sideName, level });
         }
       }
-      if (wanted && !kept) {
+      if (wanted && !kept && !cancelsOnly) {
         out.push({
           kind: 'place',
           instrumentName,
@@ -246,8 +246,8 @@ class ObjectSource implements DesiredQuoteSource {
 }
 
 /** The actions that turn one instrument's working orders into its desired quote (module comment). */
-export function diffQuotes(desired: DesiredQuote, working: readonly WorkingOrder[], tolerance: RefreshTolerance): readonly QuoteAction[] {
+export function diffQuotes(desired: DesiredQuote, working: readonly WorkingOrder[], tolerance: RefreshTolerance, cancelsOnly = false): readonly QuoteAction[] {
   const out: QuoteAction[] = [];
-  diffQuoteInto(new ObjectSource(desired), working, tolerance, out);
+  diffQuoteInto(new ObjectSource(desired), working, tolerance, out, cancelsOnly);
   return out;
 }
