@@ -28,6 +28,8 @@ const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote --
                         (e.g. wss://test.deribit.com/ws/api/v2); keys from the environment
                         variables DERIBIT_CLIENT_ID and DERIBIT_CLIENT_SECRET (never logged)
   --venue-currencies L  currencies to trade at --venue-url (default BTC)
+  --venue-mass-quotes   the account at --venue-url is granted Deribit's mass quotes
+                        (private/mass_quote): strategies quote level 0 with them
   --data-dir DIR        where the engine keeps its journal (default ~/.options-workstation)`;
 
 async function main(): Promise<void> {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
         'sim-currencies': { type: 'string' },
         'venue-url': { type: 'string' },
         'venue-currencies': { type: 'string' },
+        'venue-mass-quotes': { type: 'boolean' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  const venue = configuredVenue(values['venue-url'], values['venue-currencies'], values['no-sim'] ?? false);
+  const venue = configuredVenue(values['venue-url'], values['venue-currencies'], values['no-sim'] ?? false, values['venue-mass-quotes'] ?? false);
 
   const here = fileURLToPath(new URL('.', import.meta.url));
   let workstation;
@@ -122,8 +125,14 @@ async function main(): Promise<void> {
 }
 
 /** A real venue from the command line and the environment; the simulator otherwise. */
-function configuredVenue(url: string | undefined, currencies: string | undefined, noSim: boolean): DeribitVenueConfig | 'simulator' | 'none' {
-  if (url === undefined) return noSim ? 'none' : 'simulator';
+function configuredVenue(url: string | undefined, currencies: string | undefined, noSim: boolean, massQuote: boolean): DeribitVenueConfig | 'simulator' | 'none' {
+  if (url === undefined) {
+    if (massQuote) {
+      console.error(`--venue-mass-quotes needs --venue-url (the simulator grants mass quotes by itself)\n${USAGE}`);
+      process.exit(2);
+    }
+    return noSim ? 'none' : 'simulator';
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -148,6 +157,7 @@ function configuredVenue(url: string | undefined, currencies: string | undefined
     url,
     ...(clientId !== undefined && clientSecret !== undefined && { credentials: { clientId, clientSecret } }),
     currencies: (currencies ?? 'BTC').split(',').map((c) => c.trim().toUpperCase()),
+    ...(massQuote && { massQuote: true }),
   };
 }
 
