@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, repoRoot, startWebMode } from '../support/web-mode.ts';
+import type { Workstation } from '../support/web-mode.ts';
+import { openWorkstation, repoRoot } from '../support/web-mode.ts';
 
 /**
  * The option chain and the smile against the embedded simulator's live BTC market, in Chromium:
@@ -11,29 +11,28 @@ import { launchChromium, repoRoot, startWebMode } from '../support/web-mode.ts';
  * cost under the feed, and what the panels say when the engine goes away.
  */
 
-let web: WebMode;
-let browser: Browser;
+let workstation: Workstation;
 let page: Page;
 
 const PREMIUM = /^\d+\.\d{4}$/;
 
 beforeAll(async () => {
-  web = await startWebMode(['--sim-currencies', 'BTC']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
-  await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
+  workstation = await openWorkstation({
+    viewport: { width: 1440, height: 860 },
+    beforeLoad: (opened) =>
+      opened.addInitScript(() => {
+        const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+        w.longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
+        }).observe({ type: 'longtask', buffered: true });
+      }),
   });
-  await page.goto(web.url);
+  page = workstation.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
+  await workstation?.close();
 });
 
 const grid = () => page.getByTestId('chain-grid');
@@ -165,10 +164,10 @@ describe('option chain and smile on the live simulator', () => {
     const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((metric) => [metric.name, metric.value]));
     const longBefore = await page.evaluate(() => (window as unknown as { longTasks: unknown[] }).longTasks.length);
     const m0 = await metrics();
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    await workstation.browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     const started = Date.now();
     await page.waitForTimeout(5000);
-    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; dur?: number; tdur?: number; pid: number; tid: number; args?: { name?: string } }[] };
+    const trace = JSON.parse((await workstation.browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; dur?: number; tdur?: number; pid: number; tid: number; args?: { name?: string } }[] };
     const seconds = (Date.now() - started) / 1000;
     const m1 = await metrics();
     await cdp.detach();
@@ -206,7 +205,7 @@ describe('option chain and smile on the live simulator', () => {
   });
 
   it('says the prices are stale and greys them when the engine goes away', async () => {
-    await web.stop();
+    await workstation.web.stop();
     await page.getByTestId('chain-stale').filter({ hasText: /STALE · engine link lost/ }).waitFor({ timeout: 15_000 });
     await page.getByTestId('smile-stale').filter({ hasText: /STALE/ }).waitFor();
     expect(await grid().getAttribute('class')).toContain('chain-grid-stale');

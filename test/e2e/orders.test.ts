@@ -1,24 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, showQuotedExpiry, startWebMode } from '../support/web-mode.ts';
+import type { Workstation } from '../support/web-mode.ts';
+import { openWorkstation, showQuotedExpiry } from '../support/web-mode.ts';
 
 // A manual order from the ticket, against the embedded simulator: it must show in the blotter
 // with the venue's answer, and cancel from there.
-let web: WebMode;
-let browser: Browser;
+let workstation: Workstation;
 let page: Page;
 
 beforeAll(async () => {
-  web = await startWebMode(['--sim-currencies', 'BTC']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
+  workstation = await openWorkstation();
+  page = workstation.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
+  await workstation?.close();
 });
 
 const grid = () => page.getByTestId('chain-grid');

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, showPanel, startWebMode } from '../support/web-mode.ts';
+import type { Workstation } from '../support/web-mode.ts';
+import { openWorkstation, showPanel } from '../support/web-mode.ts';
 
 /**
  * The trader's controls against the engine quoting the embedded simulator, in Chromium: strategy
@@ -10,21 +10,16 @@ import { launchChromium, showPanel, startWebMode } from '../support/web-mode.ts'
  * (it halts everything) the kill switch and its acknowledgement.
  */
 
-let web: WebMode;
-let browser: Browser;
+let workstation: Workstation;
 let page: Page;
 
 beforeAll(async () => {
-  web = await startWebMode(['--sim-currencies', 'BTC']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
-  await page.getByTestId('link-status').filter({ hasText: 'link open' }).waitFor({ timeout: 30_000 });
+  workstation = await openWorkstation();
+  page = workstation.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
+  await workstation?.close();
 });
 
 const text = (testId: string) => page.getByTestId(testId).first().textContent();

@@ -1,11 +1,11 @@
 import type { Server, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CREDENTIALS } from '../../core/sim/defaults.ts';
 import { scaledClock, SimVenue } from '../../core/sim/venue.ts';
-import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, startWebMode } from '../support/web-mode.ts';
+import type { Workstation } from '../support/web-mode.ts';
+import { openWorkstation } from '../support/web-mode.ts';
 
 /**
  * A venue outage in the UI: web mode connects (as to a real Deribit endpoint, --venue-url) to a
@@ -22,8 +22,7 @@ import { launchChromium, startWebMode } from '../support/web-mode.ts';
 
 let venue: SimVenue;
 let relay: Server;
-let web: WebMode;
-let browser: Browser;
+let workstation: Workstation;
 let page: Page;
 let cut = false;
 const sockets = new Set<Socket>();
@@ -55,15 +54,12 @@ beforeAll(async () => {
   const relayPort = await startRelay(port);
   process.env.DERIBIT_CLIENT_ID = DEFAULT_CREDENTIALS.clientId;
   process.env.DERIBIT_CLIENT_SECRET = DEFAULT_CREDENTIALS.clientSecret;
-  web = await startWebMode(['--venue-url', `ws://127.0.0.1:${relayPort}/ws/api/v2`, '--venue-currencies', 'BTC']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(web.url);
+  workstation = await openWorkstation({ args: ['--venue-url', `ws://127.0.0.1:${relayPort}/ws/api/v2`, '--venue-currencies', 'BTC'], viewport: { width: 1280, height: 800 } });
+  page = workstation.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
+  await workstation?.close();
   for (const socket of sockets) socket.destroy();
   await new Promise<void>((done) => (relay ? relay.close(() => done()) : done()));
   await venue?.close();

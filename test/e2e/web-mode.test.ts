@@ -1,25 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAYOUT_KEY } from '../../renderer/ui/layout-storage.ts';
-import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, repoRoot, showPanel, startWebMode } from '../support/web-mode.ts';
+import type { Workstation } from '../support/web-mode.ts';
+import { openWorkstation, repoRoot, showPanel } from '../support/web-mode.ts';
 
-let web: WebMode;
-let browser: Browser;
+let workstation: Workstation;
 let page: Page;
 
 beforeAll(async () => {
-  web = await startWebMode(['--sim-currencies', 'BTC']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
-  await page.goto(web.url);
+  workstation = await openWorkstation({ viewport: { width: 1440, height: 860 } });
+  page = workstation.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
+  await workstation?.close();
 });
 
 async function heartbeatSeq(): Promise<number> {

@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebMode } from '../support/web-mode.ts';
-import { launchChromium, repoRoot, showPanel, showQuotedExpiry, startWebMode } from '../support/web-mode.ts';
+import type { Workstation } from '../support/web-mode.ts';
+import { openWorkstation, repoRoot, showPanel, showQuotedExpiry } from '../support/web-mode.ts';
 
 /**
  * The trader's workflows end to end against the engine quoting the embedded simulator, in
@@ -11,21 +11,16 @@ import { launchChromium, repoRoot, showPanel, showQuotedExpiry, startWebMode } f
  * confirmed into the band, and a flatten that ends flat. Screenshots of the main views on the way.
  */
 
-let web: WebMode;
-let browser: Browser;
+let workstation: Workstation;
 let page: Page;
 
 beforeAll(async () => {
-  web = await startWebMode(['--sim-currencies', 'BTC']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(web.url);
-  await page.getByTestId('link-status').filter({ hasText: 'link open' }).waitFor({ timeout: 30_000 });
+  workstation = await openWorkstation();
+  page = workstation.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
+  await workstation?.close();
 });
 
 const text = async (testId: string) => (await page.getByTestId(testId).first().textContent()) ?? '';

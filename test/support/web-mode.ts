@@ -71,6 +71,52 @@ export function startWebMode(extraArgs: readonly string[] = []): Promise<WebMode
   });
 }
 
+export interface Workstation {
+  readonly web: WebMode;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Closes the browser and stops web mode (also after a test stopped web mode itself). */
+  close(): Promise<void>;
+}
+
+export interface WorkstationOptions {
+  /** Web mode's arguments; the embedded simulator listing BTC only unless given. */
+  readonly args?: readonly string[];
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Runs on the page before it loads the workstation (an init script that must see its first task). */
+  readonly beforeLoad?: (page: Page) => Promise<unknown>;
+}
+
+/**
+ * The built workstation in web mode, open in Chromium with its engine link up: what every
+ * end-to-end test against web mode starts from. Whatever fails on the way is closed again.
+ */
+export async function openWorkstation(options: WorkstationOptions = {}): Promise<Workstation> {
+  const web = await startWebMode(options.args ?? ['--sim-currencies', 'BTC']);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 } });
+    await options.beforeLoad?.(page);
+    await page.goto(web.url);
+    await page.getByTestId('link-status').filter({ hasText: 'link open' }).waitFor({ timeout: 30_000 });
+    const opened = browser;
+    return {
+      web,
+      browser: opened,
+      page,
+      close: async () => {
+        await opened.close();
+        await web.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await web.stop();
+    throw error;
+  }
+}
+
 /** Brings a docked panel to the front (panels sharing a dock group are tabs). */
 export async function showPanel(page: Page, title: string): Promise<void> {
   await page.locator('.dv-tab', { hasText: title }).first().click();

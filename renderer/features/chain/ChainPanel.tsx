@@ -19,7 +19,10 @@ import './chain.css';
 
 const getRowId = (params: GetRowIdParams<ChainRow>): string => params.data.id;
 const rowClassRules = { 'chain-atm': (params: RowClassParams<ChainRow>) => params.data?.atm === true };
-/** A changed cell blinks, without a long fade: a fading cell repaints every frame until it is done. */
+/**
+ * A changed cell blinks, without a fade: a fading cell repaints every frame until it is done. Even
+ * a 0 ms fade is a CSS transition per cell (see chain.css, which turns them off).
+ */
 const CELL_FLASH_MS = 300;
 const CELL_FADE_MS = 0;
 const defaultColDef = { sortable: false, resizable: true, suppressMovable: true, suppressHeaderMenuButton: true };
@@ -179,12 +182,6 @@ interface ChainGridProps {
   readonly onSummary: (summary: ChainSummary) => void;
 }
 
-const CELL_TRANSITION_EVENTS = ['transitionrun', 'transitionstart', 'transitionend', 'transitioncancel'] as const;
-
-function stopAtGrid(event: Event): void {
-  event.stopPropagation();
-}
-
 /**
  * The grid itself is AG Grid's plain-DOM grid, not its React wrapper: cells are written by the
  * grid straight into the DOM, so a tick costs no React reconciliation at all.
@@ -211,8 +208,6 @@ function ChainGrid({ currency, view, stale, onSummary }: ChainGridProps) {
       alwaysShowVerticalScroll: true,
       scrollbarWidth: 12,
       animateRows: false,
-      // The feed already coalesces ticks; the grid applies each batch on the next frame.
-      asyncTransactionWaitMillis: 16,
       cellFlashDuration: CELL_FLASH_MS,
       cellFadeDuration: CELL_FADE_MS,
       tooltipShowDelay: 350,
@@ -220,14 +215,7 @@ function ChainGrid({ currency, view, stale, onSummary }: ChainGridProps) {
       groupHeaderHeight: 24,
     });
     setApi(created);
-    // Every flashing cell fades out with a CSS transition, and each transition fires run, start
-    // and end events that bubble to React's root listener: thousands a second under a full feed,
-    // each walked through React's event system for nothing (no handler in the app listens to
-    // them). They stop at the grid.
-    const element = host.current;
-    for (const type of CELL_TRANSITION_EVENTS) element.addEventListener(type, stopAtGrid);
     return () => {
-      for (const type of CELL_TRANSITION_EVENTS) element.removeEventListener(type, stopAtGrid);
       setApi(undefined);
       created.destroy();
     };

@@ -125,17 +125,34 @@ ${market}
 our bid earns ${edgeOf(ours.bid, side.theo?.bidOff)} · our ask ${edgeOf(ours.ask, side.theo?.askOff)}`;
 }
 
-export function ourQuoteTooltip(which: 'bid' | 'ask', side: ChainSide, currency: string): string {
+type BookSide = 'bid' | 'ask';
+
+/** The fields of one side of the book, in the venue's quote and in our own (the theo row). */
+const BOOK_FIELDS = {
+  bid: { price: 'bidPrice', amount: 'bidAmount', iv: 'bidIv', off: 'bidOff' },
+  ask: { price: 'askPrice', amount: 'askAmount', iv: 'askIv', off: 'askOff' },
+} as const;
+
+/** Our quote is at (or through) the market's touch: at or above the best bid, at or below the best ask. */
+function ourQuoteAtTouch(which: BookSide, side: ChainSide): boolean {
+  const ours = side.theo?.[BOOK_FIELDS[which].price];
+  const best = side.quote?.[BOOK_FIELDS[which].price];
+  if (ours === undefined || best === undefined) return false;
+  return which === 'bid' ? ours >= best : ours <= best;
+}
+
+export function ourQuoteTooltip(which: BookSide, side: ChainSide, currency: string): string {
+  const fields = BOOK_FIELDS[which];
   const theo = side.theo;
-  const price = which === 'bid' ? theo?.bidPrice : theo?.askPrice;
-  const amount = which === 'bid' ? theo?.bidAmount : theo?.askAmount;
-  const iv = which === 'bid' ? theo?.bidIv : theo?.askIv;
-  const off = which === 'bid' ? theo?.bidOff : theo?.askOff;
+  const price = theo?.[fields.price];
+  const amount = theo?.[fields.amount];
+  const iv = theo?.[fields.iv];
+  const off = theo?.[fields.off];
   if (price === undefined) return `${side.instrumentName} our ${which}
 ${off ? `not quoted: ${off}` : theo ? 'not quoted' : 'not priced by the strategy'}${staleNote(side)}`;
-  const best = which === 'bid' ? side.quote?.bidPrice : side.quote?.askPrice;
+  const best = side.quote?.[fields.price];
   const touch = best === undefined ? '' : `
-best ${which} ${formatCoin(best)}${(which === 'bid' ? price >= best : price <= best) ? ' (ours at the touch)' : ''}`;
+best ${which} ${formatCoin(best)}${ourQuoteAtTouch(which, side) ? ' (ours at the touch)' : ''}`;
   const size = amount === undefined ? '' : ` × ${formatAmount(amount)} ${currency}`;
   const ivText = iv !== undefined && iv > 0 ? `
 IV ${formatVolPctWithUnit(iv)}` : '';
@@ -143,6 +160,69 @@ IV ${formatVolPctWithUnit(iv)}` : '';
 ${premiumText(price, side, currency)}${size}${ivText}${touch}`;
 }
 
+/**
+ * The columns of one side of the book: the market's IV, size and price there, and our quote's
+ * size and price. Bid and ask columns differ only in which side they read.
+ */
+function bookSideColumns(which: BookSide): SideColumnSpec[] {
+  const { price, amount, iv } = BOOK_FIELDS[which];
+  const title = which === 'bid' ? 'Bid' : 'Ask';
+  return [
+    {
+      key: iv,
+      header: `IV ${which}`,
+      headerTooltip: `Implied vol of the best ${which}, %`,
+      kind: 'iv',
+      minWidth: 50,
+      value: (side) => side.quote?.[iv],
+      format: formatVolPct,
+      tooltip: ivTooltip,
+    },
+    {
+      key: amount,
+      header: 'Size',
+      headerTooltip: `Amount at the best ${which}, contracts`,
+      kind: 'size',
+      minWidth: 46,
+      value: (side) => side.quote?.[amount],
+      format: formatAmount,
+      tooltip: (side, currency) => sizeTooltip(`${which} size`, side.quote?.[amount], side, currency),
+    },
+    {
+      key: which,
+      header: title,
+      headerTooltip: `Best ${which}, coin per contract (USD in the tooltip)`,
+      kind: which,
+      minWidth: 60,
+      value: (side) => side.quote?.[price],
+      format: (value) => formatCoin(value),
+      tooltip: (side, currency) => priceTooltip(which, side.quote?.[price], side.quote?.[iv], side, currency),
+    },
+    {
+      key: `our${title}Amount`,
+      header: 'Our sz',
+      headerTooltip: `Size of our ${which}, contracts`,
+      kind: 'ours-size',
+      minWidth: 48,
+      value: (side) => side.theo?.[amount],
+      format: formatAmount,
+      tooltip: (side, currency) => ourQuoteTooltip(which, side, currency),
+    },
+    {
+      key: `our${title}`,
+      header: `Our ${which}`,
+      headerTooltip: `Our ${which} (the strategy’s working quote), coin per contract; outlined when at the best ${which}`,
+      kind: `ours-${which}`,
+      minWidth: 58,
+      value: (side) => side.theo?.[price],
+      format: (value) => formatCoin(value),
+      tooltip: (side, currency) => ourQuoteTooltip(which, side, currency),
+      atTouch: (side) => ourQuoteAtTouch(which, side),
+    },
+  ];
+}
+
+/** Every per-side column a view can show, by key (a view picks and orders them: CHAIN_VIEWS). */
 export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
   {
     key: 'delta',
@@ -155,32 +235,12 @@ export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
     tooltip: greeksTooltip,
   },
   {
-    key: 'bidIv',
-    header: 'IV bid',
-    headerTooltip: 'Implied vol of the best bid, %',
-    kind: 'iv',
-    minWidth: 50,
-    value: (side) => side.quote?.bidIv,
-    format: formatVolPct,
-    tooltip: ivTooltip,
-  },
-  {
     key: 'markIv',
     header: 'IV',
     headerTooltip: 'Mark implied vol, %',
     kind: 'iv',
     minWidth: 50,
     value: (side) => side.quote?.markIv,
-    format: formatVolPct,
-    tooltip: ivTooltip,
-  },
-  {
-    key: 'askIv',
-    header: 'IV ask',
-    headerTooltip: 'Implied vol of the best ask, %',
-    kind: 'iv',
-    minWidth: 50,
-    value: (side) => side.quote?.askIv,
     format: formatVolPct,
     tooltip: ivTooltip,
   },
@@ -194,46 +254,8 @@ export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
     format: (value) => formatCoin(value),
     tooltip: (side, currency) => priceTooltip('mark', side.quote?.markPrice, side.quote?.markIv, side, currency),
   },
-  {
-    key: 'bidAmount',
-    header: 'Size',
-    headerTooltip: 'Amount at the best bid, contracts',
-    kind: 'size',
-    minWidth: 46,
-    value: (side) => side.quote?.bidAmount,
-    format: formatAmount,
-    tooltip: (side, currency) => sizeTooltip('bid size', side.quote?.bidAmount, side, currency),
-  },
-  {
-    key: 'bid',
-    header: 'Bid',
-    headerTooltip: 'Best bid, coin per contract (USD in the tooltip)',
-    kind: 'bid',
-    minWidth: 60,
-    value: (side) => side.quote?.bidPrice,
-    format: (value) => formatCoin(value),
-    tooltip: (side, currency) => priceTooltip('bid', side.quote?.bidPrice, side.quote?.bidIv, side, currency),
-  },
-  {
-    key: 'ask',
-    header: 'Ask',
-    headerTooltip: 'Best ask, coin per contract (USD in the tooltip)',
-    kind: 'ask',
-    minWidth: 60,
-    value: (side) => side.quote?.askPrice,
-    format: (value) => formatCoin(value),
-    tooltip: (side, currency) => priceTooltip('ask', side.quote?.askPrice, side.quote?.askIv, side, currency),
-  },
-  {
-    key: 'askAmount',
-    header: 'Size',
-    headerTooltip: 'Amount at the best ask, contracts',
-    kind: 'size',
-    minWidth: 46,
-    value: (side) => side.quote?.askAmount,
-    format: formatAmount,
-    tooltip: (side, currency) => sizeTooltip('ask size', side.quote?.askAmount, side, currency),
-  },
+  ...bookSideColumns('bid'),
+  ...bookSideColumns('ask'),
   {
     key: 'position',
     header: 'Pos',
@@ -275,48 +297,6 @@ export const SIDE_COLUMNS: readonly SideColumnSpec[] = [
     value: (side) => side.theo?.theoPrice,
     format: (value) => formatCoin(value),
     tooltip: theoTooltip,
-  },
-  {
-    key: 'ourBidAmount',
-    header: 'Our sz',
-    headerTooltip: 'Size of our bid, contracts',
-    kind: 'ours-size',
-    minWidth: 48,
-    value: (side) => side.theo?.bidAmount,
-    format: formatAmount,
-    tooltip: (side, currency) => ourQuoteTooltip('bid', side, currency),
-  },
-  {
-    key: 'ourBid',
-    header: 'Our bid',
-    headerTooltip: 'Our bid (the strategy’s working quote), coin per contract; outlined when at the best bid',
-    kind: 'ours-bid',
-    minWidth: 58,
-    value: (side) => side.theo?.bidPrice,
-    format: (value) => formatCoin(value),
-    tooltip: (side, currency) => ourQuoteTooltip('bid', side, currency),
-    atTouch: (side) => side.theo?.bidPrice !== undefined && side.quote?.bidPrice !== undefined && side.theo.bidPrice >= side.quote.bidPrice,
-  },
-  {
-    key: 'ourAsk',
-    header: 'Our ask',
-    headerTooltip: 'Our ask (the strategy’s working quote), coin per contract; outlined when at the best ask',
-    kind: 'ours-ask',
-    minWidth: 58,
-    value: (side) => side.theo?.askPrice,
-    format: (value) => formatCoin(value),
-    tooltip: (side, currency) => ourQuoteTooltip('ask', side, currency),
-    atTouch: (side) => side.theo?.askPrice !== undefined && side.quote?.askPrice !== undefined && side.theo.askPrice <= side.quote.askPrice,
-  },
-  {
-    key: 'ourAskAmount',
-    header: 'Our sz',
-    headerTooltip: 'Size of our ask, contracts',
-    kind: 'ours-size',
-    minWidth: 48,
-    value: (side) => side.theo?.askAmount,
-    format: formatAmount,
-    tooltip: (side, currency) => ourQuoteTooltip('ask', side, currency),
   },
 ];
 
@@ -462,17 +442,23 @@ export function cellTooltip(colId: string, row: ChainRow | undefined, currency: 
   return cells && spec ? spec.tooltip(cells, currency) : undefined;
 }
 
+/** One side's column group, calls or puts: the view's columns for that side, laid out towards the strike. */
+function sideGroup(side: OptionSide, currency: string, view: ChainView): ColGroupDef<ChainRow> {
+  const title = side === 'call' ? 'Calls' : 'Puts';
+  return {
+    groupId: `${side}s`,
+    headerName: `${title} · ${currency}`,
+    headerTooltip: `${title}: premiums in ${currency} per contract (USD in each cell's tooltip), vols in %; expand for bid/ask IV`,
+    headerClass: `chain-group-${side}`,
+    openByDefault: false,
+    marryChildren: true,
+    children: specsFor(side, view).map((placed) => sideColumn(side, placed)),
+  };
+}
+
 export function chainColumns(currency: string, view: ChainView = 'market'): (ColDef<ChainRow> | ColGroupDef<ChainRow>)[] {
   return [
-    {
-      groupId: 'calls',
-      headerName: `Calls · ${currency}`,
-      headerTooltip: `Calls: premiums in ${currency} per contract (USD in each cell's tooltip), vols in %; expand for bid/ask IV`,
-      headerClass: 'chain-group-call',
-      openByDefault: false,
-      marryChildren: true,
-      children: specsFor('call', view).map((placed) => sideColumn('call', placed)),
-    },
+    sideGroup('call', currency, view),
     {
       colId: 'strike',
       headerName: 'Strike',
@@ -485,14 +471,6 @@ export function chainColumns(currency: string, view: ChainView = 'market'): (Col
       cellClass: 'chain-strike',
       cellClassRules: { 'chain-selected': (params: CellClassParams<ChainRow>) => (params.data?.call?.selected || params.data?.put?.selected) ?? false },
     },
-    {
-      groupId: 'puts',
-      headerName: `Puts · ${currency}`,
-      headerTooltip: `Puts: premiums in ${currency} per contract (USD in each cell's tooltip), vols in %; expand for bid/ask IV`,
-      headerClass: 'chain-group-put',
-      openByDefault: false,
-      marryChildren: true,
-      children: specsFor('put', view).map((placed) => sideColumn('put', placed)),
-    },
+    sideGroup('put', currency, view),
   ];
 }

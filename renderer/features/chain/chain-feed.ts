@@ -17,6 +17,9 @@ export interface ChainSummary {
 /** How often market data reaches the grid: 5 Hz, faster than a trader reads a 30-row chain. */
 export const CHAIN_REFRESH_MS = 200;
 
+/** Most on-screen rows one frame redraws; the rest follow in the next frames. */
+export const SHOWN_ROWS_PER_FRAME = 8;
+
 function sameStrikes(a: ExpiryChain, b: ExpiryChain): boolean {
   return a.currency === b.currency && a.expiryMs === b.expiryMs && a.strikes.length === b.strikes.length && a.strikes.every((strike, i) => strike === b.strikes[i]);
 }
@@ -24,8 +27,8 @@ function sameStrikes(a: ExpiryChain, b: ExpiryChain): boolean {
 /**
  * Feeds the chain grid from the stores without React: subscribes to the engine and selection
  * stores, derives the selected expiry's rows, and hands the grid only the rows that changed, by
- * row id, as async transactions (the grid batches them into one render), at most once per
- * `refreshMs`. The whole row set is replaced only when the expiry or its strikes change.
+ * row id, at most once per `refreshMs`, in animation frames that each redraw a bounded number of
+ * rows on screen. The whole row set is replaced only when the expiry or its strikes change.
  * Returns the unsubscribe.
  */
 export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: ChainSummary) => void, refreshMs = CHAIN_REFRESH_MS): () => void {
@@ -42,6 +45,36 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
     if (summary.forward === lastSummary.forward && summary.atmStrike === lastSummary.atmStrike && summary.indexPrice === lastSummary.indexPrice) return;
     lastSummary = summary;
     onSummary(summary);
+  };
+
+  // Updates not yet given to the grid, by row id (a later update of a row replaces the earlier).
+  const pending = new Map<string, ChainRow>();
+  let drainFrame: number | undefined;
+  /**
+   * Gives the grid the pending updates, at most SHOWN_ROWS_PER_FRAME of the rows on screen per
+   * frame: a refresh that moves every visible row would otherwise restyle, lay out and paint
+   * hundreds of cells in one frame. Rows off screen cost the grid no DOM and go at once.
+   */
+  const drain = (): void => {
+    drainFrame = undefined;
+    if (api.isDestroyed()) return;
+    const shown = new Set(api.getRenderedNodes().map((node) => node.id));
+    const batch: ChainRow[] = [];
+    let shownInBatch = 0;
+    for (const [id, row] of pending) {
+      if (shown.has(id)) {
+        if (shownInBatch === SHOWN_ROWS_PER_FRAME) continue;
+        shownInBatch++;
+      }
+      batch.push(row);
+      pending.delete(id);
+    }
+    if (batch.length > 0) api.applyTransaction({ update: batch });
+    if (pending.size > 0) drainFrame = requestAnimationFrame(drain);
+  };
+  const enqueue = (changed: readonly ChainRow[]): void => {
+    for (const row of changed) pending.set(row.id, row);
+    drainFrame ??= requestAnimationFrame(drain);
   };
 
   let centreFrame: number | undefined;
@@ -80,8 +113,8 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
         lastPositions = positions;
         lastSelected = selection.instrumentName;
         lastIndex = indexPrice;
-        // Pending updates name rows of the chain being replaced: apply them before it goes.
-        api.flushAsyncTransactions();
+        // Pending updates name rows of the chain being replaced.
+        pending.clear();
         api.setGridOption('rowData', derived ? [...derived.rows] : []);
         const atm = derived?.atmStrike;
         if (atm !== undefined) centreRow(rowId(atm));
@@ -99,7 +132,7 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
     const derived = deriveChainRows(chain, sources, selection.instrumentName, rows);
     if (derived.changed.length > 0) {
       rows = rowsById(derived.rows);
-      api.applyTransactionAsync({ update: [...derived.changed] });
+      enqueue(derived.changed);
     }
     publish({ forward: derived.forward, atmStrike: derived.atmStrike, indexPrice });
   };
@@ -129,6 +162,7 @@ export function startChainFeed(api: GridApi<ChainRow>, onSummary: (summary: Chai
   return () => {
     if (timer !== undefined) clearTimeout(timer);
     if (centreFrame !== undefined) cancelAnimationFrame(centreFrame);
+    if (drainFrame !== undefined) cancelAnimationFrame(drainFrame);
     unsubscribeEngine();
     unsubscribeSelection();
   };

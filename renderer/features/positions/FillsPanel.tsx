@@ -1,20 +1,14 @@
-import type { ColDef, GetRowIdParams, GridOptions, RowClassParams, RowClickedEvent, ValueFormatterParams } from 'ag-grid-community';
-import { useEffect, useRef, useState } from 'react';
-import { useEngineStore } from '../../stores/engine-store.ts';
-import { useSelectionStore } from '../../stores/selection-store.ts';
-import { gridTheme } from '../../ui/ag-grid.ts';
+import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatClock } from '../../ui/format.ts';
-import { formatAmountIn, formatPriceIn, formatSigned, signClass } from './blotter-format.ts';
-import { selectionTarget } from './blotter-selection.ts';
+import { formatAmountIn, formatSigned, signClass } from './blotter-format.ts';
+import { blotterGridOptions, blotterPrice as price, useBlotter } from './blotter-grid.ts';
 import type { FillTotals, FillView } from './fill-rows.ts';
 import { fillTotals, fillViews, sameFillTotals } from './fill-rows.ts';
-import { followSelection, startGridFeed } from './grid-feed.ts';
-import { useBlotterGrid } from './use-blotter-grid.ts';
+import type { GridFeedOptions } from './grid-feed.ts';
 import './positions.css';
 
 type Format = ValueFormatterParams<FillView>;
-
-const price = (p: Format): string => (p.data ? formatPriceIn(p.value as number | undefined, p.data.priceDecimals, p.data.priceUnit) : '');
 
 const columns: ColDef<FillView>[] = [
   { field: 'tsMs', headerName: 'Time', width: 105, sort: 'desc', valueFormatter: (p: Format) => formatClock(p.value as number) },
@@ -41,58 +35,25 @@ const columns: ColDef<FillView>[] = [
   { field: 'clientOrderId', headerName: 'Order', flex: 1, minWidth: 120, cellClass: 'muted' },
 ];
 
-const rowClassRules = {
-  'blotter-selected': (p: RowClassParams<FillView>) => p.data !== undefined && p.data.instrumentName === useSelectionStore.getState().instrumentName,
-};
-
-function selectClicked(event: RowClickedEvent<FillView>): void {
-  const row = event.data;
-  if (!row) return;
-  const selection = useSelectionStore.getState();
-  const target = selectionTarget(row.instrumentName, useEngineStore.getState().state?.instruments[row.instrumentName], selection, row.currency);
-  if (target) selection.selectInstrument(target.instrumentName, target.underlying, target.expiryMs);
-}
-
-const gridOptions: GridOptions<FillView> = {
-  theme: gridTheme,
-  columnDefs: columns,
-  defaultColDef: { sortable: true, resizable: true, suppressHeaderMenuButton: true },
-  getRowId: (params: GetRowIdParams<FillView>) => params.data.id,
-  rowClassRules,
-  onRowClicked: selectClicked,
-  suppressCellFocus: true,
-  animateRows: false,
-  asyncTransactionWaitMillis: 16,
-  rowBuffer: 4,
-  headerHeight: 24,
-  tooltipShowDelay: 350,
-  overlayNoRowsTemplate: '<span class="muted">No fills</span>',
-};
+const gridOptions = blotterGridOptions<FillView>({ columns, emptyText: 'No fills' });
 
 /** Every execution of our orders, newest first, with who sent the order and the edge against theo. */
 export function FillsPanel() {
   const host = useRef<HTMLDivElement>(null);
-  const grid = useBlotterGrid(host, gridOptions);
   const [filter, setFilter] = useState('');
   const [totals, setTotals] = useState<readonly FillTotals[]>([]);
-
-  useEffect(() => {
-    const api = grid.current;
-    if (!api) return undefined;
-    const stop = startGridFeed(api, {
+  const feed = useMemo<GridFeedOptions<FillView>>(
+    () => ({
       inputs: (view) => [view.state?.fills, view.state?.instruments],
       build: (view) => fillViews(view.state?.fills, view.state?.instruments),
       onRows: (rows) => {
         const next = fillTotals(rows.values());
         setTotals((previous) => (sameFillTotals(previous, next) ? previous : next));
       },
-    });
-    const unfollow = followSelection(api);
-    return () => {
-      stop();
-      unfollow();
-    };
-  }, [grid]);
+    }),
+    [],
+  );
+  const grid = useBlotter(host, gridOptions, feed);
 
   useEffect(() => {
     grid.current?.setGridOption('quickFilterText', filter);

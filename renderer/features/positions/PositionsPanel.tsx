@@ -1,20 +1,15 @@
-import type { ColDef, GetRowIdParams, GridOptions, RowClassParams, RowClickedEvent, ValueFormatterParams } from 'ag-grid-community';
-import { useEffect, useRef, useState } from 'react';
-import { useEngineStore } from '../../stores/engine-store.ts';
-import { useSelectionStore } from '../../stores/selection-store.ts';
-import { gridTheme } from '../../ui/ag-grid.ts';
+import type { ColDef, RowClassParams, ValueFormatterParams } from 'ag-grid-community';
+import { useMemo, useRef, useState } from 'react';
 import { formatClock } from '../../ui/format.ts';
-import { formatAmountIn, formatPriceIn, formatSigned, formatSignedUsd, signClass } from './blotter-format.ts';
-import { selectionTarget } from './blotter-selection.ts';
-import { followSelection, startGridFeed } from './grid-feed.ts';
+import { formatAmountIn, formatSigned, formatSignedUsd, signClass } from './blotter-format.ts';
+import { blotterGridOptions, blotterPrice as price, useBlotter } from './blotter-grid.ts';
+import type { GridFeedOptions } from './grid-feed.ts';
 import type { PositionTotals, PositionView } from './position-rows.ts';
 import { positionTotals, positionViews, sameTotals } from './position-rows.ts';
-import { useBlotterGrid } from './use-blotter-grid.ts';
 import './positions.css';
 
 type Format = ValueFormatterParams<PositionView>;
 
-const price = (p: Format): string => (p.data ? formatPriceIn(p.value as number | undefined, p.data.priceDecimals, p.data.priceUnit) : '');
 const coin = (p: Format): string => formatSigned(p.value as number | undefined, 4);
 const usd = (p: Format): string => formatSignedUsd(p.value as number | undefined);
 
@@ -51,36 +46,14 @@ const columns: ColDef<PositionView>[] = [
   { field: 'updatedTsMs', headerName: 'Updated', width: 100, valueFormatter: (p: Format) => formatClock(p.value as number).slice(0, 8), cellClass: 'muted' },
 ];
 
-const rowClassRules = {
-  'blotter-selected': (p: RowClassParams<PositionView>) => p.data !== undefined && p.data.instrumentName === useSelectionStore.getState().instrumentName,
-  'blotter-flat': (p: RowClassParams<PositionView>) => p.data?.flat === true,
-  'blotter-row-discrepancy': (p: RowClassParams<PositionView>) => p.data?.discrepancy !== undefined,
-};
-
-/** A click on a position selects its instrument in every panel. */
-function selectClicked(event: RowClickedEvent<PositionView>): void {
-  const row = event.data;
-  if (!row) return;
-  const selection = useSelectionStore.getState();
-  const target = selectionTarget(row.instrumentName, useEngineStore.getState().state?.instruments[row.instrumentName], selection, row.currency);
-  if (target) selection.selectInstrument(target.instrumentName, target.underlying, target.expiryMs);
-}
-
-const gridOptions: GridOptions<PositionView> = {
-  theme: gridTheme,
-  columnDefs: columns,
-  defaultColDef: { sortable: true, resizable: true, suppressHeaderMenuButton: true },
-  getRowId: (params: GetRowIdParams<PositionView>) => params.data.id,
-  rowClassRules,
-  onRowClicked: selectClicked,
-  suppressCellFocus: true,
-  animateRows: false,
-  asyncTransactionWaitMillis: 16,
-  rowBuffer: 4,
-  headerHeight: 24,
-  tooltipShowDelay: 350,
-  overlayNoRowsTemplate: '<span class="muted">No positions</span>',
-};
+const gridOptions = blotterGridOptions<PositionView>({
+  columns,
+  emptyText: 'No positions',
+  rowClassRules: {
+    'blotter-flat': (p: RowClassParams<PositionView>) => p.data?.flat === true,
+    'blotter-row-discrepancy': (p: RowClassParams<PositionView>) => p.data?.discrepancy !== undefined,
+  },
+});
 
 /**
  * Every position the engine holds, marked to the venue's mark: size, average and mark price, PnL
@@ -89,27 +62,20 @@ const gridOptions: GridOptions<PositionView> = {
  */
 export function PositionsPanel() {
   const host = useRef<HTMLDivElement>(null);
-  const grid = useBlotterGrid(host, gridOptions);
   const [hideFlat, setHideFlat] = useState(true);
   const [totals, setTotals] = useState<readonly PositionTotals[]>([]);
-
-  useEffect(() => {
-    const api = grid.current;
-    if (!api) return undefined;
-    const stop = startGridFeed(api, {
+  const feed = useMemo<GridFeedOptions<PositionView>>(
+    () => ({
       inputs: (view) => [view.state?.positions, view.state?.instruments, view.state?.indices],
       build: (view) => positionViews(view.state?.positions, view.state?.instruments, view.state?.indices, { hideFlat }),
       onRows: (rows) => {
         const next = positionTotals(rows.values());
         setTotals((previous) => (sameTotals(previous, next) ? previous : next));
       },
-    });
-    const unfollow = followSelection(api);
-    return () => {
-      stop();
-      unfollow();
-    };
-  }, [grid, hideFlat]);
+    }),
+    [hideFlat],
+  );
+  useBlotter(host, gridOptions, feed);
 
   return (
     <div className="panel-column blotter-panel" data-testid="positions-panel">
