@@ -3,6 +3,7 @@ import type { TacticSpec } from '../hedging/index.ts';
 import { autoHedgeDecision, lotUsd, planDeltaHedge, planFlatten, resolveHedgeInstrument } from '../hedging/index.ts';
 import type { MarketData } from '../marketdata/market-data.ts';
 import type { Command, InstrumentRow, QuoteRow, StrategyMode } from '../protocol/index.ts';
+import { DEFAULT_FLATTEN_SLIPPAGE_PCT } from '../protocol/index.ts';
 import type { ActivityLog } from './activity-log.ts';
 import type { CommandOutcome } from './engine.ts';
 import type { ExecutionDesk } from './execution-desk.ts';
@@ -114,7 +115,7 @@ export class HedgeDesk {
       const index = this.#index(currency);
       if (index !== undefined) indexPricesUsd[currency] = index;
     }
-    const plan = planFlatten(positions, quotes, instruments, { nowMs: tsMs, optionPricing: 'touch', maxSlippageFraction: 0.1, maxSlippageTicks: 2, futureTactic: FLATTEN_TACTIC, indexPricesUsd });
+    const plan = planFlatten(positions, quotes, instruments, { nowMs: tsMs, optionPricing: 'touch', maxSlippageFraction: (command.optionSlippagePct ?? DEFAULT_FLATTEN_SLIPPAGE_PCT) / 100, maxSlippageTicks: 2, futureTactic: FLATTEN_TACTIC, indexPricesUsd });
     const started = executions.startFlatten(command.currency ?? 'ALL', plan, tsMs, command.commandId);
     activity.add(tsMs, 'hedge', 'warn', `flatten ${command.currency ?? 'everything'}: ${plan.steps.length - 1} close(s), ${plan.unresolvable.length} unresolvable${plan.warnings.length > 0 ? `; ${plan.warnings.join('; ')}` : ''}`);
     return { events: [{ type: 'CommandAccepted', commandId: command.commandId, commandType: command.type, tsMs }], requests: [...requests, ...started.requests] };

@@ -148,7 +148,16 @@ export const SetAutoHedgeSchema = z
   .strict();
 
 /** Pulls all quotes of the underlying (or all), then closes every position with reduce-only orders. */
-export const FlattenSchema = z.object({ type: z.literal('Flatten'), commandId, currency: currency.optional() }).strict();
+/** Flatten's option slippage cap when the command names none, percent of the mark. */
+export const DEFAULT_FLATTEN_SLIPPAGE_PCT = 10;
+
+/**
+ * Closes every position (of one underlying, or all). `optionSlippagePct` caps how far from its mark
+ * an option close may trade, in percent of the mark (default 10; at least two ticks): the trader's
+ * protection against closing a wing into an empty book, widened to 100 to take whatever the book
+ * offers.
+ */
+export const FlattenSchema = z.object({ type: z.literal('Flatten'), commandId, currency: currency.optional(), optionSlippagePct: z.number().finite().min(0).max(100).optional() }).strict();
 
 /** Stops a hedge or a flatten in progress (its orders are cancelled). */
 export const CancelExecutionSchema = z.object({ type: z.literal('CancelExecution'), commandId, executionId: z.string().min(1).max(64) }).strict();

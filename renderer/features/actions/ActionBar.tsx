@@ -12,6 +12,7 @@ import { ExecutionList } from './ExecutionList.tsx';
 import { EXECUTION_CLOCK_SLACK_MS, recentExecutions } from './execution-view.ts';
 import type { FlattenFlow } from './FlattenDialog.tsx';
 import { FlattenDialog } from './FlattenDialog.tsx';
+import { DEFAULT_SLIPPAGE_TEXT } from './flatten-form.ts';
 import { HaltStrip } from './HaltStrip.tsx';
 import type { HedgeFlow } from './HedgeDialog.tsx';
 import { HedgeDialog } from './HedgeDialog.tsx';
@@ -79,11 +80,11 @@ export function ActionBar() {
     setDialog({ kind: 'hedge', flow: { ...flow, executeCommandId: sendCommand(hedgeExecuteCommand(flow.request, received.preview)), executedSinceMs: sinceMs } });
   };
 
-  const openFlatten = (): void => setDialog({ kind: 'flatten', flow: { currency, offered: currency } });
+  const openFlatten = (): void => setDialog({ kind: 'flatten', flow: { currency, offered: currency, slippagePct: DEFAULT_SLIPPAGE_TEXT } });
 
-  const confirmFlatten = (flow: FlattenFlow): void => {
+  const confirmFlatten = (flow: FlattenFlow, optionSlippagePct: number): void => {
     const sinceMs = engineNowMs() - EXECUTION_CLOCK_SLACK_MS;
-    const commandId = sendCommand(flow.currency === undefined ? { type: 'Flatten' } : { type: 'Flatten', currency: flow.currency });
+    const commandId = sendCommand({ type: 'Flatten', ...(flow.currency !== undefined && { currency: flow.currency }), optionSlippagePct });
     setDialog({ kind: 'flatten', flow: { ...flow, commandId, sinceMs } });
   };
 
@@ -169,7 +170,8 @@ export function ActionBar() {
           flow={dialog.flow}
           linkOpen={linkOpen}
           onScope={(scope) => setDialog({ kind: 'flatten', flow: { ...dialog.flow, currency: scope } })}
-          onConfirm={() => confirmFlatten(dialog.flow)}
+          onSlippage={(text) => setDialog({ kind: 'flatten', flow: { ...dialog.flow, slippagePct: text } })}
+          onConfirm={(pct) => confirmFlatten(dialog.flow, pct)}
           onClose={() => setDialog(undefined)}
         />
       ) : null}
