@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstrumentRow } from '../protocol/index.ts';
 import { DEFAULT_TAKER_RATES } from '../sim/market/params.ts';
-import { DEFAULT_TAKER_PARAMS } from '../sim/market/takers.ts';
+import type { TakerParams } from '../sim/market/takers.ts';
+import { DEFAULT_TAKER_PARAMS, takerReachIntensity } from '../sim/market/takers.ts';
 import { calibrateRecording } from './calibrate.ts';
 import { CalibrationCollector, changeVol, fitIntensity, realisedVol } from './calibration.ts';
 import { seededRandom } from './random.ts';
@@ -145,3 +146,73 @@ describe('calibration on a simulator recording', () => {
     expect(result.volOfVolPtsAnnual?.value ?? 0).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('calibration of a simulator session with a known arrival law', () => {
+  /**
+   * The session's takers reach δ = floor + Exp(k) vol points from the mid (the exponential reach,
+   * core/sim/market/takers.ts) and sweep a book that has liquidity at every grid price (a depth
+   * ladder, core/sim/market/ladder.ts), so their furthest prints follow λ(δ) = A·e^{−kδ} with a
+   * known A = rate·e^{k·floor} and k. What keeps the comparison honest:
+   * - One expiry, the quarterly 90 days out (the session starts 26 Sep 2026; it expires 25 Dec).
+   *   There an at-the-money BTC option has ~190 USD of vega per vol point, so the 0.0005 BTC tick
+   *   is ~0.25 vol pt; on a daily it is 2–3 vol pts, and the reach would be rounded to steps far
+   *   coarser than the bins (and than 1/k).
+   * - Flow near the money (moneynessWidthSd 0.5 instead of 1): the far wings, where a tick is a
+   *   vol point or more because vega is small, get almost none.
+   * - No informed takers: their prints, against mispriced quotes, do not follow the law (the
+   *   ladder around the theo never shows them one, but the test should not depend on that).
+   * - Depths from 1.25 vol pts (the floor is 0.5): the ladder's touch lies within a tick (under
+   *   0.5 vol pt) of the mid, so every order reaching that far crosses it and prints at the grid
+   *   price nearest its reach. Shallower, the touch and the floor cut the law; Â is extrapolated
+   *   back over that range, which is what its standard error accounts for.
+   * - Bins of 0.5 vol pt, twice the at-the-money grid step, so rounding to the grid does not show
+   *   as a bad shape in the χ².
+   * - 10 orders/s over ~40 options that get flow: two orders on one option in one 100 ms tick are
+   *   rare. Such pairs are what the estimator cannot see right: they print with one timestamp and
+   *   count as one order at the deeper reach, and an order right after a sweep is measured from
+   *   the swept book's mid (book updates come 100 ms at a time, the ladder refills in between).
+   *   Both bias k̂ and Â low, by 1–2 % at this rate (seeds 1–4 over 300 s: k̂ z-scores −0.3 to
+   *   −1.1), about half a standard error here.
+   */
+  const RATE = 10;
+  const takers: Partial<TakerParams> = {
+    informedShare: 0,
+    moneynessWidthSd: 0.5,
+    reach: { kind: 'exponential', kPerVolPt: 0.5, floorVolPts: 0.5, sweepLots: 10_000 },
+  };
+  const truth = takerReachIntensity(RATE, { ...DEFAULT_TAKER_PARAMS, ...takers })!;
+  let dir = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'calibration-known-'));
+    await recordSimulator({
+      directory: dir,
+      seed: 3,
+      startMs: Date.UTC(2026, 8, 26, 12),
+      durationMs: 200_000,
+      schedule: { dailies: 0, weeklies: 0, monthlies: 0, quarterlies: 1 },
+      flow: { takers, takerRates: { BTC: { optionTradesPerSec: RATE } } },
+      // Beyond the open bin (6.75 vol pts): deeper reaches print at its last level, still in that bin.
+      depthLadder: { depthVolPts: 9 },
+    });
+  }, 180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('recovers A and k within their standard errors, and rejects a k 20 % off', async () => {
+    const result = await calibrateRecording(dir, { minDepthVolPts: 1.25, binVolPts: 0.5, bins: 12 });
+    const fit = result.intensityVolPts!;
+    expect(fit).toBeDefined();
+    expect(fit.orders).toBeGreaterThan(1_000);
+    // 0.25 + 0.5 vol pt: A ≈ 12.84 orders/s reaching δ = 0 in the law's own extrapolation.
+    expect(truth.a).toBeCloseTo(RATE * Math.exp(0.25), 9);
+    expect(Math.abs(fit.k - truth.k)).toBeLessThan(3 * fit.kStdErr);
+    expect(Math.abs(fit.a - truth.a)).toBeLessThan(3 * fit.aStdErr);
+    // The test can fail: with ~2.8 % standard errors a k 20 % away is ~7 of them out.
+    for (const wrong of [0.8 * truth.k, 1.2 * truth.k]) expect(Math.abs(fit.k - wrong)).toBeGreaterThan(5 * fit.kStdErr);
+    expect(fit.kStdErr / fit.k).toBeLessThan(0.04);
+    // The shape holds, and next to nothing was left out for want of a book or a vega.
+    expect(fit.chiSquare / fit.degreesOfFreedom).toBeLessThan(2.5);
+    const { optionTrades, skippedNoBook, skippedNoVega } = result.counts;
+    expect((skippedNoBook + skippedNoVega) / optionTrades).toBeLessThan(0.01);
+  }, 60_000);
+});
+

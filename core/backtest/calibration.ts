@@ -14,11 +14,14 @@ import type { MarketTrade } from './frame-decoder.ts';
  *
  *    δ is measured in **vol points**: |worst price of the taker order − book mid| / vega per vol
  *    point (coin), the unit of the quoter's width (`baseHalfWidthVolPts`, `levelSpacingVolPts`),
- *    so one k serves every strike and expiry. The same fit is also done in price ticks (what a
- *    tick-constrained wing quote sees). One taker order that sweeps several levels prints several
- *    trades with one timestamp: they are grouped (instrument, side, timestamp) and the order's
- *    depth is its furthest print. The mid is the book's as of the last update strictly before the
- *    trade (a book update stamped with the trade's own time already shows the trade's effect).
+ *    so one k serves every strike and expiry. Vega in coin is the ticker's USD vega over its
+ *    underlying_price, the forward that converts the option's USD value into its coin premium
+ *    (over the index instead, every depth would shrink by e^{carry·T}: 1.5 % at 90 days). The
+ *    same fit is also done in price ticks (what a tick-constrained wing quote sees). One taker
+ *    order that sweeps several levels prints several trades with one timestamp: they are grouped
+ *    (instrument, side, timestamp) and the order's depth is its furthest print. The mid is the
+ *    book's as of the last update strictly before the trade (a book update stamped with the
+ *    trade's own time already shows the trade's effect).
  *
  *    Estimator: maximum likelihood on binned depths. With bins of width h from δmin, the last one
  *    open, a depth's bin index is a right-censored geometric variable with q = e^{−kh}; the
@@ -227,7 +230,8 @@ export class CalibrationCollector {
   readonly #instruments = new Map<string, InstrumentRow>();
   readonly #books = new Map<string, L2Book>();
   readonly #mids = new Map<string, Mids>();
-  readonly #vega = new Map<string, number>();
+  /** USD per vol point and coin per vol point (module comment). */
+  readonly #vega = new Map<string, { readonly usd: number; readonly coin: number }>();
   readonly #calls = new Map<string, { iv: number; delta: number; expiryMs: number }>();
   readonly #index: { tsMs: number; value: number }[] = [];
   readonly #atmIv: { tsMs: number; value: number }[] = [];
@@ -277,7 +281,7 @@ export class CalibrationCollector {
       case 'TickerUpdated': {
         const t = event.ticker;
         this.#seen(t.tsMs);
-        if (t.vegaUsd !== undefined && t.underlyingPrice !== undefined && t.underlyingPrice > 0) this.#vega.set(t.instrumentName, t.vegaUsd);
+        if (t.vegaUsd !== undefined && t.underlyingPrice !== undefined && t.underlyingPrice > 0) this.#vega.set(t.instrumentName, { usd: t.vegaUsd, coin: t.vegaUsd / t.underlyingPrice });
         const row = this.#instruments.get(t.instrumentName);
         if (row?.kind === 'option' && row.optionType === 'call' && t.markIv !== undefined && t.delta !== undefined && row.expiryMs > 0) {
           this.#calls.set(t.instrumentName, { iv: t.markIv, delta: t.delta, expiryMs: row.expiryMs });
@@ -334,16 +338,14 @@ export class CalibrationCollector {
       if (!this.#orders.has(key)) this.#skippedNoBook += 1;
       return;
     }
-    const vegaUsd = this.#vega.get(trade.instrumentName);
-    const index = trade.indexPrice ?? this.#index[this.#index.length - 1]?.value;
-    if (vegaUsd === undefined || !(vegaUsd >= this.#options.minVegaUsd) || index === undefined) {
+    const vega = this.#vega.get(trade.instrumentName);
+    if (vega === undefined || !(vega.usd >= this.#options.minVegaUsd)) {
       if (!this.#orders.has(key)) this.#skippedNoVega += 1;
       return;
     }
     // Signed the taker's way: a buy above the mid, a sell below it, is positive depth.
     const depthTicks = Math.max(0, trade.direction === 'buy' ? trade.priceTicks - midTicks : midTicks - trade.priceTicks);
-    const tickSize = row.tickSize;
-    const depthVolPts = (depthTicks * tickSize * index) / vegaUsd;
+    const depthVolPts = (depthTicks * row.tickSize) / vega.coin;
     const previous = this.#orders.get(key);
     if (!previous || depthTicks > previous.depthTicks) this.#orders.set(key, { instrumentName: trade.instrumentName, direction: trade.direction, tsMs: trade.tsMs, depthVolPts, depthTicks });
   }

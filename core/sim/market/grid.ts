@@ -25,3 +25,10 @@ export function tickAbove(instrument: SimInstrument, price: number): number {
 export function tickBelow(instrument: SimInstrument, price: number): number {
   return floorToGrid(instrument, price - instrument.tickSize);
 }
+
+/** The grid price nearest `price` (the lower one on a tie; 0 when price is under half a tick). */
+export function nearestGrid(instrument: SimInstrument, price: number): number {
+  const below = floorToGrid(instrument, price);
+  const above = ceilToGrid(instrument, price);
+  return price - below <= above - price ? below : above;
+}

@@ -171,4 +171,26 @@ describe('SimMarket', () => {
     expect(pickedOff.filter((o) => o.instrumentName === 'BTC-PERPETUAL').every((o) => o.direction === 'buy')).toBe(true);
     expect(pickedOff.filter((o) => o.instrumentName.endsWith('-C')).every((o) => o.direction === 'buy')).toBe(true);
   });
+
+  it('takes new participants while running: every maker requotes under them, takers follow from the next call', () => {
+    const market = new SimMarket(17, { currencies: ['BTC'], nowMs: NOW });
+    const instruments = catalogFor(market);
+    const book = bookFrom(market.makerQuotes(instruments, NOW));
+    expect(market.makerQuotes(instruments, NOW + 100).length).toBeLessThan(instruments.length / 4);
+    market.configure({
+      makers: { baseHalfWidthVolPts: 0.2, maxHalfWidthVolPts: 0.2, noiseVolPts: 0, minHalfWidthVolPts: 0.2 },
+      takers: { informedShare: 0, reach: { kind: 'exponential', kPerVolPt: 0.2, floorVolPts: 0, sweepLots: 7 } },
+      takerRates: { BTC: { optionTradesPerSec: 50, perpetualTradesPerSec: 0 } },
+    });
+    const requoted = market.makerQuotes(instruments, NOW + 200);
+    expect(requoted).toHaveLength(instruments.length);
+    bookFrom(requoted, book);
+    const orders = market.takerOrders(NOW + 2_200, (name) => book.get(name) ?? {});
+    const options = orders.filter((o) => o.instrumentName.endsWith('-C') || o.instrumentName.endsWith('-P'));
+    // 50/s for 2.2 s, less the reaches short of a touch (a daily's tick alone is vol points
+    // wide) and the options without a bid; every one a sweep of 7 lots.
+    expect(options.length).toBeGreaterThan(40);
+    expect(options.every((o) => o.amount === 0.7)).toBe(true);
+    expect(orders.some((o) => o.instrumentName === 'BTC-PERPETUAL')).toBe(false);
+  });
 });

@@ -34,15 +34,19 @@ import type { SurfaceShape } from './true-surface.ts';
 import { atmVolAnnual, sviParamsAt, surfaceShape } from './true-surface.ts';
 import { MS_PER_YEAR } from './units.ts';
 
-export interface SimMarketOptions {
+/** What a running market's participants do: its makers, takers and taker rates (`configure`). */
+export interface SimMarketFlow {
+  readonly makers?: Partial<MakerParams>;
+  readonly takers?: Partial<TakerParams>;
+  readonly takerRates?: Readonly<Partial<Record<Currency, Partial<TakerRates>>>>;
+}
+
+export interface SimMarketOptions extends SimMarketFlow {
   readonly currencies: readonly Currency[];
   /** Start of simulated time, ms since the epoch. */
   readonly nowMs: number;
   /** Per-currency overrides of DEFAULT_CURRENCY_PARAMS. */
   readonly params?: Readonly<Partial<Record<Currency, Partial<CurrencyModelParams>>>>;
-  readonly makers?: Partial<MakerParams>;
-  readonly takers?: Partial<TakerParams>;
-  readonly takerRates?: Readonly<Partial<Record<Currency, Partial<TakerRates>>>>;
   /** Process sub-step; default 100 ms. */
   readonly stepMs?: number;
 }
@@ -69,7 +73,7 @@ export interface Funding {
 
 interface CurrencySim {
   readonly params: CurrencyModelParams;
-  readonly rates: TakerRates;
+  rates: TakerRates;
   readonly indexRng: Rng;
   readonly carryRng: Rng;
   readonly optionTakerRng: Rng;
@@ -93,8 +97,8 @@ export class SimMarket {
   readonly stepMs: number;
   readonly #rng: Rng;
   readonly #sims = new Map<Currency, CurrencySim>();
-  readonly #makerParams: MakerParams;
-  readonly #takerParams: TakerParams;
+  #makerParams: MakerParams;
+  #takerParams: TakerParams;
   readonly #makers = new Map<string, MakerSlot>();
   readonly #calculator = new MarkCalculator();
   readonly #viewOf = (currency: Currency): CurrencyMarketView => this.#sim(currency).view;
@@ -132,6 +136,24 @@ export class SimMarket {
         shape,
         view: { indexPrice: index.indexPrice, carryRate: carry.carryRate, premium: carry.premium, shape },
       });
+    }
+  }
+
+  /**
+   * Changes the participants of a market already built (SimVenue builds its own with the
+   * defaults): overrides merge into the current parameters. Every maker requotes at its next
+   * chance under the new parameters, so no quote made under the old ones lingers until its
+   * refresh time; takers arriving from the next call on follow the new ones.
+   */
+  configure(flow: SimMarketFlow): void {
+    if (flow.makers) {
+      this.#makerParams = { ...this.#makerParams, ...flow.makers };
+      for (const slot of this.#makers.values()) slot.record = undefined;
+    }
+    if (flow.takers) this.#takerParams = { ...this.#takerParams, ...flow.takers };
+    for (const [currency, sim] of this.#sims) {
+      const rates = flow.takerRates?.[currency];
+      if (rates) sim.rates = { ...sim.rates, ...rates };
     }
   }
 
@@ -372,7 +394,7 @@ export class SimMarket {
         const vegaCoin = instrument.kind === 'option' ? (mark.vegaUsd ?? 0) / calc.forward[i]! : 0;
         const edge = informedEdge(instrument, mark.markPrice, vegaCoin, params);
         const order = decideTakerOrder(
-          { instrument, theo: mark.markPrice, edge, touch: touch(instrument.instrumentName), informed, amount, tsMs },
+          { instrument, theo: mark.markPrice, edge, touch: touch(instrument.instrumentName), informed, amount, tsMs, vegaCoinPerVolPt: vegaCoin },
           rng,
           params,
         );

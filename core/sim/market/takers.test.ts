@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../instruments/catalog.ts';
 import { listedExpiries } from '../instruments/expiries.ts';
 import { amountToLots, priceToTicks } from '../instruments/ticks.ts';
-import { ceilToGrid, floorToGrid } from './grid.ts';
+import { ceilToGrid, floorToGrid, nearestGrid } from './grid.ts';
 import { Rng } from './rng.ts';
-import { DEFAULT_TAKER_PARAMS, WeightedPicker, arrivalTimes, decideTakerOrder, informedEdge, optionFlowWeight, takerAmount } from './takers.ts';
+import type { TakerParams } from './takers.ts';
+import { DEFAULT_TAKER_PARAMS, WeightedPicker, arrivalTimes, decideTakerOrder, informedEdge, optionFlowWeight, takerAmount, takerReachIntensity } from './takers.ts';
 import { MS_PER_YEAR } from './units.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 15, 0);
@@ -146,5 +147,60 @@ describe('taker decisions', () => {
   it('uses a basis-point edge for futures', () => {
     expect(informedEdge(perpetual, 95_000, 0)).toBeCloseTo(9.5, 10);
     expect(informedEdge(perpetual, 1_000, 0)).toBe(perpetual.tickSize);
+  });
+});
+
+describe('exponential reach', () => {
+  const reach = { kind: 'exponential', kPerVolPt: 0.8, floorVolPts: 0.5, sweepLots: 1_000 } as const;
+  const params: TakerParams = { ...DEFAULT_TAKER_PARAMS, reach };
+  // A vega of 0.01 BTC per vol point against a 0.0005 tick: the grid is 0.05 vol pt, fine
+  // enough that rounding to it does not show in the law.
+  const vega = 0.01;
+  const touch = { bid: 0.1, ask: 0.1005 };
+  const mid = 0.10025;
+  const input = { instrument: option, theo: mid, edge: 0.001, amount: 0.1, tsMs: NOW, informed: false, touch, vegaCoinPerVolPt: vega };
+
+  it('reaches δ = floor + Exp(k) vol points from the mid on the nearest grid price, sweeping', () => {
+    const rng = new Rng(9);
+    const orders = Array.from({ length: 20_000 }, () => decideTakerOrder(input, rng, params)!);
+    expect(orders.every((order) => order.amount === 100 && priceToTicks(option, order.limitPrice) !== undefined)).toBe(true);
+    const depths = orders.map((order) => (order.direction === 'buy' ? order.limitPrice - mid : mid - order.limitPrice) / vega);
+    // The nearest grid price: never short of the floor by more than half a tick.
+    expect(Math.min(...depths)).toBeGreaterThanOrEqual(reach.floorVolPts - 0.0005 / 2 / vega - 1e-9);
+    const buys = orders.filter((order) => order.direction === 'buy').length;
+    expect(Math.abs(buys / orders.length - 0.5)).toBeLessThan(0.02);
+    // Beyond the floor the reach is exponential: its mean excess is 1/k (± 1/(k√n)), and the
+    // share reaching floor + 2/k is e^{−2}.
+    const excess = depths.reduce((sum, d) => sum + d - reach.floorVolPts, 0) / depths.length;
+    const se = 1 / reach.kPerVolPt / Math.sqrt(depths.length);
+    expect(Math.abs(excess - 1 / reach.kPerVolPt)).toBeLessThan(4 * se);
+    const far = depths.filter((d) => d >= reach.floorVolPts + 2 / reach.kPerVolPt).length / depths.length;
+    expect(Math.abs(far - Math.exp(-2))).toBeLessThan(4 * Math.sqrt((Math.exp(-2) * (1 - Math.exp(-2))) / depths.length));
+  });
+
+  it('does not trade without a two-sided book, a vega, or a limit that crosses; sells never go under a tick', () => {
+    const rng = new Rng(10);
+    for (let i = 0; i < 100; i++) {
+      expect(decideTakerOrder({ ...input, touch: { bid: 0.1 } }, rng, params)).toBeUndefined();
+      expect(decideTakerOrder({ ...input, vegaCoinPerVolPt: 0 }, rng, params)).toBeUndefined();
+    }
+    // A spread far wider than any reach: nothing crosses.
+    for (let i = 0; i < 100; i++) expect(decideTakerOrder({ ...input, touch: { bid: 0.01, ask: 0.5 } }, rng, params)).toBeUndefined();
+    // A cheap option whose reach runs past zero: the sell sweeps every bid down to one tick.
+    const cheap = { ...input, theo: 0.0003, touch: { bid: 0.0002, ask: 0.0004 }, vegaCoinPerVolPt: 0.001 };
+    for (let i = 0; i < 200; i++) {
+      const order = decideTakerOrder(cheap, rng, params);
+      if (order?.direction === 'sell') expect(order.limitPrice).toBeGreaterThanOrEqual(option.tickSize);
+    }
+    expect(nearestGrid(option, 0.00004)).toBe(0);
+  });
+
+  it('leaves informed takers and futures to their own rules, and states the law it makes', () => {
+    const rng = new Rng(11);
+    expect(decideTakerOrder({ ...input, informed: true }, rng, params)).toBeUndefined();
+    const future = decideTakerOrder({ instrument: perpetual, theo: 95_000, edge: 9.5, amount: 10, tsMs: NOW, informed: false, touch: { bid: 94_999.5, ask: 95_000.5 } }, rng, params)!;
+    expect(future.amount).toBe(10);
+    expect(takerReachIntensity(5, params)).toEqual({ a: 5 * 0.7 * Math.exp(0.8 * 0.5), k: 0.8, floorVolPts: 0.5 });
+    expect(takerReachIntensity(5)).toBeUndefined();
   });
 });

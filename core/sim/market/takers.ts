@@ -16,15 +16,30 @@
  * options, informedEdgeBps of fair value for futures, and at least informedMinEdgeTicks ticks.
  * A fairly priced book sees nothing from them; a stale quoter gets picked off — adverse
  * selection, the cost a market maker's width must pay for.
- * Uninformed takers: buy or sell with equal odds, with an IOC limit a few ticks through the
- * touch (0–uninformedMaxTicksThrough); with no touch on their side they do nothing.
+ * Uninformed takers: buy or sell with equal odds. How far they reach into the book (`reach`):
+ *  - 'touch' (the default): an IOC limit a few ticks through the touch (0–uninformedMaxTicksThrough);
+ *    with no touch on their side they do nothing. Where prints land is then set by the makers'
+ *    width, not by the takers.
+ *  - 'exponential' (options): the order reaches δ = floorVolPts + Exp(kPerVolPt) vol points from
+ *    the book mid, i.e. orders reaching at least δ ≥ floor arrive at A·e^{−kδ} per second with
+ *    A = uninformed rate·e^{k·floor} — the law core/backtest/calibration.ts fits, so a recording
+ *    made with it has a known answer. The limit is mid ± δ·vega (coin per vol pt: vegaUsd over the
+ *    forward, as the mark is the USD price over the forward) on the nearest grid price, and the
+ *    order sweeps everything resting up to it (sweepLots, an IOC size no book here reaches), so
+ *    its furthest print is at the grid price nearest its reach whenever the book has liquidity
+ *    at every price out to there (a depth ladder, ladder.ts); on a one-level book it prints at
+ *    the touch. It needs a two-sided book (no mid, no order). Why the nearest grid price: a grid
+ *    price x is then reached with probability e^{−k(x − s/2 − floor)} (s the grid step), and as
+ *    the grid's offset from the mid varies that half step averages out of A; rounding toward the
+ *    mid would lower every depth by a step's worth, A by about e^{−ks/2}. Neither changes k.
+ *    Futures keep the touch rule (a vol point means nothing there).
  *
  * The order book is reached only through `touch(instrumentName)`, so this module does not depend
  * on it.
  */
 import { lotsToAmount, tickSizeAt } from '../instruments/ticks.ts';
 import type { SimInstrument } from '../instruments/types.ts';
-import { ceilToGrid, floorToGrid, tickAbove, tickBelow } from './grid.ts';
+import { ceilToGrid, floorToGrid, nearestGrid, tickAbove, tickBelow } from './grid.ts';
 import type { Rng } from './rng.ts';
 import { MS_PER_YEAR } from './units.ts';
 
@@ -50,6 +65,19 @@ export interface Touch {
 
 export type TouchOf = (instrumentName: string) => Touch;
 
+/** How far uninformed option takers reach into the book (module comment). */
+export type TakerReach =
+  | { readonly kind: 'touch' }
+  | {
+      readonly kind: 'exponential';
+      /** Decay of the reach distribution, per vol point (calibration's k). */
+      readonly kPerVolPt: number;
+      /** Every order reaches at least this far from the mid, vol points. */
+      readonly floorVolPts: number;
+      /** IOC size of a sweeping order, in lots. */
+      readonly sweepLots: number;
+    };
+
 export interface TakerParams {
   readonly informedShare: number;
   readonly informedEdgeVolPts: number;
@@ -65,6 +93,7 @@ export interface TakerParams {
   readonly expiryScaleDays: number;
   /** Arrivals per stream and call beyond this are dropped (a caller that slept for hours). */
   readonly maxArrivalsPerCall: number;
+  readonly reach: TakerReach;
 }
 
 export const DEFAULT_TAKER_PARAMS: TakerParams = {
@@ -80,7 +109,19 @@ export const DEFAULT_TAKER_PARAMS: TakerParams = {
   moneynessWidthSd: 1,
   expiryScaleDays: 7,
   maxArrivalsPerCall: 2_000,
+  reach: { kind: 'touch' },
 };
+
+/**
+ * The intensity λ(δ) = A·e^{−kδ} (δ in vol points from the mid, δ ≥ the floor) of option orders
+ * that the exponential reach model produces at `optionTradesPerSec` arrivals: only the uninformed
+ * reach. Undefined under the touch model, which has no such law.
+ */
+export function takerReachIntensity(optionTradesPerSec: number, params: TakerParams = DEFAULT_TAKER_PARAMS): { readonly a: number; readonly k: number; readonly floorVolPts: number } | undefined {
+  const reach = params.reach;
+  if (reach.kind !== 'exponential') return undefined;
+  return { a: optionTradesPerSec * (1 - params.informedShare) * Math.exp(reach.kPerVolPt * reach.floorVolPts), k: reach.kPerVolPt, floorVolPts: reach.floorVolPts };
+}
 
 /** Arrival times in (fromMs, toMs] of a Poisson process with ratePerSec, at most maxCount. */
 export function arrivalTimes(fromMs: number, toMs: number, ratePerSec: number, rng: Rng, maxCount: number): number[] {
@@ -163,18 +204,20 @@ export interface TakerDecisionInput {
   readonly informed: boolean;
   readonly amount: number;
   readonly tsMs: number;
+  /** Options: coin per vol point (vegaUsd / forward); the exponential reach needs it. */
+  readonly vegaCoinPerVolPt?: number;
 }
 
 /**
  * The order one arriving taker sends, or undefined when it does not trade. Draws from rng only
- * for the uninformed (direction and how far through the touch).
+ * for the uninformed (direction, then how far through the touch or how far it reaches).
  */
 export function decideTakerOrder(input: TakerDecisionInput, rng: Rng, params: TakerParams = DEFAULT_TAKER_PARAMS): TakerOrder | undefined {
   const { instrument, theo, edge, touch, informed, amount, tsMs } = input;
-  const order = (direction: TakerDirection, limitPrice: number): TakerOrder => ({
+  const order = (direction: TakerDirection, limitPrice: number, size = amount): TakerOrder => ({
     instrumentName: instrument.instrumentName,
     direction,
-    amount,
+    amount: size,
     limitPrice,
     timeInForce: 'immediate_or_cancel',
     tsMs,
@@ -190,6 +233,8 @@ export function decideTakerOrder(input: TakerDecisionInput, rng: Rng, params: Ta
   }
 
   const direction: TakerDirection = rng.next() < 0.5 ? 'buy' : 'sell';
+  const reach = params.reach;
+  if (reach.kind === 'exponential' && instrument.kind === 'option') return reachOrder(input, direction, reach, rng, order);
   const through = rng.int(params.uninformedMaxTicksThrough + 1);
   if (direction === 'buy') {
     if (touch.ask === undefined) return undefined;
@@ -206,4 +251,28 @@ export function decideTakerOrder(input: TakerDecisionInput, rng: Rng, params: Ta
   }
   if (!(limit > 0)) return undefined;
   return order('sell', limit);
+}
+
+/** The exponential reach model's order (module comment); undefined when its limit does not cross. */
+function reachOrder(
+  input: TakerDecisionInput,
+  direction: TakerDirection,
+  reach: Extract<TakerReach, { kind: 'exponential' }>,
+  rng: Rng,
+  order: (direction: TakerDirection, limitPrice: number, amount?: number) => TakerOrder,
+): TakerOrder | undefined {
+  const { instrument, touch } = input;
+  // Drawn before looking at the book, so the reaches do not depend on the book's state.
+  const depthVolPts = reach.floorVolPts + rng.exponential(reach.kPerVolPt);
+  const vega = input.vegaCoinPerVolPt ?? 0;
+  if (touch.bid === undefined || touch.ask === undefined || !(vega > 0)) return undefined;
+  const mid = (touch.bid + touch.ask) / 2;
+  const amount = lotsToAmount(instrument, reach.sweepLots);
+  if (direction === 'buy') {
+    const limit = nearestGrid(instrument, mid + depthVolPts * vega);
+    return limit >= touch.ask ? order('buy', limit, amount) : undefined;
+  }
+  // Reaching below zero sweeps every bid: the lowest price there is.
+  const limit = Math.max(instrument.tickSize, nearestGrid(instrument, mid - depthVolPts * vega));
+  return limit <= touch.bid ? order('sell', limit, amount) : undefined;
 }
