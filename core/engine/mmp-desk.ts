@@ -122,7 +122,7 @@ export class MmpDesk {
   }
 
   onEvent(event: MmpEvent, tsMs: number): VenueRequest[] {
-    const { activity, strategies } = this.deps;
+    const { activity } = this.deps;
     const currency = currencyOfIndex(event.type === 'MmpConfigured' ? event.config.indexName : event.indexName);
     const state = this.#state(currency);
     const group = event.type === 'MmpConfigured' ? event.config.mmpGroup : event.mmpGroup;
@@ -136,10 +136,7 @@ export class MmpDesk {
       case 'MmpTriggered': {
         state.frozenUntilMs = Number.isFinite(event.frozenUntilMs) ? event.frozenUntilMs : Infinity;
         activity.add(tsMs, 'risk', 'error', `${currency} market maker protection triggered at ${event.venueId}: quotes frozen${Number.isFinite(event.frozenUntilMs) ? ` until ${new Date(event.frozenUntilMs).toISOString()}` : ' until reset'}`);
-        const reason = 'MMP triggered at the venue: resume to reset it';
-        const result = strategies.changeMode(currency, { kind: 'mmp' }, reason, tsMs);
-        if (result.ok && result.changed) this.deps.modeChanged(currency, result.mode, reason, tsMs);
-        return strategies.pullQuotes(currency, tsMs);
+        return this.#pauseOnTrigger(currency, 'MMP triggered at the venue: resume to reset it', tsMs);
       }
       case 'MmpReset':
         delete state.frozenUntilMs;
@@ -152,9 +149,17 @@ export class MmpDesk {
     }
   }
 
+  /** A trigger pauses the strategy (resuming resets the protection) and pulls its quotes. */
+  #pauseOnTrigger(currency: string, reason: string, tsMs: number): VenueRequest[] {
+    const { strategies } = this.deps;
+    const result = strategies.changeMode(currency, { kind: 'mmp' }, reason, tsMs);
+    if (result.ok && result.changed) this.deps.modeChanged(currency, result.mode, reason, tsMs);
+    return strategies.pullQuotes(currency, tsMs);
+  }
+
   /** The mass-quote group's events: a trigger is handled as the index's (pause, pull); a failed configuration leaves quotes as regular orders. */
   #onGroupEvent(currency: string, state: MmpState, event: MmpEvent, tsMs: number): VenueRequest[] {
-    const { activity, strategies } = this.deps;
+    const { activity } = this.deps;
     switch (event.type) {
       case 'MmpConfigured':
         state.groupConfigured = event.config.intervalSec > 0;
@@ -163,10 +168,7 @@ export class MmpDesk {
       case 'MmpTriggered': {
         state.groupFrozenUntilMs = Number.isFinite(event.frozenUntilMs) ? event.frozenUntilMs : Infinity;
         activity.add(tsMs, 'risk', 'error', `${currency} mass-quote MMP group ${event.mmpGroup} triggered at ${event.venueId}: its quotes are cancelled and frozen${Number.isFinite(event.frozenUntilMs) ? ` until ${new Date(event.frozenUntilMs).toISOString()}` : ' until reset'}`);
-        const reason = 'MMP triggered at the venue (mass quotes): resume to reset it';
-        const result = strategies.changeMode(currency, { kind: 'mmp' }, reason, tsMs);
-        if (result.ok && result.changed) this.deps.modeChanged(currency, result.mode, reason, tsMs);
-        return strategies.pullQuotes(currency, tsMs);
+        return this.#pauseOnTrigger(currency, 'MMP triggered at the venue (mass quotes): resume to reset it', tsMs);
       }
       case 'MmpReset':
         delete state.groupFrozenUntilMs;

@@ -95,9 +95,15 @@ export class OrderGateway {
   place(intent: OrderIntent, tsMs: number): Placed {
     const checked = this.check(intent);
     if (!checked.ok) return checked;
+    return this.#submit(intent, tsMs);
+  }
+
+  /** A new order in the OMS and its request, once every check passed; a quote when `quote` says in which slot. */
+  #submit(intent: OrderIntent, tsMs: number, quote?: { readonly mmpGroup: string; readonly quoteSetId: string }): Placed {
     const instrument = this.deps.marketData.instrument(intent.instrumentName)!;
+    const reduceOnly = quote ? false : intent.reduceOnly;
     const submitted = this.deps.orders.submit(
-      { venueId: instrument.venueId, instrumentName: intent.instrumentName, side: intent.side, price: intent.price, amount: intent.amount, postOnly: intent.postOnly, reduceOnly: intent.reduceOnly, origin: intent.origin },
+      { venueId: instrument.venueId, instrumentName: intent.instrumentName, side: intent.side, price: intent.price, amount: intent.amount, postOnly: intent.postOnly, reduceOnly, origin: intent.origin, ...(quote && { mmpGroup: quote.mmpGroup }) },
       tsMs,
     );
     if (!submitted.ok) return refuse('oms', submitted.reason);
@@ -117,9 +123,10 @@ export class OrderGateway {
           amount: order.amount,
           postOnly: order.postOnly,
           reduceOnly: order.reduceOnly,
+          ...(quote && { quote }),
           ...(intent.priority !== undefined && { priority: intent.priority }),
-          ...(intent.timeInForce && { timeInForce: intent.timeInForce }),
-          ...(intent.mmp && { mmp: true }),
+          ...(!quote && intent.timeInForce && { timeInForce: intent.timeInForce }),
+          ...(!quote && intent.mmp && { mmp: true }),
         },
       },
     };
@@ -147,29 +154,7 @@ export class OrderGateway {
     }
     const checked = this.check(intent);
     if (!checked.ok) return checked;
-    const submitted = orders.submit({ venueId: instrument.venueId, instrumentName: intent.instrumentName, side: intent.side, price: intent.price, amount: intent.amount, postOnly: intent.postOnly, reduceOnly: false, origin: intent.origin, mmpGroup }, tsMs);
-    if (!submitted.ok) return refuse('oms', submitted.reason);
-    const order = submitted.order;
-    this.deps.sent(order.instrumentName, 'order');
-    return {
-      ok: true,
-      order,
-      request: {
-        type: 'PlaceOrder',
-        venueId: order.venueId,
-        request: {
-          label: order.clientOrderId,
-          instrumentName: order.instrumentName,
-          side: order.side,
-          price: order.price,
-          amount: order.amount,
-          postOnly: order.postOnly,
-          reduceOnly: false,
-          quote: { mmpGroup, quoteSetId },
-          ...(intent.priority !== undefined && { priority: intent.priority }),
-        },
-      },
-    };
+    return this.#submit(intent, tsMs, { mmpGroup, quoteSetId });
   }
 
   /** Amends a resting order in place (Deribit private/edit keeps its queue priority when it shrinks; a quote is sent again). */

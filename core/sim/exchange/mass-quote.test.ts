@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../model/clock.ts';
-import { buildCatalog } from '../instruments/catalog.ts';
-import { listedExpiries } from '../instruments/expiries.ts';
 import type { SimInstrument } from '../instruments/types.ts';
 import type { MassQuoteOutcome, QuoteEntryParams } from './exchange.ts';
-import { SimExchange } from './exchange.ts';
 import type { Result } from './errors.ts';
+import { listedBtcExchange } from './test-exchange.ts';
 
 /**
  * Deribit's mass quotes in the matching engine (docs.deribit.com/articles/mass-quotes-specifications):
@@ -15,17 +12,7 @@ import type { Result } from './errors.ts';
 const NOW = Date.UTC(2026, 10, 21, 15, 0);
 
 function setup() {
-  const clock = new ManualClock(NOW);
-  const exchange = new SimExchange(clock);
-  const instruments = buildCatalog({
-    currency: 'BTC',
-    nowMs: NOW,
-    expiries: listedExpiries(NOW),
-    strikeInputs: (expiryMs) => ({ forward: 95_000, atmVolAnnual: 0.5, expiryYears: (expiryMs - NOW) / 31_536_000_000 }),
-    firstInstrumentId: 1,
-  });
-  exchange.listInstruments(instruments);
-  exchange.setIndexPrice('BTC', 95_000);
+  const { clock, exchange, instruments } = listedBtcExchange(NOW);
   for (const instrument of instruments) exchange.setMark(instrument.instrumentName, instrument.kind === 'option' ? { markPrice: 0.02, markIv: 0.5, deltaCoin: 0.35, vegaUsd: 60 } : { markPrice: 95_000 });
   exchange.addAccount('alice', { balances: { BTC: 10 } });
   exchange.addAccount('bob', { balances: { BTC: 10 } });

@@ -1,14 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- documented JSON fixtures are untyped */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../model/clock.ts';
-import { SimExchange } from '../exchange/exchange.ts';
-import { buildCatalog } from '../instruments/catalog.ts';
-import { listedExpiries } from '../instruments/expiries.ts';
 import { TokenIssuer } from './auth.ts';
 import type { MarketView } from './render.ts';
 import { SimRpcServer } from './server.ts';
 import { shapeDifferences } from '../../../test/support/json-shape.ts';
+import { listedBtcExchange } from '../exchange/test-exchange.ts';
 
 /**
  * Every field Deribit documents for a response (test/fixtures/deribit/, taken from Deribit's
@@ -20,17 +17,7 @@ const fixture = (name: string): any => JSON.parse(readFileSync(new URL(name, FIX
 
 function setup() {
   const now = Date.UTC(2026, 10, 21, 15, 0);
-  const clock = new ManualClock(now);
-  const exchange = new SimExchange(clock);
-  const instruments = buildCatalog({
-    currency: 'BTC',
-    nowMs: now,
-    expiries: listedExpiries(now),
-    strikeInputs: (expiryMs) => ({ forward: 95_000, atmVolAnnual: 0.5, expiryYears: (expiryMs - now) / 31_536_000_000 }),
-    firstInstrumentId: 1,
-  });
-  exchange.listInstruments(instruments);
-  exchange.setIndexPrice('BTC', 95_000);
+  const { clock, exchange, instruments } = listedBtcExchange(now);
   const option = instruments.find((i) => i.kind === 'option' && i.strike === 100_000 && i.optionType === 'call' && i.settlementPeriod === 'month')!;
   const future = instruments.find((i) => i.kind === 'future' && !i.isPerpetual)!;
   const perp = instruments.find((i) => i.isPerpetual)!;

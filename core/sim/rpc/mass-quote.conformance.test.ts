@@ -1,15 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- documented JSON fixtures and JSON-RPC messages are untyped */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../model/clock.ts';
 import { shapeDifferences } from '../../../test/support/json-shape.ts';
-import { SimExchange } from '../exchange/exchange.ts';
-import { buildCatalog } from '../instruments/catalog.ts';
-import { listedExpiries } from '../instruments/expiries.ts';
 import { TokenIssuer } from './auth.ts';
 import type { MarketView } from './render.ts';
 import { SimRpcServer } from './server.ts';
 import { Session } from './session.ts';
+import { listedBtcExchange } from '../exchange/test-exchange.ts';
 
 /**
  * private/mass_quote, private/cancel_quotes and MMP groups on the wire: the shapes Deribit
@@ -22,17 +19,7 @@ const fixture = (name: string): any => JSON.parse(readFileSync(new URL(name, FIX
 const NOW = Date.UTC(2026, 10, 21, 15, 0);
 
 function setup() {
-  const clock = new ManualClock(NOW);
-  const exchange = new SimExchange(clock);
-  const instruments = buildCatalog({
-    currency: 'BTC',
-    nowMs: NOW,
-    expiries: listedExpiries(NOW),
-    strikeInputs: (expiryMs) => ({ forward: 95_000, atmVolAnnual: 0.5, expiryYears: (expiryMs - NOW) / 31_536_000_000 }),
-    firstInstrumentId: 1,
-  });
-  exchange.listInstruments(instruments);
-  exchange.setIndexPrice('BTC', 95_000);
+  const { clock, exchange, instruments } = listedBtcExchange(NOW);
   for (const instrument of instruments) exchange.setMark(instrument.instrumentName, instrument.kind === 'option' ? { markPrice: 0.02, markIv: 0.5, deltaCoin: 0.3, gammaCoin: 0.00001, vegaUsd: 50, thetaUsd: -30 } : { markPrice: 95_100 });
   exchange.addAccount('trader', { balances: { BTC: 10 } });
   exchange.addAccount('bot', { balances: {}, background: true });

@@ -1,14 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON-RPC messages are untyped JSON here */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ManualClock } from '../../model/clock.ts';
-import { SimExchange } from '../exchange/exchange.ts';
-import { buildCatalog } from '../instruments/catalog.ts';
-import { listedExpiries } from '../instruments/expiries.ts';
+import type { ManualClock } from '../../model/clock.ts';
+import type { SimExchange } from '../exchange/exchange.ts';
 import type { SimInstrument } from '../instruments/types.ts';
 import { TokenIssuer } from './auth.ts';
 import type { MarketView } from './render.ts';
 import { SimRpcServer } from './server.ts';
+import { listedBtcExchange } from '../exchange/test-exchange.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 15, 0);
 
@@ -27,17 +26,8 @@ let perp: SimInstrument;
 const sockets: WebSocket[] = [];
 
 beforeEach(async () => {
-  clock = new ManualClock(NOW);
-  exchange = new SimExchange(clock);
-  const instruments = buildCatalog({
-    currency: 'BTC',
-    nowMs: NOW,
-    expiries: listedExpiries(NOW),
-    strikeInputs: (expiryMs) => ({ forward: 95_000, atmVolAnnual: 0.5, expiryYears: (expiryMs - NOW) / 31_536_000_000 }),
-    firstInstrumentId: 1,
-  });
-  exchange.listInstruments(instruments);
-  exchange.setIndexPrice('BTC', 95_000);
+  let instruments: SimInstrument[];
+  ({ clock, exchange, instruments } = listedBtcExchange(NOW));
   option = instruments.find((i) => i.kind === 'option' && i.strike === 100_000 && i.optionType === 'call' && i.settlementPeriod === 'month')!;
   perp = instruments.find((i) => i.isPerpetual)!;
   exchange.setMark(option.instrumentName, { markPrice: 0.02, markIv: 0.5, deltaCoin: 0.35, gammaCoin: 0.00002, vegaUsd: 60, thetaUsd: -40 });
