@@ -531,10 +531,10 @@ async function resync(): Promise<readonly BenchResult[]> {
           `target p95 ≤ 5 s; p50 ${s(percentile(samples, 0.5))} s over ${samples.length} drops of ${instruments.length} books (all, sorted: ${[...samples].sort((a, b) => a - b).map(s).join(', ')} s; ` +
           `an unmeasured warm-up drop before them took ${warmups.map(s).join(', ')} s) ` +
           `(simulator ${RESYNC_CURRENCIES.join('+')} at 1x on 127.0.0.1, same thread as the client); from the server closing the session to the last book's fresh snapshot, ` +
-          `through DeribitAdapter with the engine's settings (backoff 250 ms base with jitter, auth, cancel-on-disconnect, instruments, subscriptions in batches of 200) into a kernel. ` +
+          `through DeribitAdapter with the engine's settings (backoff 250 ms base with jitter, auth, cancel-on-disconnect, instruments, subscriptions in batches of 500, sent at once) into a kernel. ` +
           `Adapter back to 'connected' p50 ${s(percentile(reconnects, 0.5))} s; initial connect ${s(initialMs / 1000)} s` +
           (timeouts > 0 ? `; ${timeouts} drop(s) not resynced within ${RESYNC_LIMIT_MS / 1000} s, counted as ${RESYNC_LIMIT_MS / 1000} s` : '') +
-          `. Open-order reconciliation is not measured: it does not exist yet (no OMS).`,
+          `. Open orders, missed fills and positions are reconciled on the way (the account has none open here).`,
       },
     ];
   } finally {

@@ -85,6 +85,11 @@ export interface DeribitAdapterOptions {
   /** No frame for this long while live means a silent feed (the issue asks for detection within 2 s). */
   readonly dataTimeoutMs?: number;
   readonly heartbeatSec?: number;
+  /**
+   * Channels per subscribe request (default 500). Deribit limits subscribe requests, not channels
+   * (a burst of 10, then ~3.3 a second): a full BTC + ETH chain (~3,300 channels) in batches of
+   * 200 waited ~5 s for credits on every reconnect, in batches of 500 it fits in the burst.
+   */
   readonly subscribeBatch?: number;
   readonly bookInterval?: '100ms' | 'raw';
   readonly reconnectBaseMs?: number;
@@ -889,9 +894,13 @@ export class DeribitAdapter implements VenueAdapter {
       this.#currencyOf.set(instrument.instrumentName, instrument.currency);
     }
     this.#emit({ type: 'InstrumentsListed', instruments });
-    const batch = this.#options.subscribeBatch ?? 200;
+    const batch = this.#options.subscribeBatch ?? 500;
+    // Every batch at once: the venue answers them in turn, and waiting for each before asking the
+    // next would add a round trip per batch (17 for a full BTC + ETH chain) to every resync.
     const subscribe = async (channels: readonly string[]): Promise<void> => {
-      for (let i = 0; i < channels.length; i += batch) await call(this.#subscribeMethod('subscribe'), { channels: channels.slice(i, i + batch) });
+      const batches: Promise<unknown>[] = [];
+      for (let i = 0; i < channels.length; i += batch) batches.push(call(this.#subscribeMethod('subscribe'), { channels: channels.slice(i, i + batch) }));
+      await Promise.all(batches);
     };
     if (credentials) {
       // Our own streams first: whatever happens from here on is reported live, so what the

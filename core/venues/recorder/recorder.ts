@@ -162,7 +162,7 @@ export class VenueRecorder {
       for (const name of names) channels.push(`book.${name}.${interval}`, `ticker.${name}.100ms`);
     }
     this.#instruments = instruments;
-    const batch = this.#options.subscribeBatch ?? 200;
+    const batch = this.#options.subscribeBatch ?? 500;
     for (let i = 0; i < channels.length; i += batch) await this.#request('public/subscribe', { channels: channels.slice(i, i + batch) });
     this.#options.log?.(`recording ${instruments} instruments, ${channels.length} channels`);
   }
