@@ -1,5 +1,6 @@
 import type { ChangeEvent, DragEvent } from 'react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ChartCredit } from '../../ui/ChartCredit.tsx';
 import type { BacktestCharts, BacktestReadout } from './backtest-charts.ts';
 import { createBacktestCharts } from './backtest-charts.ts';
 import type { BacktestSeries, BacktestSeriesKey, Tone } from './backtest-view.ts';
@@ -285,12 +286,7 @@ function BacktestChart({ series }: { readonly series: BacktestSeries }) {
         <span className="muted backtest-legend-time" ref={legendTime} />
       </div>
       <div className="backtest-chart" ref={host} data-testid="backtest-chart" />
-      <div className="backtest-credit">
-        Charts:{' '}
-        <a href="https://www.tradingview.com/" target="_blank" rel="noreferrer">
-          TradingView Lightweight Charts™
-        </a>
-      </div>
+      <ChartCredit />
     </div>
   );
 }

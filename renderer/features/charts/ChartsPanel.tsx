@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSelectionStore } from '../../stores/selection-store.ts';
+import { ChartCredit } from '../../ui/ChartCredit.tsx';
 import { formatClock, formatPrice } from '../../ui/format.ts';
 import { formatSignedQuantity } from '../risk/risk-format.ts';
 import { pickCurrency } from '../risk/risk-view.ts';
@@ -120,12 +121,7 @@ export function ChartsPanel() {
           </div>
         ) : null}
       </div>
-      <div className="charts-credit">
-        Charts:{' '}
-        <a href="https://www.tradingview.com/" target="_blank" rel="noreferrer">
-          TradingView Lightweight Charts™
-        </a>
-      </div>
+      <ChartCredit />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { MouseEventParams } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
+import { ChartCredit } from '../../ui/ChartCredit.tsx';
 import { formatPrice, formatVolPctWithUnit } from '../../ui/format.ts';
 import { useValidChainSelection } from '../market/use-chain-selection.ts';
 import type { SmileHeader } from './smile-charts.ts';
@@ -12,6 +13,32 @@ function pct(value: number | undefined): string {
 
 function num(value: number | undefined): string {
   return value === undefined ? '—' : value.toFixed(1);
+}
+
+interface SmileKeyProps {
+  readonly color: string;
+  readonly mark: 'dot' | 'line';
+  readonly label: string;
+  readonly title?: string;
+}
+
+const SMILE_KEYS: readonly SmileKeyProps[] = [
+  { color: SMILE_COLORS.bid, mark: 'dot', label: 'bid IV' },
+  { color: SMILE_COLORS.mark, mark: 'line', label: 'mark IV' },
+  { color: SMILE_COLORS.ask, mark: 'dot', label: 'ask IV' },
+  { color: SMILE_COLORS.fit, mark: 'line', label: 'SVI fit' },
+  { color: SMILE_COLORS.ourBid, mark: 'dot', label: 'our bid', title: "Our working quotes (the strategy's bid and ask) as IVs" },
+  { color: SMILE_COLORS.ourAsk, mark: 'dot', label: 'our ask' },
+];
+
+/** One legend entry: the series' marker (a dot for points, a line for a curve) and its name. */
+function SmileKey({ color, mark, label, title }: SmileKeyProps) {
+  return (
+    <span className="smile-key" {...(title !== undefined && { title })}>
+      <i style={{ background: color }} className={mark === 'dot' ? 'smile-dot' : 'smile-line'} />
+      {label}
+    </span>
+  );
 }
 
 /**
@@ -79,30 +106,9 @@ export function SmilePanel() {
       </div>
       <div className="stale-strip" role="status" ref={stale} hidden data-testid="smile-stale" />
       <div className="smile-legend" title="Per strike, the out-of-the-money option's IVs: the put's below the forward, the call's at and above it">
-        <span className="smile-key">
-          <i style={{ background: SMILE_COLORS.bid }} className="smile-dot" />
-          bid IV
-        </span>
-        <span className="smile-key">
-          <i style={{ background: SMILE_COLORS.mark }} className="smile-line" />
-          mark IV
-        </span>
-        <span className="smile-key">
-          <i style={{ background: SMILE_COLORS.ask }} className="smile-dot" />
-          ask IV
-        </span>
-        <span className="smile-key">
-          <i style={{ background: SMILE_COLORS.fit }} className="smile-line" />
-          SVI fit
-        </span>
-        <span className="smile-key" title="Our working quotes (the strategy's bid and ask) as IVs">
-          <i style={{ background: SMILE_COLORS.ourBid }} className="smile-dot" />
-          our bid
-        </span>
-        <span className="smile-key">
-          <i style={{ background: SMILE_COLORS.ourAsk }} className="smile-dot" />
-          our ask
-        </span>
+        {SMILE_KEYS.map((key) => (
+          <SmileKey key={key.label} {...key} />
+        ))}
         <span className="muted">OTM</span>
         <span className="status-spacer" />
         <span className="smile-readout" ref={readout} />
@@ -110,20 +116,12 @@ export function SmilePanel() {
       <div className="smile-chart" ref={smileHost} data-testid="smile-chart" />
       <div className="smile-subheader">
         <span title="Mark IV of the strike nearest each expiry's forward; expiries evenly spaced">ATM vol term structure · mark IV</span>
-        <span className="smile-key">
-          <i style={{ background: SMILE_COLORS.selected }} className="smile-dot" />
-          expiry in the smile
-        </span>
+        <SmileKey color={SMILE_COLORS.selected} mark="dot" label="expiry in the smile" />
         <span className="status-spacer" />
         <span className="smile-readout" ref={termReadout} />
       </div>
       <div className="smile-term" ref={termHost} data-testid="term-chart" />
-      <div className="smile-credit">
-        Charts:{' '}
-        <a href="https://www.tradingview.com/" target="_blank" rel="noreferrer">
-          TradingView Lightweight Charts™
-        </a>
-      </div>
+      <ChartCredit />
     </div>
   );
 }
