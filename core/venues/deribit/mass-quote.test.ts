@@ -5,7 +5,7 @@ import { DEFAULT_CREDENTIALS } from '../../sim/venue.ts';
 import type { MassQuoteRequest, QuoteEntry, VenueEvent } from '../venue-adapter.ts';
 import type { DeribitAdapter } from './deribit-adapter.ts';
 import type { Collected } from './sim-harness.ts';
-import { collect, Harness, restingBid } from './sim-harness.ts';
+import { collect, Harness, insideBid, restingBid } from './sim-harness.ts';
 
 /**
  * Mass quotes through the adapter against the simulator over 127.0.0.1: the capability is the
@@ -49,18 +49,6 @@ function restingAsk(venue: SimVenue, instrumentName: string): number {
   const twice = venue.exchange.mark(instrumentName)!.markPrice * 2;
   const step = Math.round(tickSizeAt(instrument, twice) / instrument.tickSize);
   return ticksToPrice(instrument, Math.ceil(priceToTicks(instrument, Math.round(twice / instrument.tickSize) * instrument.tickSize)! / step) * step);
-}
-
-/** One tick on the venue's grid above the best bid, if that is still below the best ask: a bid there rests alone at the top. */
-function insideBid(venue: SimVenue, instrumentName: string): number | undefined {
-  const book = venue.exchange.book(instrumentName);
-  const instrument = venue.exchange.instrument(instrumentName)!;
-  const best = book?.bestBidTicks();
-  const ask = book?.bestAskTicks();
-  if (best === undefined || ask === undefined) return undefined;
-  const step = Math.round(tickSizeAt(instrument, ticksToPrice(instrument, best + 1)) / instrument.tickSize);
-  const target = Math.ceil((best + 1) / step) * step;
-  return target < ask ? ticksToPrice(instrument, target) : undefined;
 }
 
 /**

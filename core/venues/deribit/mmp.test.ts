@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { priceToTicks, ticksToPrice, tickSizeAt } from '../../sim/instruments/ticks.ts';
+import { priceToTicks } from '../../sim/instruments/ticks.ts';
 import type { SimVenue } from '../../sim/venue.ts';
 import { scaledClock } from '../../sim/venue.ts';
 import type { MmpConfig, PlaceOrderRequest, VenueEvent } from '../venue-adapter.ts';
 import { DeribitAdapter } from './deribit-adapter.ts';
 import type { Collected } from './sim-harness.ts';
-import { collect, Harness, restingBid } from './sim-harness.ts';
+import { collect, Harness, insideBid, restingBid } from './sim-harness.ts';
 
 /**
  * Market maker protection through the adapter against the simulator over 127.0.0.1: the venue
@@ -49,18 +49,6 @@ async function place(adapter: DeribitAdapter, collected: Collected, request: Pla
 }
 
 const bid = (label: string, instrumentName: string, price: number, amount: number, mmp: boolean): PlaceOrderRequest => ({ label, instrumentName, side: 'buy', price, amount, postOnly: true, reduceOnly: false, mmp });
-
-/** One tick on the venue's grid above the best bid, if that is still below the best ask: a post-only bid there rests alone at the top. */
-function insideBid(venue: SimVenue, instrumentName: string): number | undefined {
-  const book = venue.exchange.book(instrumentName);
-  const instrument = venue.exchange.instrument(instrumentName)!;
-  const best = book?.bestBidTicks();
-  const ask = book?.bestAskTicks();
-  if (best === undefined || ask === undefined) return undefined;
-  const step = Math.round(tickSizeAt(instrument, ticksToPrice(instrument, best + 1)) / instrument.tickSize);
-  const target = Math.ceil((best + 1) / step) * step;
-  return target < ask ? ticksToPrice(instrument, target) : undefined;
-}
 
 /** Options with a spread of at least two ticks, nearest the money first. */
 function optionsWithRoom(venue: SimVenue): string[] {

@@ -86,6 +86,18 @@ export function throughTouch(venue: SimVenue, instrumentName: string, side: 'buy
   return target > 0 ? ticksToPrice(instrument, target) : undefined;
 }
 
+/** One tick on the venue's grid above the best bid, if that is still below the best ask: a post-only bid there rests alone at the top. */
+export function insideBid(venue: SimVenue, instrumentName: string): number | undefined {
+  const book = venue.exchange.book(instrumentName);
+  const instrument = venue.exchange.instrument(instrumentName)!;
+  const best = book?.bestBidTicks();
+  const ask = book?.bestAskTicks();
+  if (best === undefined || ask === undefined) return undefined;
+  const step = Math.round(tickSizeAt(instrument, ticksToPrice(instrument, best + 1)) / instrument.tickSize);
+  const target = Math.ceil((best + 1) / step) * step;
+  return target < ask ? ticksToPrice(instrument, target) : undefined;
+}
+
 /** A post-only bid at half the mark, `offsetTicks` lower still: it rests and never fills. */
 export function restingBid(venue: SimVenue, instrumentName: string, offsetTicks = 0): number {
   const instrument = venue.exchange.instrument(instrumentName)!;
