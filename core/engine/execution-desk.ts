@@ -52,13 +52,17 @@ interface Execution {
   /** Flatten: whether its closes went out (they wait for the quotes to be pulled). */
   closesPlaced: boolean;
   /** Flatten option closes: the cap each may not cross, and when it was last priced. */
-  readonly optionCloses: Map<string, { readonly capPrice: number; pricedTsMs: number }>;
+  readonly optionCloses: Map<string, { readonly capPrice: number; readonly collarFraction: number; pricedTsMs: number }>;
+  /** Flatten: why each timed-out close was cancelled, for the report. */
+  readonly timeoutReasons: Record<string, string>;
 }
 
 /** A flatten's option close still resting after this long is moved to the current touch (within its cap). */
 const OPTION_CLOSE_REPRICE_MS = 3_000;
 /** A flatten's option closes that have not filled after this long are cancelled and reported. */
-const FLATTEN_CLOSE_TIMEOUT_MS = 30_000;
+export const FLATTEN_CLOSE_TIMEOUT_MS = 30_000;
+/** After the timeout, how long a flatten waits for the venue to confirm its closes are cancelled. */
+export const FLATTEN_CANCEL_WAIT_MS = 10_000;
 /** A flatten waits at most this long for its quotes to be pulled before closing anyway. */
 const FLATTEN_PULL_WAIT_MS = 5_000;
 
@@ -118,10 +122,10 @@ export class ExecutionDesk {
       if (s.kind === 'close-option') {
         const instrument = this.deps.marketData.instrument(s.instrumentName);
         const price = instrument ? snapPassive(instrument, s.limitPrice, s.side) : s.limitPrice;
-        const placed = this.deps.gateway.place({ instrumentName: s.instrumentName, side: s.side, price, amount: s.amount, postOnly: false, reduceOnly: true, origin: 'hedge' }, nowMs);
+        const placed = this.deps.gateway.place({ instrumentName: s.instrumentName, side: s.side, price, amount: s.amount, postOnly: false, reduceOnly: true, origin: 'hedge', collarFraction: s.slippageFraction }, nowMs);
         if (placed.ok) {
           execution.optionOrders.push(placed.order.clientOrderId);
-          execution.optionCloses.set(placed.order.clientOrderId, { capPrice: s.capPrice, pricedTsMs: nowMs });
+          execution.optionCloses.set(placed.order.clientOrderId, { capPrice: s.capPrice, collarFraction: s.slippageFraction, pricedTsMs: nowMs });
           requests.push(placed.request);
         } else refusals.push(`${s.instrumentName}: ${placed.reason}`);
       } else if (s.kind === 'close-future') {
@@ -221,6 +225,8 @@ export class ExecutionDesk {
    */
   #chaseOptionCloses(execution: Execution, nowMs: number): VenueRequest[] {
     const requests: VenueRequest[] = [];
+    // Past the timeout the closes are being cancelled: an amend now would only race the cancel.
+    if (nowMs - execution.startedTsMs >= FLATTEN_CLOSE_TIMEOUT_MS) return requests;
     for (const [clientOrderId, close] of execution.optionCloses) {
       const order = this.deps.orders.get(clientOrderId);
       if (!order || (order.state !== 'open' && order.state !== 'partially-filled') || nowMs - close.pricedTsMs < OPTION_CLOSE_REPRICE_MS) continue;
@@ -232,7 +238,7 @@ export class ExecutionDesk {
       const price = snapPassive(instrument, capped, order.side);
       close.pricedTsMs = nowMs;
       if (Math.abs(price - order.price) < instrument.tickSize / 2) continue;
-      const request = this.deps.gateway.replace(order, price, order.amount, nowMs);
+      const request = this.deps.gateway.replace(order, price, order.amount, nowMs, { collarFraction: close.collarFraction });
       if (!isRefusal(request)) requests.push(request);
     }
     return requests;
@@ -253,6 +259,7 @@ export class ExecutionDesk {
       optionOrders: [],
       closesPlaced: kind === 'hedge',
       optionCloses: new Map(),
+      timeoutReasons: {},
     };
     this.#live.set(execution.id, execution);
     return execution;
@@ -361,19 +368,30 @@ export class ExecutionDesk {
       const order = this.deps.orders.get(id);
       return order !== undefined && LIVE_STATES.has(order.state);
     });
-    // Closes that found no taker at or inside their slippage cap in time end the flatten: the
-    // trader gets the report (what could not be closed, and why) rather than a flatten that never ends.
+    // Closes that found no taker at or inside their slippage cap in time are cancelled and end the
+    // flatten: the trader gets the report (what could not be closed, and why) rather than a flatten
+    // that never ends. It ends once the venue has taken them out: a reduce-only close still resting
+    // would make the venue refuse the trader's next flatten of the same position.
     const timedOut = nowMs - execution.startedTsMs >= FLATTEN_CLOSE_TIMEOUT_MS && resting.length > 0;
-    const reasons: Record<string, string> = {};
     if (timedOut) {
       for (const id of resting) {
         const order = this.deps.orders.get(id)!;
-        reasons[order.instrumentName] = `not filled within ${FLATTEN_CLOSE_TIMEOUT_MS / 1000} s at or inside the slippage cap (resting at ${order.price})`;
+        if (order.state !== 'open' && order.state !== 'partially-filled') continue;
+        execution.timeoutReasons[order.instrumentName] ??= `not filled within ${FLATTEN_CLOSE_TIMEOUT_MS / 1000} s at or inside the slippage cap (resting at ${order.price})`;
         const request = this.deps.gateway.cancel(order, nowMs);
         if (!isRefusal(request)) this.#pending.push(request);
       }
     }
-    const optionsDone = resting.length === 0 || timedOut;
+    // An order whose cancel goes unanswered is reconciliation's; the flatten does not wait on it for ever.
+    const cancelsOverdue = nowMs - execution.startedTsMs >= FLATTEN_CLOSE_TIMEOUT_MS + FLATTEN_CANCEL_WAIT_MS;
+    const optionsDone = resting.length === 0 || cancelsOverdue;
+    const reasons = { ...execution.timeoutReasons };
+    if (cancelsOverdue) {
+      for (const id of resting) {
+        const order = this.deps.orders.get(id)!;
+        reasons[order.instrumentName] = `${reasons[order.instrumentName] ?? 'not filled'}; its cancel is unanswered (order ${order.state})`;
+      }
+    }
     const progress = flattenProgress(plan, this.deps.positions(), { fills: this.deps.recentFills(), ended: legsDone && optionsDone, reasons });
     execution.progress = progress.fractionDone;
     if (progress.done || (legsDone && optionsDone)) {

@@ -31,6 +31,11 @@ export interface OrderIntent {
   readonly mmp?: boolean;
   /** Rate-limiter priority at the venue: lower goes first (near-the-money quotes before wings). */
   readonly priority?: number;
+  /**
+   * A wider price collar the trader granted this order, as a fraction of the reference price (a
+   * flatten's slippage cap): honoured on reduce-only orders only.
+   */
+  readonly collarFraction?: number;
 }
 
 export interface Refusal {
@@ -148,7 +153,7 @@ export class OrderGateway {
     const resting = orders.quoteAt(instrument.venueId, mmpGroup, intent.instrumentName, intent.side);
     if (resting) {
       if (resting.state !== 'open' && resting.state !== 'partially-filled') return refuse('order-state', `quote ${resting.clientOrderId} is ${resting.state}; it is amended once it rests`);
-      const request = this.replace(resting, intent.price, intent.amount + resting.filledAmount, tsMs, intent.priority);
+      const request = this.replace(resting, intent.price, intent.amount + resting.filledAmount, tsMs, intent.priority !== undefined ? { priority: intent.priority } : {});
       if (isRefusal(request)) return request;
       return { ok: true, order: orders.get(resting.clientOrderId)!, request };
     }
@@ -158,19 +163,19 @@ export class OrderGateway {
   }
 
   /** Amends a resting order in place (Deribit private/edit keeps its queue priority when it shrinks; a quote is sent again). */
-  replace(order: Order, price: number, amount: number, tsMs: number, priority?: number): VenueRequest | Refusal {
+  replace(order: Order, price: number, amount: number, tsMs: number, extra: Pick<OrderIntent, 'priority' | 'collarFraction'> = {}): VenueRequest | Refusal {
     if (this.deps.halted()) return refuse('kill-switch', 'the kill switch is latched: only cancels are sent');
     if (order.state !== 'open' && order.state !== 'partially-filled') return refuse('order-state', `order ${order.clientOrderId} is ${order.state}; only a resting order can be amended`);
     if (!order.venueOrderId) return refuse('order-state', `order ${order.clientOrderId} is not acknowledged yet`);
     if (amount <= order.filledAmount + EPS) return refuse('amount', `amount ${amount} is not above the ${order.filledAmount} already filled`);
     const sane = this.sanity(order.instrumentName, price, amount);
     if (!sane.ok) return sane;
-    const risk: CheckResult = this.deps.preTrade({ instrumentName: order.instrumentName, side: order.side, price, amount, postOnly: order.postOnly, reduceOnly: order.reduceOnly, origin: order.origin }, order);
+    const risk: CheckResult = this.deps.preTrade({ instrumentName: order.instrumentName, side: order.side, price, amount, postOnly: order.postOnly, reduceOnly: order.reduceOnly, origin: order.origin, ...extra }, order);
     if (!risk.ok) return risk;
     const result = this.deps.orders.apply(order.clientOrderId, { type: 'ReplaceRequested', price, amount, tsMs });
     if (!result?.ok) return refuse('order-state', result?.reason ?? 'cannot amend');
     this.deps.sent(order.instrumentName, 'message');
-    return { type: 'ReplaceOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId, price, amount, ...(priority !== undefined && { priority }) };
+    return { type: 'ReplaceOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId, price, amount, ...(extra.priority !== undefined && { priority: extra.priority }) };
   }
 
   cancel(order: Order, tsMs: number): VenueRequest | Refusal {

@@ -208,7 +208,16 @@ export class RiskDesk implements PortfolioView {
     const quote = this.deps.marketData.quote(intent.instrumentName);
     const theo = instrument.kind === 'option' ? this.deps.theoPrice(intent.instrumentName) : undefined;
     const result = checkOrder(
-      { instrumentName: intent.instrumentName, side: intent.side, price: intent.price, amount: intent.amount, origin: intent.origin, ...(replacing && { replacesClientOrderId: replacing.clientOrderId }) },
+      {
+        instrumentName: intent.instrumentName,
+        side: intent.side,
+        price: intent.price,
+        amount: intent.amount,
+        origin: intent.origin,
+        reduceOnly: intent.reduceOnly,
+        ...(intent.collarFraction !== undefined && { collarFraction: intent.collarFraction }),
+        ...(replacing && { replacesClientOrderId: replacing.clientOrderId }),
+      },
       {
         instruments: { [instrument.instrumentName]: instrument },
         pricing: pricing ? { [instrument.instrumentName]: pricing } : {},

@@ -496,7 +496,7 @@ export class StrategyDesk {
           continue;
         }
         // Deribit's edit takes the order's total amount: what should stay open plus what already filled.
-        const request = this.deps.gateway.replace(order, snapPassive(instrument, action.priceCoin, action.side), action.amountCoin + order.filledAmount, nowMs, priority);
+        const request = this.deps.gateway.replace(order, snapPassive(instrument, action.priceCoin, action.side), action.amountCoin + order.filledAmount, nowMs, { priority });
         if (isRefusal(request)) refused[request.check] = (refused[request.check] ?? 0) + 1;
         else requests.push(request);
       } else {

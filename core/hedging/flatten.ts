@@ -67,6 +67,8 @@ export interface CloseOptionStep {
   readonly markPrice: number;
   /** The worst price the cap allows (≥ for a sell, ≤ for a buy). */
   readonly capPrice: number;
+  /** The trader's cap as a fraction of the mark: the price collar this close is granted. */
+  readonly slippageFraction: number;
   /** 'touch' / 'improved': at or inside the spread; 'cap': the touch was beyond the cap or absent. */
   readonly pricedAt: 'touch' | 'improved' | 'cap';
   readonly postOnly: false;
@@ -208,6 +210,7 @@ function closeOption(position: FlattenPosition, instrument: InstrumentRow, quote
     limitPrice: priceOfTicks(ticks, tick),
     markPrice: mark,
     capPrice: priceOfTicks(capTicks, tick),
+    slippageFraction: params.maxSlippageFraction,
     pricedAt,
     postOnly: false,
     reduceOnly: true,

@@ -141,6 +141,16 @@ describe('checkOrder: collar', () => {
     expect(checkOrder(order({ instrumentName: BTC_PERP.instrumentName, price: 50_000, amount: 1_000 }), none).ok).toBe(true);
   });
 
+  it('widens the collar to what the trader granted a reduce-only close, and only for one', () => {
+    const halfOff = snap(callTheo * 0.5, tick);
+    const sell = { side: 'sell', price: halfOff, collarFraction: 1 } as const;
+    expect(refused(checkOrder(order({ ...sell, reduceOnly: false }), context())).check).toBe('collar');
+    expect(checkOrder(order({ ...sell, reduceOnly: true }), context()).ok).toBe(true);
+    // A grant narrower than the configured collar narrows nothing.
+    const near = snap(callTheo * 0.95, tick);
+    expect(checkOrder(order({ side: 'sell', price: near, reduceOnly: true, collarFraction: 0.01 }), context()).ok).toBe(true);
+    expect(refused(checkOrder(order({ ...sell, reduceOnly: true, collarFraction: 0.2 }), context())).reason).toMatch(/and 20 % of theo\)$/);
+  });
 });
 
 describe('checkOrder: size and notional', () => {

@@ -46,6 +46,12 @@ export interface OrderRequest {
   readonly origin: OrderRow['origin'];
   /** When this amends one of our live orders: that order is neither a duplicate nor a cross, and the open-order count does not grow. */
   readonly replacesClientOrderId?: string;
+  readonly reduceOnly?: boolean;
+  /**
+   * A wider collar fraction the trader granted this order (a flatten's slippage cap). Honoured on
+   * reduce-only orders only: it lets a close take a wide market, never opens risk at a bad price.
+   */
+  readonly collarFraction?: number;
 }
 
 /** One of our orders at the venue; orders with a terminal `state` are ignored. */
@@ -156,7 +162,9 @@ function rateProblem(window: RateWindow, rule: LimitRule | undefined, what: 'ord
 }
 
 function collarProblem(order: OrderRequest, instrument: InstrumentRow, refs: PriceReferences | undefined, limits: UnderlyingLimits): string | undefined {
-  const collar = instrument.kind === 'option' ? limits.preTrade.optionCollar : limits.preTrade.futureCollar;
+  const configured = instrument.kind === 'option' ? limits.preTrade.optionCollar : limits.preTrade.futureCollar;
+  const granted = order.reduceOnly === true && order.collarFraction !== undefined && order.collarFraction > configured.maxFractionFromReference;
+  const collar = granted ? { ...configured, maxFractionFromReference: order.collarFraction! } : configured;
   const candidates: readonly (readonly [string, number | undefined])[] = [
     ['theo', refs?.theo],
     ['mark', refs?.mark],
