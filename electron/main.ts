@@ -55,8 +55,9 @@ void app.whenReady().then(async () => {
   const settings = new VenueSettingsStore(join(app.getPath('userData'), 'venue.json'), safeStorage, process.platform);
   const configured = settings.venue();
   if (configured.problem) console.error(configured.problem);
-  const runningUrl = configured.venue === 'simulator' ? undefined : configured.venue.url;
-  ipcMain.handle(IPC_GET_VENUE_SETTINGS, () => settings.view(runningUrl));
+  // What this run uses (the venue and its mass-quote switch), so the panel can say when a saved change needs a restart.
+  const running = configured.venue === 'simulator' ? undefined : configured.venue;
+  ipcMain.handle(IPC_GET_VENUE_SETTINGS, () => settings.view(running));
   ipcMain.handle(IPC_SET_VENUE_SETTINGS, (_event, input: unknown) => settings.save(input));
   workstation = await startWorkstationEngine({
     engineWorkerUrl: pathToFileURL(join(unpackedDistDir, 'engine', 'worker.mjs')),

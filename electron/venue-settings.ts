@@ -29,10 +29,35 @@ const StoredSchema = z.discriminatedUnion('kind', [
       clientId: z.string().optional(),
       /** base64 of safeStorage.encryptString(secret). */
       encryptedSecret: z.string().optional(),
+      /** The account is granted Deribit's mass quotes; absent (files written before the switch) is off. */
+      massQuote: z.boolean().optional(),
     })
     .strict(),
 ]);
 type Stored = z.infer<typeof StoredSchema>;
+
+/** What the engine runs with now, to tell whether saved settings need a restart. */
+export type RunningVenue = Pick<DeribitVenueConfig, 'url' | 'massQuote'>;
+
+/**
+ * Stored settings from the file's JSON. A bad mass-quote switch costs only mass quotes, not the
+ * venue and keys with it: they are off (ordinary post-only orders work on every account) until
+ * the settings are saved again. Anything else unreadable falls back to the simulator.
+ */
+export function parseStored(json: unknown, path: string): { readonly stored: Stored; readonly problem?: string } {
+  const parsed = StoredSchema.safeParse(json);
+  if (parsed.success) return { stored: parsed.data };
+  const onlyMassQuote = parsed.error.issues.every((issue) => issue.path.length === 1 && issue.path[0] === 'massQuote');
+  if (onlyMassQuote && typeof json === 'object' && json !== null) {
+    const { massQuote: _unreadable, ...rest } = json as Record<string, unknown>;
+    const withoutSwitch = StoredSchema.safeParse(rest);
+    if (withoutSwitch.success) {
+      const why = parsed.error.issues.map((issue) => issue.message).join('; ');
+      return { stored: withoutSwitch.data, problem: `venue settings ${path}: massQuote: ${why}; mass quotes are off until the settings are saved again, the venue and keys in the file are used, the file is left as it is` };
+    }
+  }
+  return { stored: { kind: 'simulator' }, problem: `venue settings ${path}: ${z.prettifyError(parsed.error)}; using the simulator, the file is left as it is` };
+}
 
 export function keychainStatus(keychain: Keychain, platform: NodeJS.Platform): { readonly available: boolean; readonly detail: string } {
   if (!keychain.isEncryptionAvailable()) return { available: false, detail: 'the operating system keychain is not available: API keys cannot be stored' };
@@ -57,9 +82,7 @@ export class VenueSettingsStore {
     } catch (error) {
       return { stored: { kind: 'simulator' }, problem: `venue settings ${this.path} are not JSON (${(error as Error).message}); using the simulator, the file is left as it is` };
     }
-    const parsed = StoredSchema.safeParse(json);
-    if (!parsed.success) return { stored: { kind: 'simulator' }, problem: `venue settings ${this.path}: ${z.prettifyError(parsed.error)}; using the simulator, the file is left as it is` };
-    return { stored: parsed.data };
+    return parseStored(json, this.path);
   }
 
   /** What the engine should connect to. */
@@ -71,23 +94,37 @@ export class VenueSettingsStore {
       try {
         credentials = { clientId: stored.clientId, clientSecret: this.keychain.decryptString(Buffer.from(stored.encryptedSecret, 'base64')) };
       } catch {
-        return { venue: 'simulator', problem: 'the stored API secret cannot be decrypted with this keychain (another user or machine?): enter the keys again; using the simulator' };
+        const decryptProblem = 'the stored API secret cannot be decrypted with this keychain (another user or machine?): enter the keys again; using the simulator';
+        return { venue: 'simulator', problem: problem ? `${problem}\n${decryptProblem}` : decryptProblem };
       }
     }
     return {
-      venue: { kind: 'deribit', venueId: 'deribit', displayName: stored.url.includes('test.') ? 'Deribit testnet' : 'Deribit', url: stored.url, currencies: stored.currencies, ...(credentials && { credentials }) },
+      venue: {
+        kind: 'deribit',
+        venueId: 'deribit',
+        displayName: stored.url.includes('test.') ? 'Deribit testnet' : 'Deribit',
+        url: stored.url,
+        currencies: stored.currencies,
+        ...(credentials && { credentials }),
+        ...(stored.massQuote === true && { massQuote: true }),
+      },
+      ...(problem && { problem }),
     };
   }
 
-  view(runningVenueUrl: string | undefined): VenueSettingsView {
+  /** The settings for the panel, without the secret; `running` is the venue the engine uses now (none: the simulator). */
+  view(running: RunningVenue | undefined): VenueSettingsView {
     const { stored, problem } = this.#read();
     const keychain = keychainStatus(this.keychain, this.platform);
-    const savedUrl = stored.kind === 'deribit' ? stored.url : undefined;
+    const saved: RunningVenue | undefined = stored.kind === 'deribit' ? { url: stored.url, massQuote: stored.massQuote === true } : undefined;
     return {
-      venue: stored.kind === 'simulator' ? { kind: 'simulator' } : { kind: 'deribit', url: stored.url, currencies: stored.currencies, ...(stored.clientId !== undefined && { clientId: stored.clientId }), hasSecret: stored.encryptedSecret !== undefined },
+      venue:
+        stored.kind === 'simulator'
+          ? { kind: 'simulator' }
+          : { kind: 'deribit', url: stored.url, currencies: stored.currencies, ...(stored.clientId !== undefined && { clientId: stored.clientId }), hasSecret: stored.encryptedSecret !== undefined, massQuote: stored.massQuote === true },
       keychain,
       ...(problem && { problem }),
-      restartNeeded: savedUrl !== runningVenueUrl,
+      restartNeeded: saved?.url !== running?.url || (saved?.massQuote ?? false) !== (running?.massQuote ?? false),
     };
   }
 
@@ -108,6 +145,7 @@ export class VenueSettingsStore {
         currencies: input.currencies,
         ...(input.clientId !== undefined && { clientId: input.clientId }),
         ...(input.clientSecret !== undefined && { encryptedSecret: this.keychain.encryptString(input.clientSecret).toString('base64') }),
+        massQuote: input.massQuote === true,
       };
     }
     const temp = `${this.path}.saving`;

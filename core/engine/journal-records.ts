@@ -46,7 +46,13 @@ const OrderSchema = z.object({
   reason: z.string().optional(),
   createdTsMs: tsMs,
   updatedTsMs: tsMs,
+  /** A mass quote's MMP group; absent on ordinary orders and in journals written before it was recorded. */
+  mmpGroup: z.string().optional(),
 });
+// zod strips fields a schema does not name, so an OrderRow field missing here is lost on every
+// restart without an error (mmpGroup was): this only compiles while the schema names them all.
+type UnjournaledOrderFields = Exclude<keyof OrderRow, keyof z.infer<typeof OrderSchema>>;
+const JournaledOrderSchema: [UnjournaledOrderFields] extends [never] ? typeof OrderSchema : never = OrderSchema;
 
 const OverrideSchema = z.object({
   id: z.string(),
@@ -88,7 +94,7 @@ export const JournalRecordSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), tsMs, sessionId: z.string(), version: z.string() }),
   z.object({ type: z.literal('command'), tsMs, command: CommandSchema }),
   z.object({ type: z.literal('fill'), tsMs, fill: FillSchema }),
-  z.object({ type: z.literal('order'), tsMs, order: OrderSchema }),
+  z.object({ type: z.literal('order'), tsMs, order: JournaledOrderSchema }),
   z.object({ type: z.literal('override-set'), tsMs, override: OverrideSchema }),
   z.object({ type: z.literal('override-cleared'), tsMs, overrideId: z.string(), why: z.string() }),
   /** The whole limits configuration after a change (validated again by core/risk on restore). */

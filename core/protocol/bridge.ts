@@ -17,7 +17,17 @@ export interface WorkstationBridge {
 }
 
 export interface VenueSettingsView {
-  readonly venue: { readonly kind: 'simulator' } | { readonly kind: 'deribit'; readonly url: string; readonly currencies: readonly string[]; readonly clientId?: string; readonly hasSecret: boolean };
+  readonly venue:
+    | { readonly kind: 'simulator' }
+    | {
+        readonly kind: 'deribit';
+        readonly url: string;
+        readonly currencies: readonly string[];
+        readonly clientId?: string;
+        readonly hasSecret: boolean;
+        /** Level-0 quotes go as Deribit mass quotes (the simulator always grants them). */
+        readonly massQuote: boolean;
+      };
   /** Whether keys can be stored: refused where only plain-text storage exists. */
   readonly keychain: { readonly available: boolean; readonly detail: string };
   /** A settings file that could not be read, reported rather than overwritten. */
@@ -43,6 +53,8 @@ export const VenueSettingsInputSchema = z.discriminatedUnion('kind', [
       currencies: z.array(currencyCode).min(1).max(4),
       clientId: z.string().trim().min(1).max(128).optional(),
       clientSecret: z.string().min(1).max(256).optional(),
+      /** The account is granted Deribit's mass quotes (private/mass_quote); absent means off: quotes go as ordinary post-only orders. */
+      massQuote: z.boolean().optional(),
     })
     .strict()
     .refine((v) => (v.clientId === undefined) === (v.clientSecret === undefined), 'give both the client id and the secret, or neither (market data only)'),

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { VenueSettingsView } from '../../../core/protocol/index.ts';
 import { useEngineStore } from '../../stores/engine-store.ts';
 import type { VenueChoice, VenueForm } from './venue-form.ts';
-import { checkForm, formFromView } from './venue-form.ts';
+import { checkForm, formFromView, massQuoteSwitch } from './venue-form.ts';
 import './settings.css';
 
 const CURRENCIES = ['BTC', 'ETH'] as const;
@@ -73,10 +73,11 @@ function DesktopSettings({ bridge }: { readonly bridge: NonNullable<Window['work
       const reloaded = await bridge.getVenueSettings();
       setView(reloaded);
       setForm(formFromView(reloaded));
-      setOutcome({ ok: true, text: reloaded.restartNeeded ? 'Saved. Restart the app to connect to the new venue.' : 'Saved.' });
+      setOutcome({ ok: true, text: reloaded.restartNeeded ? 'Saved. Restart the app to connect with the new settings.' : 'Saved.' });
     });
   };
   const needsKeys = form.choice !== 'simulator';
+  const massQuote = massQuoteSwitch(form);
   return (
     <div className="panel-column settings" data-testid="settings-panel">
       <h3 className="section-title">Venue</h3>
@@ -124,6 +125,11 @@ function DesktopSettings({ bridge }: { readonly bridge: NonNullable<Window['work
             />
           </>
         ) : null}
+        <span>Mass quotes</span>
+        <label className="settings-row">
+          <input type="checkbox" checked={massQuote.checked} disabled={massQuote.disabled} onChange={(event) => update({ massQuote: event.target.checked })} data-testid="settings-mass-quote" />
+          <span className="muted">{massQuote.note}</span>
+        </label>
       </div>
       <p className={view.keychain.available ? 'muted' : 'settings-problem'}>Key storage: {view.keychain.detail}</p>
       <div className="settings-row">

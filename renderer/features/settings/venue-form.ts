@@ -20,13 +20,22 @@ export interface VenueForm {
   readonly currencies: readonly string[];
   readonly clientId: string;
   readonly clientSecret: string;
+  /** Whether the testnet/production account is granted mass quotes; off unless the trader says so. */
+  readonly massQuote: boolean;
 }
 
 export function formFromView(view: VenueSettingsView): VenueForm {
-  if (view.venue.kind === 'simulator') return { choice: 'simulator', customUrl: '', currencies: ['BTC'], clientId: '', clientSecret: '' };
+  // Off for a venue chosen later: without the permission every mass quote would be refused.
+  if (view.venue.kind === 'simulator') return { choice: 'simulator', customUrl: '', currencies: ['BTC'], clientId: '', clientSecret: '', massQuote: false };
   const url = view.venue.url;
   const choice: VenueChoice = url === DERIBIT_URLS.testnet ? 'testnet' : url === DERIBIT_URLS.production ? 'production' : 'custom';
-  return { choice, customUrl: choice === 'custom' ? url : '', currencies: view.venue.currencies, clientId: view.venue.clientId ?? '', clientSecret: '' };
+  return { choice, customUrl: choice === 'custom' ? url : '', currencies: view.venue.currencies, clientId: view.venue.clientId ?? '', clientSecret: '', massQuote: view.venue.massQuote };
+}
+
+/** The mass-quote switch as shown: the simulator always grants mass quotes, so there it is on and fixed. */
+export function massQuoteSwitch(form: VenueForm): { readonly checked: boolean; readonly disabled: boolean; readonly note: string } {
+  if (form.choice === 'simulator') return { checked: true, disabled: true, note: 'The embedded simulator always takes level-0 quotes as mass quotes.' };
+  return { checked: form.massQuote, disabled: false, note: 'Level-0 quotes go as Deribit mass quotes (the account needs mass-quote permission); off, as ordinary post-only orders.' };
 }
 
 export type FormCheck = { readonly ok: true; readonly input: VenueSettingsInput } | { readonly ok: false; readonly reason: string };
@@ -45,6 +54,7 @@ export function checkForm(form: VenueForm): FormCheck {
     currencies: [...form.currencies],
     ...(clientId !== '' && { clientId }),
     ...(form.clientSecret !== '' && { clientSecret: form.clientSecret }),
+    massQuote: form.massQuote,
   };
   const parsed = VenueSettingsInputSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; ') };
