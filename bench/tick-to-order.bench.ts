@@ -1,3 +1,4 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Engine } from '../core/engine/engine.ts';
 import { createEngine, TICK_INTERVAL_MS } from '../core/engine/engine.ts';
 import type { RunningSimulator } from '../core/engine/simulator.ts';
@@ -62,6 +63,8 @@ const TARGET_MSGS_PER_S = 10_000;
 /** Market speed at which the BTC schedule streams about TARGET_MSGS_PER_S (≈ 8,700 a second at 1×). */
 const SIM_SPEED = 1.2;
 const WARMUP_MS = 8_000;
+/** A per-frame sample over the p99 target, for the note's breakdown. */
+const SLOW_FRAME_MS = 0.25;
 const TIMER_PHASE_MS = 6_000;
 const ALIGNED_PHASE_MS = 30_000;
 const ORDER_METHODS: ReadonlySet<string> = new Set(['private/buy', 'private/sell', 'private/edit', 'private/cancel']);
@@ -90,6 +93,14 @@ class Probe {
   ordersOutsideTicks = 0;
   /** Frame receipt → first order bytes, for frames whose own handling sent an order (the per-frame requote). */
   readonly frameOrderMs: number[] = [];
+  /** Their receipt times, to set them against GC pauses. */
+  readonly frameOrderAtMs: number[] = [];
+  /** Their two parts: receipt → the kernel's first order request reaches the adapter, and from there → bytes on the socket. */
+  readonly frameKernelMs: number[] = [];
+  readonly frameAdapterMs: number[] = [];
+  #frameHandedMs: number | undefined;
+  /** The control: a fixed piece of work timed on this thread during the run (its spread is the machine's, not the engine's). */
+  readonly controlMs: number[] = [];
   #frameSent = false;
   readonly ingestMs: number[] = [];
   /** Receipts since the last timer tick. */
@@ -104,9 +115,11 @@ class Probe {
       if (this.collectWindow) this.window.push(this.frameMs);
     },
     frameHandled: (): void => {
+      if (this.frames % CONTROL_EVERY_FRAMES === 0) this.controlMs.push(controlWork());
       if (!this.#tickInFrame && !this.#frameSent && this.frameMs !== undefined) this.ingestMs.push(performance.now() - this.frameMs);
       this.#tickInFrame = false;
       this.#frameSent = false;
+      this.#frameHandedMs = undefined;
       this.frameMs = undefined;
     },
     sent: (method: string): void => {
@@ -114,7 +127,13 @@ class Probe {
       const nowMs = performance.now();
       const tick = this.tick;
       if (!tick && this.frameMs !== undefined && !this.#tickInFrame) {
-        if (!this.#frameSent) this.frameOrderMs.push(nowMs - this.frameMs);
+        if (!this.#frameSent) {
+          this.frameOrderMs.push(nowMs - this.frameMs);
+          this.frameOrderAtMs.push(this.frameMs);
+          const handedMs = this.#frameHandedMs ?? nowMs;
+          this.frameKernelMs.push(handedMs - this.frameMs);
+          this.frameAdapterMs.push(nowMs - handedMs);
+        }
         this.#frameSent = true;
         return;
       }
@@ -132,6 +151,7 @@ class Probe {
   handed(adapter: DeribitAdapter): VenueAdapter {
     const note = (): void => {
       if (this.tick && this.tick.firstHandedMs === undefined) this.tick.firstHandedMs = performance.now();
+      else if (!this.tick && this.frameMs !== undefined && !this.#frameSent) this.#frameHandedMs ??= performance.now();
     };
     return {
       venueId: adapter.venueId,
@@ -160,6 +180,21 @@ class Probe {
     this.tick = undefined;
     return tick;
   }
+}
+
+/** Every this many frames, the control work runs once after the frame was handled. */
+const CONTROL_EVERY_FRAMES = 50;
+/** Iterations of the control loop: about 50 µs here, the size of the per-frame requote. */
+const CONTROL_ITERATIONS = 4_000;
+let controlSink = 0;
+
+/** Fixed CPU work allocating nothing, timed: what the thread's scheduling alone does to a 50 µs task. */
+function controlWork(): number {
+  const startMs = performance.now();
+  let x = controlSink;
+  for (let i = 0; i < CONTROL_ITERATIONS; i++) x = (x * 1_103_515_245 + 12_345) % 2_147_483_647;
+  controlSink = x;
+  return performance.now() - startMs;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -229,6 +264,13 @@ async function tickToOrder(): Promise<BenchResult[]> {
   }, TICK_INTERVAL_MS);
   timers.push(tickTimer);
 
+  // GC pauses on this thread, to tell the slow per-frame samples that a collection interrupted from the others.
+  const gcPauses: { readonly startMs: number; readonly endMs: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push({ startMs: entry.startTime, endMs: entry.startTime + entry.duration });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+
   const connected = new Promise<void>((resolve) => adapter.onEvent((event) => event.type === 'StatusChanged' && event.status.state === 'connected' && resolve()));
   adapter.start();
   try {
@@ -284,14 +326,19 @@ async function tickToOrder(): Promise<BenchResult[]> {
       `Whole ticks ${stat(tickDuration, ms2, 'ms')}; ${percentile(ordersPerTick, 0.5)} order requests per sending requote (p50, max ${percentile(ordersPerTick, 1)}), frame → last of them ${stat(toLast, ms2, 'ms')}; ` +
       `${alignedOutside} order requests went out later, outside any tick (released by the credit limiter, or following an answer)`;
     const perFrame = probe.frameOrderMs;
+    const slow = perFrame.flatMap((ms, i) => (ms > SLOW_FRAME_MS ? [{ fromMs: probe.frameOrderAtMs[i]!, toMs: probe.frameOrderAtMs[i]! + ms }] : []));
+    const slowInGc = slow.filter((frame) => gcPauses.some((gc) => gc.startMs < frame.toMs && gc.endMs > frame.fromMs)).length;
+    const parts = `receipt → the kernel's order request reaches the adapter ${stat(probe.frameKernelMs, us, 'µs')}; adapter → bytes on the socket ${stat(probe.frameAdapterMs, us, 'µs')}`;
+    const control = `the control (a fixed ${us(percentile(probe.controlMs, 0.5))} µs loop timed on this thread every ${CONTROL_EVERY_FRAMES} frames, ${fmt(probe.controlMs.length)} times): p99 ${fmt(us(percentile(probe.controlMs, 0.99)))} µs, worst ${fmt(us(percentile(probe.controlMs, 1)))} µs`;
+    const gcNote = `${parts}; ${control}; ${fmt(slow.length)} frames over ${us(SLOW_FRAME_MS)} µs, ${fmt(slowInGc)} of them overlapping one of this thread's ${fmt(gcPauses.length)} GC pauses`;
     return [
       {
         name: 'tick_to_order_p50_us',
         value: us(percentile(perFrame, 0.5)),
         unit: 'µs',
-        note: `target ≤ 50 µs; market-data frame received → first order bytes handed to the socket, for frames whose option the engine requoted at once (per-frame requote: quote generator, diff, pre-trade checks, OMS, credit limiter, JSON, ws.send), ${fmt(perFrame.length)} such frames`,
+        note: `target ≤ 50 µs; market-data frame received → first order bytes handed to the socket, for frames whose option the engine requoted at once (per-frame requote: quote generator, diff, pre-trade checks, OMS, credit limiter, JSON, ws.send), ${fmt(perFrame.length)} such frames. Counted: regular orders (buy, sell, edit, cancel); level-0 mass quotes leave together at the end of the socket read, under Deribit's 10 mass quotes a second, and are not`,
       },
-      { name: 'tick_to_order_p99_us', value: us(percentile(perFrame, 0.99)), unit: 'µs', note: `target ≤ 250 µs; the frames of tick_to_order_p50_us (worst ${fmt(us(percentile(perFrame, 1)))} µs)` },
+      { name: 'tick_to_order_p99_us', value: us(percentile(perFrame, 0.99)), unit: 'µs', note: `target ≤ 250 µs; the frames of tick_to_order_p50_us (worst ${fmt(us(percentile(perFrame, 1)))} µs); ${gcNote}` },
       {
         name: 'requote_tick_to_order_p50_us',
         value: us(percentile(toFirst, 0.5)),
@@ -318,6 +365,7 @@ async function tickToOrder(): Promise<BenchResult[]> {
     ];
   } finally {
     for (const timer of timers) clearInterval(timer);
+    gcObserver.disconnect();
     link.dispose();
     await adapter.close();
     await simulator.stop();

@@ -92,8 +92,8 @@ export class OrderManager {
   readonly #terminalOrder: string[] = [];
   readonly #dirty = new Set<string>();
   readonly #removed = new Set<string>();
-  /** Order ids by instrument: per-instrument reads (every requote of one option) touch only that instrument's orders. */
-  readonly #byInstrument = new Map<string, Set<string>>();
+  /** Live order ids by instrument: a per-instrument read (every requote of one option) touches only that instrument's live orders. */
+  readonly #liveByInstrument = new Map<string, Set<string>>();
   /** Orders in the unknown state per instrument (present only while above 0): isBlocked runs on every quoted frame. */
   readonly #unknownByInstrument = new Map<string, number>();
   /** The live order of each quote slot (quoteSlotKey). */
@@ -119,10 +119,8 @@ export class OrderManager {
   live(instrumentName?: string): Order[] {
     const out: Order[] = [];
     if (instrumentName !== undefined) {
-      for (const id of this.#byInstrument.get(instrumentName) ?? []) {
-        const order = this.#orders.get(id)!;
-        if (LIVE_STATES.has(order.state)) out.push(order);
-      }
+      const ids = this.#liveByInstrument.get(instrumentName);
+      if (ids) for (const id of ids) out.push(this.#orders.get(id)!);
       return out;
     }
     for (const order of this.#orders.values()) if (LIVE_STATES.has(order.state)) out.push(order);
@@ -286,21 +284,23 @@ export class OrderManager {
       else this.#unknownByInstrument.delete(order.instrumentName);
     }
     if (order.mmpGroup !== undefined) this.#indexQuote(order, before);
-    if (!before) {
-      let ids = this.#byInstrument.get(order.instrumentName);
-      if (!ids) this.#byInstrument.set(order.instrumentName, (ids = new Set()));
-      ids.add(order.clientOrderId);
+    const live = LIVE_STATES.has(order.state);
+    if (live !== (before !== undefined && LIVE_STATES.has(before.state))) {
+      let ids = this.#liveByInstrument.get(order.instrumentName);
+      if (live) {
+        if (!ids) this.#liveByInstrument.set(order.instrumentName, (ids = new Set()));
+        ids.add(order.clientOrderId);
+      } else {
+        ids?.delete(order.clientOrderId);
+        if (ids?.size === 0) this.#liveByInstrument.delete(order.instrumentName);
+      }
     }
     if (TERMINAL_STATES.has(order.state) && !(before && TERMINAL_STATES.has(before.state))) {
       this.#terminalOrder.push(order.clientOrderId);
       while (this.#terminalOrder.length > TERMINAL_HISTORY) {
         const oldest = this.#terminalOrder.shift()!;
         const forgotten = this.#orders.get(oldest);
-        if (forgotten) {
-          const ids = this.#byInstrument.get(forgotten.instrumentName);
-          ids?.delete(oldest);
-          if (ids?.size === 0) this.#byInstrument.delete(forgotten.instrumentName);
-        }
+        if (forgotten && LIVE_STATES.has(forgotten.state)) continue;
         this.#orders.delete(oldest);
         this.#dirty.delete(oldest);
         this.#removed.add(oldest);

@@ -133,6 +133,10 @@ export const PERPETUAL_BUCKET = 'PERPETUAL';
 // Deribit's standard expiry time: buckets at it are named by date alone.
 const STANDARD_EXPIRY_SUFFIX = 'T08:00:00.000Z';
 
+const BUCKET_IDS = new Map<number, string>();
+/** Far more expiries than any venue lists at once; past it the memo starts again (bounded memory). */
+const MAX_BUCKET_IDS = 4_096;
+
 /**
  * Stable name of an instrument's expiry bucket, used in limit ids: the UTC date ('2026-12-25') for
  * an expiry at 08:00 UTC, the date and time ('2026-12-25T10:00Z') otherwise, 'PERPETUAL' for one.
@@ -140,9 +144,16 @@ const STANDARD_EXPIRY_SUFFIX = 'T08:00:00.000Z';
 export function expiryBucketId(instrument: Pick<InstrumentRow, 'isPerpetual' | 'expiryMs'>): string {
   if (instrument.isPerpetual) return PERPETUAL_BUCKET;
   if (!Number.isFinite(instrument.expiryMs)) return `expiry-${instrument.expiryMs}`;
-  // Formats the given instant; the clock is not read.
-  const iso = new Date(instrument.expiryMs).toISOString();
-  return iso.endsWith(STANDARD_EXPIRY_SUFFIX) ? iso.slice(0, 10) : `${iso.slice(0, 16)}Z`;
+  // Asked on every pre-trade check, for a few dozen expiries: formatted once each.
+  let id = BUCKET_IDS.get(instrument.expiryMs);
+  if (id === undefined) {
+    // Formats the given instant; the clock is not read.
+    const iso = new Date(instrument.expiryMs).toISOString();
+    id = iso.endsWith(STANDARD_EXPIRY_SUFFIX) ? iso.slice(0, 10) : `${iso.slice(0, 16)}Z`;
+    if (BUCKET_IDS.size >= MAX_BUCKET_IDS) BUCKET_IDS.clear();
+    BUCKET_IDS.set(instrument.expiryMs, id);
+  }
+  return id;
 }
 
 /** The totals re-expressed in the other currency at the underlying's index (USD per coin). */
