@@ -69,8 +69,9 @@ export interface Engine {
   recordPublished(count: number): void;
   /**
    * What changed since the last call, or undefined when nothing did. 'trading' leaves out the
-   * market data topics (instruments, quotes, indices, watched books): a headless run (a replay)
-   * has the market in its recording and would only pay for rebuilding every quote row.
+   * market data topics (instruments, quotes, indices, watched books) and the risk panel's rows
+   * with their scenario grids: a headless run (a replay) has the market in its recording, shows
+   * no panel, and would only pay for rebuilding them.
    */
   takeChanges(scope?: 'all' | 'trading'): TopicChanges | undefined;
   snapshot(): EngineState;
@@ -514,10 +515,6 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       if (killSwitch.state === 'armed') requests.push(...strategies.requote(nowMs));
       requests.push(...executions.tick(nowMs));
       if (killSwitch.state === 'armed') requests.push(...hedges.autoHedge(nowMs));
-      if (nowMs - lastRiskPublishMs >= RISK_PUBLISH_MS) {
-        lastRiskPublishMs = nowMs;
-        risk.publishRisk(nowMs);
-      }
       if (nowMs - lastHistoryMs >= HISTORY_SAMPLE_MS) {
         lastHistoryMs = nowMs;
         risk.sampleHistory(nowMs);
@@ -549,6 +546,12 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       }
       const withMarket = scope === 'all';
       if (withMarket) books.refresh(dirtyTrades.size === 0 ? dirtyQuotes : new Set([...dirtyQuotes, ...dirtyTrades]));
+      // The risk panel's rows and scenario grids are presentation (no decision reads them): built
+      // for a screen, at their own cadence, and not at all in a headless replay.
+      if (withMarket && nowMs - lastRiskPublishMs >= RISK_PUBLISH_MS) {
+        lastRiskPublishMs = nowMs;
+        risk.publishRisk(nowMs);
+      }
       dirtyTrades.clear();
       const removed = [...removedInstruments];
       const changes: Record<string, unknown> = {
