@@ -112,6 +112,8 @@ export class StrategyDesk {
   readonly #fields: QuoteFields = { bidPrice: NaN, askPrice: NaN, markPrice: NaN, underlyingPrice: NaN, stale: true };
   /** The working orders of the option requoteOne is requoting (reused: one frame at a time). */
   readonly #workingOne: WorkingOrder[] = [];
+  /** Scratch for the OMS's live orders of that option. */
+  readonly #liveOne: Order[] = [];
   /** The overrides as a list, for effectiveOverride; rebuilt after a change. */
   #overridesCached: readonly QuoteOverride[] | undefined;
   #overrideSeq = 0;
@@ -303,7 +305,7 @@ export class StrategyDesk {
     quoter.quoteOne(i, { params: strategy.params, portfolio: { deltaCoin: portfolio.deltaCoin(currency), vegaUsdPerVolPt: portfolio.vegaUsdPerVolPt(currency) }, mode: allowed === 'both' ? 'active' : 'reducing', collar: this.deps.collar(currency) });
     const working = this.#workingOne;
     working.length = 0;
-    for (const order of this.deps.orders.live(instrumentName)) if (order.origin === 'strategy') working.push(this.#working(order));
+    for (const order of this.deps.orders.liveOf(instrumentName, this.#liveOne)) if (order.origin === 'strategy') working.push(this.#working(order));
     const actions = this.#actions;
     actions.length = 0;
     // With the rate share spent (usual between two sweeps), only cancels could go out: the diff is asked for nothing else.

@@ -118,12 +118,16 @@ export class OrderManager {
 
   live(instrumentName?: string): Order[] {
     const out: Order[] = [];
-    if (instrumentName !== undefined) {
-      const ids = this.#liveByInstrument.get(instrumentName);
-      if (ids) for (const id of ids) out.push(this.#orders.get(id)!);
-      return out;
-    }
+    if (instrumentName !== undefined) return this.liveOf(instrumentName, out);
     for (const order of this.#orders.values()) if (LIVE_STATES.has(order.state)) out.push(order);
+    return out;
+  }
+
+  /** The live orders of one instrument, into `out` (emptied first): the per-frame requote reads them without allocating. */
+  liveOf(instrumentName: string, out: Order[]): Order[] {
+    out.length = 0;
+    const ids = this.#liveByInstrument.get(instrumentName);
+    if (ids) for (const id of ids) out.push(this.#orders.get(id)!);
     return out;
   }
 
