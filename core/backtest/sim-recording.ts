@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { ManualClock } from '../model/clock.ts';
 import type { ExpirySchedule } from '../sim/instruments/expiries.ts';
 import type { Currency } from '../sim/instruments/types.ts';
@@ -48,28 +47,14 @@ export interface SimRecording {
 
 const STEP_MS = 100;
 /**
- * The writer hands blocks to zlib without waiting for them, and zlib moves a block along only
- * between turns of the event loop, which the stepping keeps busy: over a long full-chain
- * recording the blocks would pile up in memory by the gigabyte (an hour measured 13 GB at 45
- * minutes). After every DRAIN_CHARS of raw data the recording waits until the compressed file
- * stops growing — the compressor has caught up — before stepping on.
+ * The stepping keeps the event loop busy, and zlib moves a block along only between its turns:
+ * over a long full-chain recording the blocks would pile up in memory by the gigabyte (an hour
+ * measured 13 GB at 45 minutes). After every DRAIN_CHARS of raw data the recording waits until
+ * the compressor has taken in what it was handed before stepping on.
  */
 const DRAIN_CHARS = 64 * 1024 * 1024;
-const DRAIN_POLL_MS = 25;
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Resolves once the current file has not grown for one poll: nothing is left in the compressor. */
-async function compressorIdle(writer: RecordingWriter): Promise<void> {
-  const path = writer.files[writer.files.length - 1]?.path;
-  if (path === undefined) return;
-  for (let size = -1; ; await sleep(DRAIN_POLL_MS)) {
-    const now = statSync(path).size;
-    if (now === size) return;
-    size = now;
-  }
-}
 
 export async function recordSimulator(options: SimRecordingOptions): Promise<SimRecording> {
   const currencies = options.currencies ?? ['BTC'];
@@ -99,7 +84,7 @@ export async function recordSimulator(options: SimRecordingOptions): Promise<Sim
       await turn();
       if (writer.stats.rawChars - drainedChars >= DRAIN_CHARS) {
         writer.flush();
-        await compressorIdle(writer);
+        await writer.drained();
         drainedChars = writer.stats.rawChars;
       }
       if ((t / STEP_MS) % 100 === 0) options.onProgress?.(t);

@@ -65,6 +65,26 @@ describe('RecordingWriter', () => {
     expect(START_MS + 49 * 100 > START_MS - (START_MS % DAY_MS) + DAY_MS).toBe(true);
   });
 
+  it('lets a producer faster than gzip wait for the compressor instead of piling blocks up in memory', async () => {
+    const dir = tempDir();
+    const writer = new RecordingWriter({ directory: dir, prefix: 'fast', header: HEADER, blockChars: 4096 });
+    let waited = 0;
+    for (let i = 0; i < 20_000; i++) {
+      writer.inbound(START_MS - 20_000 + i, `{"n":${i},"pad":"${'y'.repeat(i % 200)}"}`);
+      if (writer.backlog.compressorBytes > 64 * 1024) {
+        waited += 1;
+        await writer.drained();
+        // Taken in: back under the compressor's high-water mark (16 KiB).
+        expect(writer.backlog.compressorBytes).toBeLessThanOrEqual(16 * 1024);
+      }
+    }
+    expect(waited).toBeGreaterThan(0);
+    await writer.close();
+    expect(await writer.drained()).toBeUndefined();
+    const lines = await readAll(writer.files[0]!.path);
+    expect(lines.filter((l) => l.kind === 'in')).toHaveLength(20_000);
+  });
+
   it('reads a file cut short by a crash up to the cut, and refuses a file that is not a recording', async () => {
     const dir = tempDir();
     const writer = new RecordingWriter({ directory: dir, prefix: 'cut', header: HEADER });

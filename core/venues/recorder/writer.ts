@@ -85,6 +85,34 @@ export class RecordingWriter {
     if (this.#pendingChars >= this.#blockChars) this.flush();
   }
 
+  /** Characters and bytes handed over but not yet compressed: lines still buffered here, plus the compressor's input queue. */
+  get backlog(): { readonly pendingChars: number; readonly compressorBytes: number } {
+    return { pendingChars: this.#pendingChars, compressorBytes: this.#gzip?.writableLength ?? 0 };
+  }
+
+  /**
+   * Resolves once the compressor has taken in what it was handed (its queue is back under its
+   * high-water mark, the file keeping up behind it). The live recorder never waits here: the
+   * market's rate is far below gzip's. A producer faster than gzip (a recording made on the
+   * simulator's accelerated clock) awaits it between steps, or blocks pile up in memory.
+   */
+  drained(): Promise<void> {
+    const gzip = this.#gzip;
+    if (!gzip?.writableNeedDrain) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const done = (error?: Error): void => {
+        gzip.off('drain', done);
+        gzip.off('close', done);
+        gzip.off('error', done);
+        if (error) reject(error);
+        else resolve();
+      };
+      gzip.on('drain', done);
+      gzip.on('close', done);
+      gzip.on('error', done);
+    });
+  }
+
   /** Hands buffered lines to the compressor (they reach the disk asynchronously). */
   flush(): void {
     if (this.#pending.length === 0 || !this.#gzip) return;
