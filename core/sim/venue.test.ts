@@ -61,6 +61,56 @@ describe('SimVenue', () => {
     }
   });
 
+  it('keeps every future’s book two-sided, uncrossed and deep at every step, through the takers and a client’s sweeps', () => {
+    const clock = new ManualClock(START);
+    const venue = new SimVenue({ seed: 3, clock, currencies: ['BTC', 'ETH'], schedule: { dailies: 1, weeklies: 1, monthlies: 1, quarterlies: 1 } });
+    const call = (method: string, params: Record<string, unknown>, token?: string): any => venue.server.handleRequest(undefined, { id: 1, method, params }, token);
+    const token = call('public/auth', { grant_type: 'client_credentials', client_id: DEFAULT_CREDENTIALS.clientId, client_secret: DEFAULT_CREDENTIALS.clientSecret }).result.access_token;
+    const futures = venue.instruments.filter((i) => i.kind === 'future');
+    expect(new Set(futures.map((i) => i.currency))).toEqual(new Set(['BTC', 'ETH']));
+    const expectTwoSided = (): void => {
+      for (const instrument of futures) {
+        const book = venue.exchange.book(instrument.instrumentName)!;
+        expect(book.bestBidTicks(), instrument.instrumentName).toBeLessThan(book.bestAskTicks()!);
+      }
+    };
+    /** USD on a side within `ticks` of the fair value (the mark): a stale order at the touch does not count. */
+    const nearUsd = (instrumentName: string, side: 'buy' | 'sell', ticks: number): number => {
+      const instrument = venue.exchange.instrument(instrumentName)!;
+      const fairTicks = venue.exchange.mark(instrumentName)!.markPrice / instrument.tickSize;
+      const levels = venue.exchange.book(instrumentName)!.depth(side);
+      return levels.filter((level) => Math.abs(level.priceTicks - fairTicks) <= ticks).reduce((usd, level) => usd + level.lots * instrument.minTradeAmount, 0);
+    };
+    expectTwoSided();
+    for (let t = 0; t < 300; t++) {
+      clock.advance(TICK_MS);
+      venue.step();
+      expectTwoSided();
+      // The depth's guarantee (market/future-depth.ts): its three nearest levels within 5 ticks, all eight within 35.
+      for (const instrument of futures) {
+        for (const side of ['buy', 'sell'] as const) {
+          expect(nearUsd(instrument.instrumentName, side, 6)).toBeGreaterThanOrEqual(70_000);
+          expect(nearUsd(instrument.instrumentName, side, 36)).toBeGreaterThanOrEqual(950_000);
+        }
+      }
+      if (t % 10 === 0) {
+        // A hedge between steps: 200k USD at market, alternating sides and instruments.
+        const instrument = futures[(t / 10) % futures.length]!;
+        const answer = call(t % 20 === 0 ? 'private/buy' : 'private/sell', { instrument_name: instrument.instrumentName, amount: 200_000, type: 'market' }, token);
+        expect(answer.result.order.order_state, instrument.instrumentName).toBe('filled');
+        expectTwoSided();
+      }
+    }
+  });
+
+  it('keeps at most one background maker order a side per instrument: a quote it cannot amend is pulled, not left behind', () => {
+    const { venue } = run(3, 300);
+    const slots = new Map<string, number>();
+    for (const order of venue.exchange.openOrders('sim-maker')) slots.set(`${order.instrumentName} ${order.direction}`, (slots.get(`${order.instrumentName} ${order.direction}`) ?? 0) + 1);
+    expect(slots.size).toBeGreaterThan(100);
+    expect([...slots].filter(([, count]) => count > 1)).toEqual([]);
+  });
+
   it('settles an expiry and lists the next one', () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 22, 7, 59, 0));
     const venue = new SimVenue({ seed: 1, clock, currencies: ['BTC'] });

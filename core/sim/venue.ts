@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../model/clock.ts';
 import { ManualClock } from '../model/clock.ts';
 import type { FaultController } from './admin/faults.ts';
+import { exchangeDepthVenue } from './exchange/depth-venue.ts';
 import { SimExchange } from './exchange/exchange.ts';
 import type { ExpirySchedule } from './instruments/expiries.ts';
 import { DERIBIT_SCHEDULE, listedExpiries } from './instruments/expiries.ts';
 import { buildCatalog } from './instruments/catalog.ts';
 import { ticksToPrice } from './instruments/ticks.ts';
 import type { Currency, SimInstrument } from './instruments/types.ts';
+import type { DepthVenue } from './market/future-depth.ts';
 import { DEFAULT_BALANCES, DEFAULT_CREDENTIALS } from './defaults.ts';
 import type { QuoteIntent } from './market/makers.ts';
 import { SimMarket } from './market/market.ts';
@@ -27,6 +29,8 @@ import { SimRpcServer } from './rpc/server.ts';
 export const TICK_MS = 100;
 const MAKER_ACCOUNT = 'sim-maker';
 const TAKER_ACCOUNT = 'sim-taker';
+/** The futures' depth ladders (market/future-depth.ts) rest in their own background account. */
+const DEPTH_ACCOUNT = 'sim-depth';
 
 export { DEFAULT_BALANCES, DEFAULT_CREDENTIALS } from './defaults.ts';
 
@@ -60,6 +64,7 @@ export class SimVenue {
   readonly #currencies: readonly Currency[];
   readonly #schedule: ExpirySchedule;
   readonly #makerOrders = new Map<string, MakerOrders>();
+  readonly #depth: DepthVenue;
   #instruments: SimInstrument[] = [];
   #nextInstrumentId = 1;
   #lastTickMs: number;
@@ -81,9 +86,11 @@ export class SimVenue {
     }
     this.exchange.addAccount(MAKER_ACCOUNT, { balances: {}, background: true });
     this.exchange.addAccount(TAKER_ACCOUNT, { balances: {}, background: true });
+    this.#depth = exchangeDepthVenue(this.exchange, DEPTH_ACCOUNT);
     this.#listNewInstruments(startMs);
     this.#refreshMarket(startMs);
     this.#applyMakerQuotes(startMs);
+    this.market.keepFutureDepth(this.#depth, this.#instruments, startMs);
     const market = this.market;
     const view: MarketView = {
       indexPrice: (currency) => this.exchange.indexPrice(currency),
@@ -148,6 +155,8 @@ export class SimVenue {
 
   #tick(tickMs: number): void {
     this.#refreshMarket(tickMs);
+    // The futures' depth follows the fair value before the makers requote (their fresh quotes never meet a stale level) …
+    this.market.keepFutureDepth(this.#depth, this.#instruments, tickMs);
     this.#applyMakerQuotes(tickMs);
     const touch = (instrumentName: string) => {
       const book = this.exchange.book(instrumentName);
@@ -160,6 +169,8 @@ export class SimVenue {
     for (const order of this.market.takerOrders(tickMs, touch, this.#instruments)) {
       this.exchange.place(TAKER_ACCOUNT, { instrumentName: order.instrumentName, direction: order.direction, amount: order.amount, type: 'limit', price: order.limitPrice, timeInForce: order.timeInForce });
     }
+    // … and refills what the takers took in the same step, so no client finds a side empty.
+    this.market.keepFutureDepth(this.#depth, this.#instruments, tickMs);
     if (this.exchange.settleExpired().length > 0) {
       this.#instruments = this.exchange.instruments();
       this.#listNewInstruments(tickMs);
@@ -199,7 +210,9 @@ export class SimVenue {
           delete orders[side];
           continue;
         }
-        // Filled or gone since the last quote: place a fresh one.
+        // Filled or gone since the last quote, or refused (an edit below what already traded): place a
+        // fresh one, and pull the old one if it still rests — left behind, it would sit there forever.
+        this.exchange.cancel(MAKER_ACCOUNT, orderId);
         delete orders[side];
       }
       const placed = this.exchange.place(MAKER_ACCOUNT, { instrumentName: intent.instrumentName, direction: side === 'bid' ? 'buy' : 'sell', amount: want.amount, type: 'limit', price: want.price });

@@ -401,6 +401,36 @@ describe('fault injection: orders', () => {
     await trader.buyFar(0, { mmp: true });
     expect(() => venue.faults.apply({ type: 'triggerMmp', accountId: 'other', indexName: 'btc_usd' })).toThrow(expect.objectContaining({ status: 409 }));
   });
+
+  it('triggerMmp with an mmpGroup freezes that mass-quote group alone: its quotes pulled and reported as a real trigger is, until the freeze ends', async () => {
+    const trader = await Client.open();
+    await trader.auth();
+    await trader.call('private/enable_cancel_on_disconnect');
+    await trader.call('private/set_mmp_config', { index_name: 'btc_usd', interval: 60, frozen_time: 1, quantity_limit: 100 });
+    for (const group of ['g1', 'g2']) await trader.call('private/set_mmp_config', { index_name: 'btc_usd', mmp_group: group, interval: 60, frozen_time: 1, quantity_limit: 10 });
+    await trader.call('private/subscribe', { channels: ['user.mmp_trigger.btc_usd', `user.orders.${option.instrumentName}.raw`] });
+    const quote = (group: string, ticksAbove: number) =>
+      trader.call('private/mass_quote', { quote_id: `${group}-${ticksAbove}`, mmp_group: group, quotes: [{ instrument_name: option.instrumentName, quote_set_id: 's', bid: { price: Number((option.tickSize * (1 + ticksAbove)).toFixed(8)), amount: option.minTradeAmount, post_only: true } }] });
+    const frozen = (await quote('g1', 1)).result.orders[0];
+    const kept = (await quote('g2', 2)).result.orders[0];
+    const order = await trader.buyFar(3, { mmp: true });
+
+    expect(venue.faults.apply({ type: 'triggerMmp', accountId: 'trader', indexName: 'btc_usd', mmpGroup: 'g1' })).toMatchObject({ type: 'triggerMmp', atMs: START });
+    expect((await trader.notification('user.mmp_trigger.btc_usd')).params.data).toEqual({ index_name: 'btc_usd', frozen_until: START + 1000, mmp_group: 'g1' });
+    const pulled = await trader.notification(`user.orders.${option.instrumentName}.raw`, (data) => data.order_id === frozen.order_id && data.order_state === 'cancelled');
+    expect(pulled.params.data).toMatchObject({ cancel_reason: 'mmp_trigger', quote: true, mmp_group: 'g1' });
+    const states = await Promise.all([kept, order].map(async (o) => (await trader.call('private/get_order_state', { order_id: o.order_id })).result.order_state));
+    expect(states).toEqual(['open', 'open']);
+    expect((await trader.call('private/get_mmp_status', {})).result).toEqual([{ index_name: 'btc_usd', frozen_until: START + 1000, mmp_group: 'g1' }]);
+    expect((await quote('g1', 1)).error).toMatchObject({ code: 13030, message: 'mmp_trigger' });
+    expect((await quote('g2', 4)).error).toBeUndefined();
+
+    step(1000);
+    expect((await quote('g1', 1)).result.orders[0]).toMatchObject({ order_state: 'open', mmp_group: 'g1' });
+    expect(() => venue.faults.apply({ type: 'triggerMmp', accountId: 'trader', indexName: 'btc_usd', mmpGroup: 'g3' })).toThrow(expect.objectContaining({ status: 409, message: 'account trader has no MMP group g3 on btc_usd' }));
+    expect(() => venue.faults.apply({ type: 'triggerMmp', accountId: 'trader', indexName: 'eth_usd', mmpGroup: 'g1' })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => venue.faults.apply({ type: 'triggerMmp', accountId: 'trader', indexName: 'btc_usd', mmpGroup: '' })).toThrow(expect.objectContaining({ status: 400 }));
+  });
 });
 
 describe('fault injection: market', () => {

@@ -87,8 +87,12 @@ export const FaultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dropOrderAcks'), accountId: z.string().min(1).max(64).optional(), count, methods }),
   /** Empties the sessions' credit pools: the next request gets 10028 too_many_requests and the session closes. */
   z.strictObject({ type: z.literal('exhaustCredits'), target: sessionTarget }),
-  /** Triggers the account's MMP on an index as if a limit had been hit (needs an MMP configuration). */
-  z.strictObject({ type: z.literal('triggerMmp'), accountId: z.string().min(1).max(64), indexName: z.enum(['btc_usd', 'eth_usd']) }),
+  /**
+   * Triggers the account's MMP on an index as if a limit had been hit (needs an MMP configuration):
+   * its MMP orders' protection, or with `mmpGroup` that mass-quote group alone (its quotes pulled,
+   * the group frozen; other groups and the index's orders untouched).
+   */
+  z.strictObject({ type: z.literal('triggerMmp'), accountId: z.string().min(1).max(64), indexName: z.enum(['btc_usd', 'eth_usd']), mmpGroup: z.string().min(1).max(64).optional() }),
   /** Halts trading in an instrument, for `durationMs` or until resumeInstrument. */
   z.strictObject({ type: z.literal('haltInstrument'), instrumentName, durationMs: durationMs.optional() }),
   z.strictObject({ type: z.literal('resumeInstrument'), instrumentName }),
@@ -263,7 +267,11 @@ export class FaultController {
       }
       case 'triggerMmp':
         if (!exchange.hasAccount(fault.accountId)) throw new FaultError(404, `unknown account ${fault.accountId}`);
-        if (!exchange.triggerMmp(fault.accountId, fault.indexName)) throw new FaultError(409, `account ${fault.accountId} has no MMP configuration for ${fault.indexName}`);
+        if (!exchange.triggerMmp(fault.accountId, fault.indexName, fault.mmpGroup)) {
+          const what = fault.mmpGroup === undefined ? `MMP configuration for ${fault.indexName}` : `MMP group ${fault.mmpGroup} on ${fault.indexName}`;
+          throw new FaultError(409, `account ${fault.accountId} has no ${what}`);
+        }
+        // Published like a real trigger: the cancelled quotes on user.orders, the freeze on user.mmp_trigger.
         this.#host.flush();
         return { type: fault.type, atMs };
       case 'haltInstrument': {

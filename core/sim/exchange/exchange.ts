@@ -6,7 +6,7 @@ import type { Currency, InstrumentKind, SimInstrument } from '../instruments/typ
 import type { Result, SimError } from './errors.ts';
 import { ERRORS, fail, ok, TOO_MANY_OPEN_ORDERS, withData } from './errors.ts';
 import type { MmpState } from './mmp.ts';
-import { isFrozen, newMmpState, recordMmpFill, resetMmp } from './mmp.ts';
+import { isFrozen, newMmpState, quoteFitsGroup, quoteLimitText, recordMmpFill, resetMmp } from './mmp.ts';
 import { applyFill, feeFor, floatingPnl, markValue, orderMargin, positionMargin, roundAmount } from './position-math.ts';
 import type { CancelReason, ExchangeEvent, Mark, MmpConfig, OrderType, QuoteTag, SimOrder, SimPosition, SimTrade, TimeInForce } from './types.ts';
 
@@ -329,7 +329,8 @@ export class SimExchange {
     if (postOnly && (timeInForce === 'immediate_or_cancel' || timeInForce === 'fill_or_kill')) {
       return fail(withData(ERRORS.badArgument, { param: 'post_only', reason: `not allowed with ${timeInForce}` }));
     }
-    if (account.openOrders.size >= MAX_OPEN_ORDERS) return fail(TOO_MANY_OPEN_ORDERS);
+    // A client's cap: the background accounts are the market itself (a maker quotes every option of every currency).
+    if (!account.background && account.openOrders.size >= MAX_OPEN_ORDERS) return fail(TOO_MANY_OPEN_ORDERS);
 
     let priceTicks: number | undefined;
     if (params.type === 'limit') {
@@ -651,10 +652,10 @@ export class SimExchange {
     const instrument = market.instrument;
     if (leg.amount !== undefined) {
       if (amountToLots(instrument, leg.amount) === undefined) return fail(withData(ERRORS.invalidAmount, { param: 'amount', reason: `must be a positive multiple of ${instrument.minTradeAmount}` }));
-      // Deribit: each quote must be strictly below its group's quantity_limit (the margin the group reserves), in the base coin.
+      // Deribit: each quote's size (base coin) within its group's limit: max_quote_quantity, else below quantity_limit (mmp.ts).
       const price = leg.price ?? resting?.price ?? this.#marks.get(instrumentName)?.markPrice ?? 0;
       const sizeCoin = instrument.kind === 'option' ? leg.amount : price > 0 ? leg.amount / price : Number.POSITIVE_INFINITY;
-      if (sizeCoin >= group.config.quantityLimit) return fail(withData(ERRORS.invalidAmount, { param: 'amount', reason: `a quote must be below the MMP group's quantity_limit ${group.config.quantityLimit}` }));
+      if (!quoteFitsGroup(group.config, sizeCoin)) return fail(withData(ERRORS.invalidAmount, { param: 'amount', reason: `a quote must be ${quoteLimitText(group.config)}` }));
     }
     if (leg.price !== undefined && priceToTicks(instrument, leg.price) === undefined) return fail(withData(ERRORS.priceWrongTick, { param: 'price', tick_size: tickSizeAt(instrument, leg.price) }));
     const postOnly = leg.postOnly ?? false;
@@ -786,7 +787,7 @@ export class SimExchange {
   setMmpConfig(accountId: string, config: MmpConfig): Result<MmpConfig> {
     const account = this.#accounts.get(accountId);
     if (!account) return fail(ERRORS.unauthorized);
-    if (!(config.intervalSec >= 0) || !(config.frozenTimeSec >= 0) || !(config.quantityLimit >= 0)) return fail(withData(ERRORS.badArgument, { reason: 'MMP limits must be non-negative' }));
+    if (!(config.intervalSec >= 0) || !(config.frozenTimeSec >= 0) || !(config.quantityLimit >= 0) || !((config.maxQuoteQuantity ?? 0) >= 0)) return fail(withData(ERRORS.badArgument, { reason: 'MMP limits must be non-negative' }));
     if (config.mmpGroup !== undefined) return this.#setMmpGroup(account, config.mmpGroup, config);
     if (config.intervalSec === 0) {
       // Deribit: interval 0 removes the configuration.
@@ -801,7 +802,7 @@ export class SimExchange {
   /**
    * A mass-quote MMP group (Deribit's rules): interval 0 removes it (and its quotes); it needs a
    * quantity_limit (the margin it reserves) above any delta_limit; at most 16 per account; a lower
-   * quantity_limit cancels the quotes no longer below it.
+   * limit (max_quote_quantity, else quantity_limit) cancels the quotes it no longer admits.
    */
   #setMmpGroup(account: Account, name: string, config: MmpConfig): Result<MmpConfig> {
     const previous = account.mmpGroups.get(name);
@@ -820,7 +821,7 @@ export class SimExchange {
     curtail((order) => {
       const instrument = this.#markets.get(order.instrumentName)!.instrument;
       const sizeCoin = instrument.kind === 'option' ? order.amount : order.amount / order.price!;
-      return sizeCoin < config.quantityLimit && instrument.priceIndex === config.indexName;
+      return quoteFitsGroup(config, sizeCoin) && instrument.priceIndex === config.indexName;
     });
     return ok(config);
   }

@@ -23,8 +23,16 @@ function setup() {
   const other = options.find((i) => i.strike !== 100_000 && i.expirationTimestamp === option.expirationTimestamp)!;
   const perp = instruments.find((i) => i.isPerpetual)!;
   exchange.setMark(other.instrumentName, { markPrice: 0.05, markIv: 0.5, deltaCoin: 0.6, vegaUsd: 60 });
-  const group = (name: string, quantityLimit = 5, extra: { frozenTimeSec?: number; deltaLimit?: number } = {}) =>
-    exchange.setMmpConfig('alice', { indexName: 'btc_usd', mmpGroup: name, intervalSec: 1, frozenTimeSec: extra.frozenTimeSec ?? 0, quantityLimit, ...(extra.deltaLimit !== undefined && { deltaLimit: extra.deltaLimit }) });
+  const group = (name: string, quantityLimit = 5, extra: { frozenTimeSec?: number; deltaLimit?: number; maxQuoteQuantity?: number } = {}) =>
+    exchange.setMmpConfig('alice', {
+      indexName: 'btc_usd',
+      mmpGroup: name,
+      intervalSec: 1,
+      frozenTimeSec: extra.frozenTimeSec ?? 0,
+      quantityLimit,
+      ...(extra.deltaLimit !== undefined && { deltaLimit: extra.deltaLimit }),
+      ...(extra.maxQuoteQuantity !== undefined && { maxQuoteQuantity: extra.maxQuoteQuantity }),
+    });
   const quote = (quotes: QuoteEntryParams[], mmpGroup = 'g1', quoteId = 'q1', account = 'alice'): Result<MassQuoteOutcome> => exchange.massQuote(account, { mmpGroup, quoteId, quotes });
   return { clock, exchange, option, other, perp, group, quote };
 }
@@ -186,6 +194,52 @@ describe('mass quotes', () => {
     unwrap(exchange.setMmpConfig('alice', { indexName: 'btc_usd', mmpGroup: 'g1', intervalSec: 0, frozenTimeSec: 0, quantityLimit: 0 }));
     expect(exchange.openOrders('alice')).toEqual([]);
     expect(exchange.mmpConfigs('alice').some((c) => c.mmpGroup === 'g1')).toBe(false);
+  });
+
+  it('caps each quote at its group’s max_quote_quantity, in coin, even above the quantity_limit: a larger side is refused on its own with invalid_amount', () => {
+    const { exchange, option, other, perp, quote, group } = setup();
+    unwrap(group('g1', 2, { maxQuoteQuantity: 3 }));
+    expect(exchange.mmpConfigs('alice')).toEqual([expect.objectContaining({ mmpGroup: 'g1', quantityLimit: 2, maxQuoteQuantity: 3 })]);
+    // At the cap is allowed (Deribit: the MQQ "cannot be exceeded"), though above the quantity_limit; a perpetual's USD amount counts at its price.
+    const outcome = unwrap(quote([entry(option, { price: 0.01, amount: 3 }, { price: 0.03, amount: 3.1 }), entry(other, { price: 0.04, amount: 2.5 }), entry(perp, { price: 90_000, amount: 270_000 }, { price: 100_000, amount: 310_000 })]));
+    expect(outcome.errors).toEqual([
+      { instrumentName: option.instrumentName, side: 'ask', error: expect.objectContaining({ code: 10021, message: 'invalid_amount', data: expect.objectContaining({ param: 'amount', reason: expect.stringContaining('max_quote_quantity 3') }) }) },
+      { instrumentName: perp.instrumentName, side: 'ask', error: expect.objectContaining({ code: 10021 }) },
+    ]);
+    expect(outcome.orders.map((o) => [o.instrumentName, o.direction, o.amount, o.orderState])).toEqual([
+      [option.instrumentName, 'buy', 3, 'open'],
+      [other.instrumentName, 'buy', 2.5, 'open'],
+      [perp.instrumentName, 'buy', 270_000, 'open'],
+    ]);
+    // Refused on an amendment too: the slot's quote goes with it, as any errored amendment's does.
+    expect(unwrap(quote([entry(option, { amount: 3.5 })])).errors).toEqual([{ instrumentName: option.instrumentName, side: 'bid', error: expect.objectContaining({ code: 10021 }) }]);
+    expect(exchange.openOrders('alice').map((o) => o.instrumentName)).toEqual([other.instrumentName, perp.instrumentName]);
+  });
+
+  it('with a max_quote_quantity above the quantity_limit, a partial fill of one quote can freeze the group', () => {
+    const { exchange, option, quote, group } = setup();
+    unwrap(group('g1', 2, { maxQuoteQuantity: 5, frozenTimeSec: 5 }));
+    const bid = unwrap(quote([entry(option, { price: 0.015, amount: 4 })])).orders[0]!;
+    exchange.drainEvents();
+    unwrap(exchange.place('bot', { instrumentName: option.instrumentName, direction: 'sell', amount: 2, type: 'limit', price: 0.015 }));
+    const events = exchange.drainEvents();
+    expect(events.filter((e) => e.type === 'mmpTriggered')).toEqual([{ type: 'mmpTriggered', accountId: 'alice', indexName: 'btc_usd', frozenUntilMs: NOW + 5_000, mmpGroup: 'g1' }]);
+    expect(exchange.orderState('alice', bid.orderId)).toMatchObject({ ok: true, value: { orderState: 'cancelled', cancelReason: 'mmp_trigger', filledAmount: 2 } });
+  });
+
+  it('cancels the quotes a lower max_quote_quantity no longer admits, and refuses a negative one', () => {
+    const { exchange, option, other, perp, quote, group } = setup();
+    unwrap(group('g1', 10, { maxQuoteQuantity: 4 }));
+    unwrap(quote([entry(option, { price: 0.01, amount: 3 }), entry(other, { price: 0.04, amount: 1 }), entry(perp, { price: 90_000, amount: 180_000 })]));
+    exchange.drainEvents();
+    unwrap(group('g1', 10, { maxQuoteQuantity: 1.5 }));
+    const cancelled = exchange.drainEvents().flatMap((e) => (e.type === 'order' ? [e.order] : []));
+    expect(cancelled.map((o) => [o.instrumentName, o.cancelReason])).toEqual([
+      [option.instrumentName, 'mmp_config_curtailment'],
+      [perp.instrumentName, 'mmp_config_curtailment'],
+    ]);
+    expect(exchange.openOrders('alice').map((o) => o.instrumentName)).toEqual([other.instrumentName]);
+    expect(group('g1', 10, { maxQuoteQuantity: -1 })).toMatchObject({ ok: false, error: { code: 11043 } });
   });
 
   it('cancels quotes by set, instrument, kind, currency, pair and delta (never regular orders), and freezes quoting for a second on request', () => {

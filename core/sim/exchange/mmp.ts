@@ -53,3 +53,21 @@ export function recordMmpFill(state: MmpState, fill: MmpFill): MmpOutcome {
 export function resetMmp(state: MmpState): MmpState {
   return { ...state, fills: [], frozenUntilMs: 0 };
 }
+
+/**
+ * Whether a mass quote of `sizeCoin` (base coin; a future's USD amount over its price) fits its
+ * MMP group. With a max_quote_quantity, at most that: Deribit's MQQ caps the open size per side per
+ * book, may exceed the quantity_limit (a partial fill can then trigger MMP), and "cannot be
+ * exceeded" (docs.deribit.com/articles/market-maker-protection). Without one, strictly below the
+ * quantity_limit, the mass-quote specification's rule (the margin the group reserves). The
+ * tolerance absorbs float noise of the coin conversion, far below MQQ's four decimals.
+ */
+export function quoteFitsGroup(config: MmpConfig, sizeCoin: number): boolean {
+  if (!Number.isFinite(sizeCoin)) return false;
+  return config.maxQuoteQuantity !== undefined ? sizeCoin <= config.maxQuoteQuantity + 1e-9 : sizeCoin < config.quantityLimit;
+}
+
+/** The limit quoteFitsGroup applies, in words, for an error's reason. */
+export function quoteLimitText(config: MmpConfig): string {
+  return config.maxQuoteQuantity !== undefined ? `at most the MMP group's max_quote_quantity ${config.maxQuoteQuantity}` : `below the MMP group's quantity_limit ${config.quantityLimit}`;
+}

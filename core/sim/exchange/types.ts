@@ -92,6 +92,12 @@ export interface MmpConfig {
   readonly quantityLimit: number;
   readonly deltaLimit?: number;
   readonly vegaLimit?: number;
+  /**
+   * Deribit's max_quote_quantity (MQQ), base coin: the largest open size a side of one book may
+   * hold. Enforced on a mass-quote group's quotes (mmp.ts, quoteFitsGroup); kept and reported,
+   * not enforced, on the orders' protection of an index.
+   */
+  readonly maxQuoteQuantity?: number;
 }
 
 export type ExchangeEvent =

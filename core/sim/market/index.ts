@@ -15,6 +15,8 @@ export type { TakerDecisionInput, TakerDirection, TakerOrder, TakerParams, Taker
 export { DEFAULT_TAKER_PARAMS, WeightedPicker, arrivalTimes, decideTakerOrder, informedEdge, optionFlowWeight, takerAmount, takerReachIntensity } from './takers.ts';
 export type { LadderParams, LadderTheo, LadderVenue } from './ladder.ts';
 export { DEFAULT_LADDER_PARAMS, DepthLadder, ladderPrices, ladderTouch } from './ladder.ts';
+export type { DepthVenue, FutureDepthParams } from './future-depth.ts';
+export { DEFAULT_FUTURE_DEPTH_PARAMS, FutureDepth, depthLevelLots, depthLevelTicks, depthLevelStays, depthNotionalUsd, depthOffsetsTicks } from './future-depth.ts';
 export type { CurrencyModelParams, TakerRates } from './params.ts';
 export { DEFAULT_CURRENCY_PARAMS, DEFAULT_TAKER_RATES } from './params.ts';
 export type { CurrencyState, Funding, SimMarketFlow, SimMarketOptions } from './market.ts';

@@ -19,6 +19,8 @@ import type { StrikeInputs } from '../instruments/catalog.ts';
 import type { Currency, SimInstrument } from '../instruments/types.ts';
 import type { CarryState } from './carry.ts';
 import { forwardPrice, fundingRate8h, initialCarryState, perpetualFairPrice, stepCarry } from './carry.ts';
+import type { DepthVenue, FutureDepthParams } from './future-depth.ts';
+import { FutureDepth } from './future-depth.ts';
 import type { MakerParams, MakerQuote, MakerRecord, QuoteIntent } from './makers.ts';
 import { DEFAULT_MAKER_PARAMS, makeFutureQuote, makeOptionQuote, needsRequote, recordQuote } from './makers.ts';
 import type { CurrencyMarketView } from './marks.ts';
@@ -34,11 +36,13 @@ import type { SurfaceShape } from './true-surface.ts';
 import { atmVolAnnual, sviParamsAt, surfaceShape } from './true-surface.ts';
 import { MS_PER_YEAR } from './units.ts';
 
-/** What a running market's participants do: its makers, takers and taker rates (`configure`). */
+/** What a running market's participants do: its makers, takers and taker rates, and the futures' depth (`configure`). */
 export interface SimMarketFlow {
   readonly makers?: Partial<MakerParams>;
   readonly takers?: Partial<TakerParams>;
   readonly takerRates?: Readonly<Partial<Record<Currency, Partial<TakerRates>>>>;
+  /** The depth ladder on futures and perpetuals (future-depth.ts); `levels: 0` keeps none. */
+  readonly futureDepth?: Partial<FutureDepthParams>;
 }
 
 export interface SimMarketOptions extends SimMarketFlow {
@@ -100,6 +104,7 @@ export class SimMarket {
   #makerParams: MakerParams;
   #takerParams: TakerParams;
   readonly #makers = new Map<string, MakerSlot>();
+  readonly #futureDepth: FutureDepth;
   readonly #calculator = new MarkCalculator();
   readonly #viewOf = (currency: Currency): CurrencyMarketView => this.#sim(currency).view;
   #nowMs: number;
@@ -117,6 +122,7 @@ export class SimMarket {
     this.#lastTakerMs = options.nowMs;
     this.#makerParams = { ...DEFAULT_MAKER_PARAMS, ...options.makers };
     this.#takerParams = { ...DEFAULT_TAKER_PARAMS, ...options.takers };
+    this.#futureDepth = new FutureDepth((instrumentName) => this.#rng.fork(`depth:${instrumentName}`), options.futureDepth);
     for (const currency of this.currencies) {
       const params: CurrencyModelParams = { ...DEFAULT_CURRENCY_PARAMS[currency], ...options.params?.[currency] };
       const rates: TakerRates = { ...DEFAULT_TAKER_RATES[currency], ...options.takerRates?.[currency] };
@@ -151,6 +157,7 @@ export class SimMarket {
       for (const slot of this.#makers.values()) slot.record = undefined;
     }
     if (flow.takers) this.#takerParams = { ...this.#takerParams, ...flow.takers };
+    if (flow.futureDepth) this.#futureDepth.configure(flow.futureDepth);
     for (const [currency, sim] of this.#sims) {
       const rates = flow.takerRates?.[currency];
       if (rates) sim.rates = { ...sim.rates, ...rates };
@@ -350,6 +357,24 @@ export class SimMarket {
       intents.push(quote.intent);
     }
     return intents;
+  }
+
+  /**
+   * Keeps the depth ladder of every live future and perpetual in `instruments` (future-depth.ts)
+   * on `venue` at nowMs, around the fair values the marks use: moves the levels the fair value has
+   * left behind, replaces those that traded, pulls those of futures expired or left out. A driver
+   * calls it before its makers requote and again after its takers trade, in the same step.
+   */
+  keepFutureDepth(venue: DepthVenue, instruments: readonly SimInstrument[], nowMs: number): void {
+    this.advance(nowMs);
+    const marks = this.#computeMarks(instruments, nowMs);
+    const expiryYears = this.#calculator.expiryYears;
+    this.#futureDepth.update(
+      venue,
+      instruments,
+      (i) => marks[i]!.markPrice,
+      (i) => expiryYears[i]! > 0,
+    );
   }
 
   /**

@@ -35,7 +35,7 @@ function setup() {
 
 /** The standard-margin account summary fields (portfolio-margin maps and projections are not modelled). */
 const SUMMARY_FIELDS = { currency: '', balance: 0, equity: 0, available_funds: 0, available_withdrawal_funds: 0, margin_balance: 0, initial_margin: 0, maintenance_margin: 0, total_pl: 0, session_rpl: 0, session_upl: 0, options_value: 0, futures_pl: 0, delta_total: 0, fee_balance: 0 };
-/** MMP configuration fields for the regular orders group (max_quote_quantity is not modelled; mass-quote groups: mass-quote.conformance.test.ts). */
+/** MMP configuration fields for the regular orders group (max_quote_quantity is reported only when set, and enforced only on mass-quote groups: mass-quote.conformance.test.ts). */
 const MMP_CONFIG_FIELDS = { index_name: '', interval: 0, frozen_time: 0, quantity_limit: 0 };
 
 describe('responses carry every field Deribit documents', () => {

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- documented JSON fixtures and JSON-RPC messages are untyped */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shapeDifferences } from '../../../test/support/json-shape.ts';
+import { NOT_MODELLED, shapeDifferences } from '../../../test/support/json-shape.ts';
 import { TokenIssuer } from './auth.ts';
 import type { MarketView } from './render.ts';
 import { SimRpcServer } from './server.ts';
@@ -115,7 +115,15 @@ describe('mass quotes on the wire', () => {
     call('private/set_mmp_config', { index_name: 'btc_usd', interval: 60, frozen_time: 0, quantity_limit: 3 });
     call('private/set_mmp_config', groupParams);
     call('private/subscribe', { channels: ['user.mmp_trigger.btc_usd'] });
-    expect(call('private/get_mmp_config', { index_name: 'btc_usd', mmp_group: 'MassQuoteBot7' }).result).toEqual([expect.objectContaining({ mmp_group: 'MassQuoteBot7', quantity_limit: 3 })]);
+    const [config] = call('private/get_mmp_config', { index_name: 'btc_usd', mmp_group: 'MassQuoteBot7' }).result;
+    expect(config).toMatchObject({ mmp_group: 'MassQuoteBot7', quantity_limit: 3, max_quote_quantity: 2.5 });
+    // Deribit's example also carries delta_limit and vega_limit, which this group does not set.
+    expect(shapeDifferences(fixture('private.get_mmp_config.json').response.result[0], config, '', new Set([...NOT_MODELLED, 'delta_limit', 'vega_limit']))).toEqual([]);
+    // A quote above the group's max_quote_quantity is refused on its own, in the request's errors.
+    const capped = call('private/mass_quote', { quote_id: '0', mmp_group: 'MassQuoteBot7', detailed: true, quotes: [{ instrument_name: option.instrumentName, quote_set_id: 's', bid: { price: 0.01, amount: 2.5 }, ask: { price: 0.03, amount: 2.6 } }] }).result;
+    expect(capped.errors).toEqual([{ instrument_name: option.instrumentName, side: 'ask', error: { code: 10021, message: 'invalid_amount' } }]);
+    expect(capped.orders).toEqual([expect.objectContaining({ direction: 'buy', amount: 2.5 })]);
+    call('private/cancel_quotes', { cancel_type: 'all' });
     expect(call('private/get_mmp_config', { index_name: 'btc_usd' }).result.map((c: any) => c.mmp_group)).toEqual([undefined, 'MassQuoteBot7']);
     call('private/mass_quote', { quote_id: '1', mmp_group: 'MassQuoteBot7', quotes: [{ instrument_name: option.instrumentName, quote_set_id: 's', bid: { price: 0.02, amount: 2 } }] });
     exchange.place('bot', { instrumentName: option.instrumentName, direction: 'sell', amount: 2, type: 'limit', price: 0.019 });

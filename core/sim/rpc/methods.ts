@@ -345,6 +345,7 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
       quantityLimit: params.quantity_limit ?? 0,
       ...(params.delta_limit !== undefined && { deltaLimit: params.delta_limit }),
       ...(params.vega_limit !== undefined && { vegaLimit: params.vega_limit }),
+      ...(params.max_quote_quantity !== undefined && { maxQuoteQuantity: params.max_quote_quantity }),
     };
     if (!indexCurrency(params.index_name)) return fail(withData(ERRORS.invalidParams, { param: 'index_name', reason: 'unknown index' }));
     const result = ctx.exchange.setMmpConfig(requireAccount(ctx)!, config);
@@ -374,6 +375,7 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
         quantity_limit: config.quantityLimit,
         ...(config.deltaLimit !== undefined && { delta_limit: config.deltaLimit }),
         ...(config.vegaLimit !== undefined && { vega_limit: config.vegaLimit }),
+        ...(config.maxQuoteQuantity !== undefined && { max_quote_quantity: config.maxQuoteQuantity }),
       })),
     );
   },
