@@ -23,9 +23,9 @@ async function setup() {
 }
 
 /**
- * A bid that rests (ten ticks under the mark, below any ask) and stays inside the price collar
- * around the mark. The mark, not the touch: the simulator's perpetual has one maker a side, and a
- * side of its book is empty for moments while the maker refreshes.
+ * A bid that rests (ten ticks under the mark, below any ask: the simulator's depth ladder asks at
+ * least one grid price above fair value) and stays inside the price collar, which is measured
+ * from the mark.
  */
 function restingBid(engine: Engine, instrumentName: string, tickSize: number): number {
   return Math.floor(engine.quote(instrumentName)!.markPrice! / tickSize - 10) * tickSize;
