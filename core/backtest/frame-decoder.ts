@@ -1,15 +1,15 @@
 import type { InstrumentRow } from '../protocol/index.ts';
 import type { BookMessage } from '../venues/deribit/parse.ts';
-import { parseBook, parseIndex, parseInstruments, parseTicker, priceToTicks, scanBookFrame } from '../venues/deribit/parse.ts';
+import { parseBook, parseIndex, parseInstruments, parseTicker, priceToTicks, scanBookFrame, scanTickerFrame } from '../venues/deribit/parse.ts';
 import type { RecordLine } from '../venues/recorder/format.ts';
 import type { VenueEvent } from '../venues/venue-adapter.ts';
 
 /**
- * Recorded Deribit frames into VenueEvents with the adapter's own parsers (parse.ts): the book
- * fast path first (scanBookFrame), then the generic JSON path dispatching on the channel as the
- * adapter's #onNotification does. Public trades, which the adapter does not subscribe to, become
- * MarketTrades for the fill simulator. Responses are matched to their requests through the
- * recorded outbound lines (only instrument lists matter here).
+ * Recorded Deribit frames into VenueEvents with the adapter's own parsers (parse.ts): the book and
+ * ticker fast paths first (scanBookFrame, scanTickerFrame), then the generic JSON path dispatching
+ * on the channel as the adapter's #onNotification does. Public trades, which the adapter does not
+ * subscribe to, become MarketTrades for the fill simulator. Responses are matched to their
+ * requests through the recorded outbound lines (only instrument lists matter here).
  */
 
 /** One public trade: `direction` is the aggressor's side. */
@@ -66,6 +66,8 @@ export class FrameDecoder {
     const text = line.text;
     const book = scanBookFrame(text, this.#tickSizeOf);
     if (book) return this.#emitBook(book, sink);
+    const ticker = scanTickerFrame(text);
+    if (ticker) return this.#emit({ type: 'TickerUpdated', ticker }, sink);
     let message: { id?: unknown; method?: unknown; params?: { channel?: unknown; data?: unknown }; result?: unknown };
     try {
       message = JSON.parse(text) as typeof message;

@@ -20,7 +20,7 @@ import type { DeribitRateLimits, RequestClass } from './credit-limiter.ts';
 import { chargesFor, CreditLimiter, DERIBIT_DEFAULT_LIMITS, poolLimitsFor, poolOf } from './credit-limiter.ts';
 import { channelFamily, MessageRates } from './message-rates.ts';
 import type { BookMessage } from './parse.ts';
-import { parseBook, parseIndex, parseInstruments, parseTicker, scanBookFrame } from './parse.ts';
+import { parseBook, parseIndex, parseInstruments, parseTicker, scanBookFrame, scanTickerFrame } from './parse.ts';
 import { parseAccount, parsePosition, parseUserTrades } from './parse-account.ts';
 import { parsePublicTrades } from './parse-trades.ts';
 import { mmpConfigParams, parseMmpConfigs, parseMmpStatuses, parseMmpTrigger, sameMmpConfig } from './parse-mmp.ts';
@@ -170,12 +170,18 @@ export class DeribitAdapter implements VenueAdapter {
   readonly #tickSizes = new Map<string, number>();
   readonly #currencyOf = new Map<string, string>();
   readonly #tickSizeOf = (instrumentName: string): number | undefined => this.#tickSizes.get(instrumentName);
-  /** Book frames in the shape Deribit sends them skip generic JSON parsing (see scanBookFrame). */
+  /** Book and ticker frames in the compact shapes skip generic JSON parsing (see scanBookFrame, scanTickerFrame). */
   readonly #onText = (text: string): boolean => {
     const book = scanBookFrame(text, this.#tickSizeOf);
-    if (!book) return false;
-    this.#rates.count('book', this.#lastFrameMs);
-    this.#emitBook(book);
+    if (book) {
+      this.#rates.count('book', this.#lastFrameMs);
+      this.#emitBook(book);
+      return true;
+    }
+    const ticker = scanTickerFrame(text);
+    if (!ticker) return false;
+    this.#rates.count('ticker', this.#lastFrameMs);
+    this.#emit({ type: 'TickerUpdated', ticker });
     return true;
   };
   readonly #limits: DeribitRateLimits;

@@ -381,3 +381,150 @@ export function scanBookFrame(text: string, tickSizeOf: (instrumentName: string)
   if (snapshot) return { type: 'snapshot', instrumentName, changeId, bids, asks, tsMs };
   return { type: 'change', instrumentName, prevChangeId: prevChangeId!, changeId, bids, asks, tsMs };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fast path for ticker notifications (most of a chain's traffic), straight from the frame's text.
+
+/** A number or null: what every numeric field of a ticker may hold. */
+const NUMBER_OR_NULL = `(?:${NUMBER}|null)`;
+const TICKER_PREFIX = '{"jsonrpc":"2.0","method":"subscription","params":{"channel":"ticker.';
+/**
+ * The compact shape the simulator sends a ticker notification in (core/sim/rpc/render.ts
+ * renderTicker: the common fields, then an option's IVs and Greeks, or a perpetual's funding, or
+ * nothing for a dated future), as BOOK_FRAME is for books: the frame's whole grammar (strict JSON
+ * numbers or null in every numeric field, strings without escapes or control characters), fields
+ * in that order, nothing unknown, nothing after. Frames in any other shape take the generic path.
+ */
+const TICKER_FRAME = new RegExp(
+  `^${escapeRegExp(TICKER_PREFIX)}${PLAIN_STRING}","data":\\{"timestamp":${NUMBER},"state":"${PLAIN_STRING}",` +
+    `"stats":\\{"volume":${NUMBER_OR_NULL},"price_change":${NUMBER_OR_NULL},"low":${NUMBER_OR_NULL},"high":${NUMBER_OR_NULL}\\},` +
+    `"open_interest":${NUMBER_OR_NULL},"min_price":${NUMBER_OR_NULL},"max_price":${NUMBER_OR_NULL},"mark_price":${NUMBER_OR_NULL},"last_price":${NUMBER_OR_NULL},` +
+    `"instrument_name":"${PLAIN_STRING}","index_price":${NUMBER_OR_NULL},"estimated_delivery_price":${NUMBER_OR_NULL},` +
+    `"best_bid_price":${NUMBER_OR_NULL},"best_bid_amount":${NUMBER_OR_NULL},"best_ask_price":${NUMBER_OR_NULL},"best_ask_amount":${NUMBER_OR_NULL}` +
+    `(?:,"mark_iv":${NUMBER_OR_NULL},"bid_iv":${NUMBER_OR_NULL},"ask_iv":${NUMBER_OR_NULL},"interest_rate":${NUMBER_OR_NULL},"underlying_price":${NUMBER_OR_NULL},` +
+    `"underlying_index":(?:"${PLAIN_STRING}"|null),"greeks":\\{"delta":${NUMBER_OR_NULL},"gamma":${NUMBER_OR_NULL},"vega":${NUMBER_OR_NULL},"theta":${NUMBER_OR_NULL},"rho":${NUMBER_OR_NULL}\\}` +
+    `|,"current_funding":${NUMBER_OR_NULL},"funding_8h":${NUMBER_OR_NULL},"interest_value":${NUMBER_OR_NULL})?\\}\\}\\}$`,
+);
+
+/** Moves past the validated number or null at `at` without reading it (a number ends at the next `,` or `}`). */
+function skipValue(text: string): void {
+  let i = at;
+  let c = text.charCodeAt(i);
+  if (c === 110) {
+    at = i + 4;
+    return;
+  }
+  while (c !== 44 && c !== 125) c = text.charCodeAt(++i);
+  at = i;
+}
+
+/** The validated number or null at `at`, as parseTicker's num(): null and non-finite (1e400) are undefined. */
+function readNullable(text: string): number | undefined {
+  if (text.charCodeAt(at) === 110) {
+    at += 4;
+    return undefined;
+  }
+  const value = readNumber(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** An IV as parseTicker's percent(): a fraction, 0 (none) undefined. */
+function readPercent(text: string): number | undefined {
+  const value = readNullable(text);
+  return value === undefined || value === 0 ? undefined : value / 100;
+}
+
+/**
+ * The hot path for ticker frames: a `ticker.*` subscription notification read straight from its
+ * text. It answers only for the simulator's compact shape (TICKER_FRAME), and returns undefined
+ * for anything else, valid or not: the caller then parses the frame generically (JSON.parse, then
+ * parseTicker). Whenever it returns a ticker, that ticker is the one parseTicker gives for the
+ * frame's data (property-tested against it), in the same one object shape.
+ *
+ * Deribit's own ticker notifications carry these fields and more (settlement_price, stats'
+ * volume_usd, delivery_price, combo fields), in an order it does not document: alphabetical in the
+ * documentation's examples, other orders in frames captured from the live venue over the years.
+ * They are read by the generic path, which takes any order.
+ */
+export function scanTickerFrame(text: string): TickerUpdate | undefined {
+  if (!TICKER_FRAME.test(text)) return undefined;
+  // The channel holds no quote (validated): its end is the first one after the prefix.
+  at = text.indexOf('"', TICKER_PREFIX.length) + '","data":{"timestamp":'.length;
+  const tsMs = readNumber(text);
+  if (!Number.isFinite(tsMs)) return undefined;
+  // The state holds no quote either: past its closing one to the stats, which are not read.
+  at = text.indexOf('"', at + ',"state":"'.length) + '","stats":{"volume":'.length;
+  skipValue(text);
+  at += ',"price_change":'.length;
+  skipValue(text);
+  at += ',"low":'.length;
+  skipValue(text);
+  at += ',"high":'.length;
+  skipValue(text);
+  at += '},"open_interest":'.length;
+  skipValue(text);
+  at += ',"min_price":'.length;
+  skipValue(text);
+  at += ',"max_price":'.length;
+  skipValue(text);
+  at += ',"mark_price":'.length;
+  const markPrice = readNullable(text);
+  at += ',"last_price":'.length;
+  const lastPrice = readNullable(text);
+  at += ',"instrument_name":"'.length;
+  const nameEnd = text.indexOf('"', at);
+  // A copy, as for books: in a replay the frame is itself a slice of a megabyte of recording.
+  const instrumentName = ownName(text.slice(at, nameEnd));
+  at = nameEnd + '","index_price":'.length;
+  skipValue(text);
+  at += ',"estimated_delivery_price":'.length;
+  skipValue(text);
+  at += ',"best_bid_price":'.length;
+  skipValue(text);
+  at += ',"best_bid_amount":'.length;
+  skipValue(text);
+  at += ',"best_ask_price":'.length;
+  skipValue(text);
+  at += ',"best_ask_amount":'.length;
+  skipValue(text);
+  let markIv: number | undefined;
+  let bidIv: number | undefined;
+  let askIv: number | undefined;
+  let underlyingPrice: number | undefined;
+  let delta: number | undefined;
+  let gamma: number | undefined;
+  let vegaUsd: number | undefined;
+  let thetaUsd: number | undefined;
+  let fundingRate8h: number | undefined;
+  // After the common fields, `}` ends a dated future's data; `,"m` starts an option's IVs, `,"c` a perpetual's funding.
+  if (text.charCodeAt(at) === 44) {
+    if (text.charCodeAt(at + 2) === 109) {
+      at += ',"mark_iv":'.length;
+      markIv = readPercent(text);
+      at += ',"bid_iv":'.length;
+      bidIv = readPercent(text);
+      at += ',"ask_iv":'.length;
+      askIv = readPercent(text);
+      at += ',"interest_rate":'.length;
+      skipValue(text);
+      at += ',"underlying_price":'.length;
+      underlyingPrice = readNullable(text);
+      at += ',"underlying_index":'.length;
+      at = text.charCodeAt(at) === 34 ? text.indexOf('"', at + 1) + 1 : at + 'null'.length;
+      at += ',"greeks":{"delta":'.length;
+      delta = readNullable(text);
+      at += ',"gamma":'.length;
+      gamma = readNullable(text);
+      at += ',"vega":'.length;
+      vegaUsd = readNullable(text);
+      at += ',"theta":'.length;
+      thetaUsd = readNullable(text);
+    } else {
+      at += ',"current_funding":'.length;
+      skipValue(text);
+      at += ',"funding_8h":'.length;
+      fundingRate8h = readNullable(text);
+    }
+  }
+  return { instrumentName, tsMs, markPrice, markIv, bidIv, askIv, lastPrice, underlyingPrice, delta, gamma, vegaUsd, thetaUsd, fundingRate8h };
+}
