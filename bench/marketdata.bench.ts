@@ -27,7 +27,7 @@ import { DeribitAdapter } from '../core/venues/deribit/deribit-adapter.ts';
 import type { BookMessage } from '../core/venues/deribit/parse.ts';
 import { scanBookFrame } from '../core/venues/deribit/parse.ts';
 import type { VenueEvent } from '../core/venues/venue-adapter.ts';
-import { parseBookFrameGeneric } from '../test/support/book-frame.ts';
+import { parseBookFrameGeneric } from '../test/support/deribit-frames.ts';
 import { mulberry32 } from '../test/support/prng.ts';
 import { median, percentile } from './stats.ts';
 

@@ -8,6 +8,7 @@ import { PERPETUAL_EXPIRY_MS } from '../../sim/instruments/types.ts';
 import { renderTicker } from '../../sim/rpc/render.ts';
 import { notificationText } from '../../sim/rpc/session.ts';
 import type { TickerUpdate } from '../venue-adapter.ts';
+import { damage, frameDamage, parseTickerFrameGeneric } from '../../../test/support/deribit-frames.ts';
 import { parseTicker, scanTickerFrame } from './parse.ts';
 
 /**
@@ -17,21 +18,7 @@ import { parseTicker, scanTickerFrame } from './parse.ts';
  * — and on the frames the simulator sends, it must answer.
  */
 
-/** The generic path (what RpcConnection#onFrame, the adapter's #onNotification and FrameDecoder do). */
-function reference(text: string): TickerUpdate | undefined {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof message !== 'object' || message === null) return undefined;
-  const frame = message as { id?: unknown; method?: unknown; params?: { channel?: unknown; data?: unknown } };
-  if (typeof frame.id === 'number' || frame.method !== 'subscription') return undefined;
-  const channel = frame.params?.channel;
-  if (typeof channel !== 'string' || !channel.startsWith('ticker.')) return undefined;
-  return parseTicker(frame.params?.data);
-}
+const reference = parseTickerFrameGeneric;
 
 /** The scanner never disagrees with the reference (values, -0 included, and key order); returns what it answered. */
 function agree(text: string): TickerUpdate | undefined {
@@ -148,33 +135,6 @@ const tickerFrame: fc.Arbitrary<TickerFrame> = fc
     const channelName = `ticker.${name}.${interval}`;
     return { channel: JSON.stringify(channelName), entries, plain: [name, state, channelName, underlyingIndex ?? ''].every(isPlain) };
   });
-
-/** Damage of the kind a broken venue, proxy or test might produce. */
-const ALPHABET = ['"', ',', ':', '[', ']', '{', '}', '0', '1', '5', '.', '-', '+', 'e', 'E', ' ', '\\', '\n', '\u0001', 'a', 'n', 'u', 'l', 't', 'r', '\u00e9'];
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 4 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...ALPHABET) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.constantFrom(...ALPHABET) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 30 }) }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
-
-function mutate(text: string, m: Mutation): string {
-  const at = m.at % (text.length + 1);
-  switch (m.kind) {
-    case 'delete':
-      return text.slice(0, at) + text.slice(at + m.length);
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at);
-    case 'replace':
-      return text.slice(0, at) + m.text + text.slice(at + 1);
-    case 'truncate':
-      return text.slice(0, at);
-    case 'duplicate':
-      return text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
-  }
-}
 
 /** Valid JSON, other than the compact shape: fields moved, added, repeated, or strings spelled with escapes. */
 const reshaping = fc.oneof(
@@ -310,8 +270,8 @@ describe('scanTickerFrame', () => {
 
   it('never misreads a damaged frame: it declines, or says exactly what the reference says', () => {
     fc.assert(
-      fc.property(tickerFrame, fc.array(mutation, { minLength: 1, maxLength: 3 }), (frame, mutations) => {
-        const damaged = mutations.reduce(mutate, render(frame));
+      fc.property(tickerFrame, fc.array(frameDamage, { minLength: 1, maxLength: 3 }), (frame, mutations) => {
+        const damaged = mutations.reduce(damage, render(frame));
         const fast = agree(damaged);
         let parses = true;
         try {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BookMessage } from './parse.ts';
 import { priceToTicks, scanBookFrame } from './parse.ts';
-import { parseBookFrameGeneric } from '../../../test/support/book-frame.ts';
+import { damage, frameDamage, parseBookFrameGeneric } from '../../../test/support/deribit-frames.ts';
 
 /**
  * scanBookFrame is the hot path for book frames; JSON.parse + the adapter's routing + parseBook is
@@ -80,33 +80,6 @@ const compactFrame = names.chain((name) => {
     );
 });
 
-/** Damage of the kind a broken venue, proxy or test might produce. */
-const ALPHABET = ['"', ',', ':', '[', ']', '{', '}', '0', '1', '5', '.', '-', '+', 'e', 'E', ' ', '\\', '\n', '\u0001', 'a', 'n', 'u', 'l', '\u00e9'];
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 4 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...ALPHABET) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.constantFrom(...ALPHABET) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 30 }) }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
-
-function mutate(text: string, m: Mutation): string {
-  const at = m.at % (text.length + 1);
-  switch (m.kind) {
-    case 'delete':
-      return text.slice(0, at) + text.slice(at + m.length);
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at);
-    case 'replace':
-      return text.slice(0, at) + m.text + text.slice(at + 1);
-    case 'truncate':
-      return text.slice(0, at);
-    case 'duplicate':
-      return text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
-  }
-}
-
 // ------------------------------------------------------------------------------------------
 
 /** Every JSON-RPC frame in the documented fixtures (notifications, requests, responses). */
@@ -170,8 +143,8 @@ describe('scanBookFrame', () => {
 
   it('never misreads a damaged frame: it declines, or says exactly what the reference says', () => {
     fc.assert(
-      fc.property(compactFrame, fc.array(mutation, { minLength: 1, maxLength: 3 }), (text, mutations) => {
-        const damaged = mutations.reduce(mutate, text);
+      fc.property(compactFrame, fc.array(frameDamage, { minLength: 1, maxLength: 3 }), (text, mutations) => {
+        const damaged = mutations.reduce(damage, text);
         const fast = agree(damaged);
         let parses = true;
         try {
