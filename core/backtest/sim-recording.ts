@@ -1,8 +1,7 @@
 import { ManualClock } from '../model/clock.ts';
 import type { ExpirySchedule } from '../sim/instruments/expiries.ts';
 import type { Currency } from '../sim/instruments/types.ts';
-import type { LadderParams, LadderTheo, LadderVenue } from '../sim/market/ladder.ts';
-import { DepthLadder } from '../sim/market/ladder.ts';
+import type { LadderParams } from '../sim/market/ladder.ts';
 import type { SimMarketFlow } from '../sim/market/market.ts';
 import { SimVenue } from '../sim/venue.ts';
 import { VenueRecorder } from '../venues/recorder/recorder.ts';
@@ -17,9 +16,12 @@ import { RecordingWriter } from '../venues/recorder/writer.ts';
  *
  * A recording with a known answer for calibration: `flow` changes the market's participants
  * before the first step (e.g. takers with the exponential reach, core/sim/market/takers.ts) and
- * `depthLadder` keeps a ladder of resting liquidity on every option (core/sim/market/ladder.ts),
- * refreshed after every venue step, so sweeping takers print where their reach ends. The ladder
- * rests in one background account per option: the exchange caps an account's open orders.
+ * `depthLadder` has the venue keep a ladder of resting liquidity on every option
+ * (core/sim/market/ladder.ts, SimVenue's `depthLadder`), so sweeping takers print where their
+ * reach ends. The venue keeps it within its step, so the book the recording shows at the end of a
+ * step is the one the next step's takers meet. `takerArrivalTimes` has the venue stamp the
+ * takers' trades with their arrival times within the step (SimVenue's option of that name), so
+ * two orders on one option in one step are two orders to calibration, not one.
  */
 
 export interface SimRecordingOptions {
@@ -35,6 +37,8 @@ export interface SimRecordingOptions {
   readonly flow?: SimMarketFlow;
   /** Keep a depth ladder on every option (module comment). */
   readonly depthLadder?: Partial<LadderParams>;
+  /** Stamp the takers' trades with their arrival times (module comment). */
+  readonly takerArrivalTimes?: boolean;
 }
 
 export interface SimRecording {
@@ -59,10 +63,15 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export async function recordSimulator(options: SimRecordingOptions): Promise<SimRecording> {
   const currencies = options.currencies ?? ['BTC'];
   const clock = new ManualClock(options.startMs);
-  const venue = new SimVenue({ seed: options.seed, clock, currencies, ...(options.schedule && { schedule: options.schedule }) });
+  const venue = new SimVenue({
+    seed: options.seed,
+    clock,
+    currencies,
+    ...(options.schedule && { schedule: options.schedule }),
+    ...(options.depthLadder && { depthLadder: options.depthLadder }),
+    ...(options.takerArrivalTimes !== undefined && { takerArrivalTimes: options.takerArrivalTimes }),
+  });
   if (options.flow) venue.market.configure(options.flow);
-  const ladder = options.depthLadder && new DepthLadder(ladderVenue(venue), options.depthLadder);
-  ladder?.update(ladderTheos(venue, clock.nowMs()));
   const port = await venue.listen(0);
   const writer = new RecordingWriter({
     directory: options.directory,
@@ -76,7 +85,6 @@ export async function recordSimulator(options: SimRecordingOptions): Promise<Sim
     for (let t = 0; t < options.durationMs; t += STEP_MS) {
       clock.advance(STEP_MS);
       venue.step();
-      ladder?.update(ladderTheos(venue, clock.nowMs()));
       // Let the frames of this step reach the recorder before the clock moves on.
       const before = recorder.stats.frames;
       await turn();
@@ -97,34 +105,4 @@ export async function recordSimulator(options: SimRecordingOptions): Promise<Sim
   }
   const stats = recorder.stats;
   return { files: writer.files, frames: stats.frames, instruments: stats.instruments, recordNsPerFrame: stats.recordNsPerFrame, rawChars: writer.stats.rawChars };
-}
-
-/** The live options' theos and vegas as the exchange marks them (vega in coin: over the forward, like the mark). */
-function* ladderTheos(venue: SimVenue, nowMs: number): Generator<LadderTheo> {
-  for (const instrument of venue.instruments) {
-    if (instrument.kind !== 'option' || !(instrument.expirationTimestamp > nowMs)) continue;
-    const mark = venue.exchange.mark(instrument.instrumentName);
-    if (!mark) continue;
-    const forward = venue.market.forward(instrument.currency, instrument.expirationTimestamp);
-    yield { instrument, theoCoin: mark.markPrice, vegaCoinPerVolPt: (mark.vegaUsd ?? 0) / forward };
-  }
-}
-
-function ladderVenue(venue: SimVenue): LadderVenue {
-  const exchange = venue.exchange;
-  const accountOf = (instrumentName: string): string => {
-    const accountId = `sim-depth:${instrumentName}`;
-    if (!exchange.hasAccount(accountId)) exchange.addAccount(accountId, { balances: {}, background: true });
-    return accountId;
-  };
-  return {
-    place: (instrumentName, direction, price, amount) => {
-      const placed = exchange.place(accountOf(instrumentName), { instrumentName, direction, amount, type: 'limit', price, postOnly: true, rejectPostOnly: true });
-      return placed.ok && placed.value.order.orderState === 'open' ? placed.value.order.orderId : undefined;
-    },
-    cancel: (instrumentName, orderId) => {
-      exchange.cancel(accountOf(instrumentName), orderId);
-    },
-    restingLots: (instrumentName, orderId) => exchange.book(instrumentName)?.get(orderId)?.lots ?? 0,
-  };
 }

@@ -1,6 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON-RPC results are untyped JSON here */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../model/clock.ts';
+import { priceToTicks } from './instruments/ticks.ts';
+import type { LadderParams } from './market/ladder.ts';
+import { ladderPrices, ladderTouch } from './market/ladder.ts';
 import { DEFAULT_CREDENTIALS, SimVenue, TICK_MS } from './venue.ts';
 
 const START = Date.UTC(2026, 10, 21, 15, 0);
@@ -109,6 +112,104 @@ describe('SimVenue', () => {
     for (const order of venue.exchange.openOrders('sim-maker')) slots.set(`${order.instrumentName} ${order.direction}`, (slots.get(`${order.instrumentName} ${order.direction}`) ?? 0) + 1);
     expect(slots.size).toBeGreaterThan(100);
     expect([...slots].filter(([, count]) => count > 1)).toEqual([]);
+  });
+
+  it('keeps a depth ladder on every option within the step when asked: every taker meets a whole one, and every step ends with one', () => {
+    const clock = new ManualClock(START);
+    const params: LadderParams = { depthVolPts: 4, lotsPerLevel: 2, maxLevels: 40 };
+    const venue = new SimVenue({ seed: 5, clock, currencies: ['BTC'], schedule: { dailies: 0, weeklies: 1, monthlies: 0, quarterlies: 1 }, depthLadder: params });
+    // Takers sweeping several levels, so often that one option regularly gets two in one step.
+    venue.market.configure({ takers: { informedShare: 0, moneynessWidthSd: 0.5, reach: { kind: 'exponential', kPerVolPt: 0.5, floorVolPts: 0.5, sweepLots: 10_000 } }, takerRates: { BTC: { optionTradesPerSec: 60 } } });
+    const options = venue.instruments.filter((i) => i.kind === 'option');
+    const ladderOf = (instrumentName: string) => {
+      const instrument = venue.exchange.instrument(instrumentName)!;
+      const mark = venue.exchange.mark(instrumentName)!;
+      const vegaCoin = (mark.vegaUsd ?? 0) / venue.market.forward(instrument.currency, instrument.expirationTimestamp);
+      return { instrument, touch: ladderTouch(instrument, mark.markPrice), prices: ladderPrices(instrument, mark.markPrice, vegaCoin, params) };
+    };
+    /** Every option's ladder is whole: a level of lotsPerLevel at every grid price from the touch out to its depth. */
+    const expectWhole = (): void => {
+      for (const option of options) {
+        const { instrument, prices } = ladderOf(option.instrumentName);
+        const resting = venue.exchange.book(option.instrumentName)!.ordersOf('sim-ladder');
+        for (const [side, wanted] of [['buy', prices.bids], ['sell', prices.asks]] as const) {
+          const levels = resting.filter((o) => o.side === side).sort((a, b) => (side === 'buy' ? b.priceTicks - a.priceTicks : a.priceTicks - b.priceTicks));
+          // A whole side is not rebuilt until its touch moves, so its far end may be a level off what a fresh one would be.
+          const n = Math.min(levels.length, wanted.length);
+          expect(levels.slice(0, n).map((o) => o.priceTicks), `${option.instrumentName} ${side}`).toEqual(wanted.slice(0, n).map((p) => priceToTicks(instrument, p)));
+          expect(Math.abs(levels.length - wanted.length)).toBeLessThanOrEqual(1);
+          expect(levels.every((o) => o.lots === params.lotsPerLevel)).toBe(true);
+        }
+      }
+    };
+    expectWhole();
+    let lastSeq = Math.max(0, ...venue.exchange.recentTrades().map((t) => t.tradeSeq));
+    let sweeps = 0;
+    let secondOrders = 0;
+    for (let t = 0; t < 100; t++) {
+      clock.advance(TICK_MS);
+      venue.step();
+      expectWhole();
+      // This step's taker orders on options, in the order they traded: each one's first print is at
+      // the ladder's touch, however many orders on the option came before it in the step.
+      const orders = new Map<string, { instrumentName: string; direction: string; prices: number[] }>();
+      for (const trade of venue.exchange.recentTrades()) {
+        if (trade.tradeSeq <= lastSeq || trade.takerAccountId !== 'sim-taker' || venue.exchange.instrument(trade.instrumentName)?.kind !== 'option') continue;
+        const order = orders.get(trade.takerOrderId) ?? { instrumentName: trade.instrumentName, direction: trade.direction, prices: [] };
+        order.prices.push(trade.price);
+        orders.set(trade.takerOrderId, order);
+      }
+      lastSeq = Math.max(lastSeq, ...venue.exchange.recentTrades().map((trade) => trade.tradeSeq));
+      const seen = new Set<string>();
+      for (const order of orders.values()) {
+        const { instrument, touch } = ladderOf(order.instrumentName);
+        expect(priceToTicks(instrument, order.prices[0]!), order.instrumentName).toBe(priceToTicks(instrument, (order.direction === 'buy' ? touch.ask : touch.bid)!));
+        if (new Set(order.prices).size > 1) sweeps += 1;
+        if (seen.has(order.instrumentName)) secondOrders += 1;
+        seen.add(order.instrumentName);
+      }
+    }
+    expect(sweeps).toBeGreaterThan(200);
+    expect(secondOrders).toBeGreaterThan(10);
+    // Without the option there is no ladder.
+    expect(new SimVenue({ seed: 5, clock: new ManualClock(START), currencies: ['BTC'] }).exchange.hasAccount('sim-ladder')).toBe(false);
+  });
+
+  it('stamps the takers’ trades with their arrival times within the step when asked, and trades exactly as without', () => {
+    const trades = (takerArrivalTimes: boolean) => {
+      const clock = new ManualClock(START);
+      const venue = new SimVenue({ seed: 9, clock, currencies: ['BTC'], schedule: { dailies: 1, weeklies: 1, monthlies: 0, quarterlies: 0 }, takerArrivalTimes });
+      venue.market.configure({ takerRates: { BTC: { optionTradesPerSec: 20 } } });
+      const seen: { stepMs: number; tsMs: number; order: string; trade: string }[] = [];
+      let lastSeq = 0;
+      for (let t = 0; t < 100; t++) {
+        clock.advance(TICK_MS);
+        venue.step();
+        for (const trade of venue.exchange.recentTrades()) {
+          if (trade.tradeSeq <= lastSeq) continue;
+          lastSeq = trade.tradeSeq;
+          seen.push({ stepMs: clock.nowMs(), tsMs: trade.timestamp, order: trade.takerOrderId, trade: `${trade.tradeSeq}:${trade.instrumentName}:${trade.direction}@${trade.price}x${trade.amount}` });
+        }
+      }
+      return seen;
+    };
+    const stamped = trades(true);
+    const plain = trades(false);
+    expect(stamped.length).toBeGreaterThan(100);
+    // The same trades: only their times differ.
+    expect(stamped.map((t) => t.trade)).toEqual(plain.map((t) => t.trade));
+    expect(plain.every((t) => t.tsMs === t.stepMs)).toBe(true);
+    // Within the step that traded them, whole milliseconds, in order, one time per taker order.
+    for (const t of stamped) {
+      expect(Number.isInteger(t.tsMs)).toBe(true);
+      expect(t.tsMs).toBeGreaterThan(t.stepMs - TICK_MS);
+      expect(t.tsMs).toBeLessThanOrEqual(t.stepMs);
+    }
+    for (let i = 1; i < stamped.length; i++) expect(stamped[i]!.tsMs).toBeGreaterThanOrEqual(stamped[i - 1]!.tsMs);
+    const timesOf = new Map<string, Set<number>>();
+    for (const t of stamped) timesOf.set(t.order, (timesOf.get(t.order) ?? new Set()).add(t.tsMs));
+    expect([...timesOf.values()].every((times) => times.size === 1)).toBe(true);
+    expect(new Set(stamped.map((t) => t.tsMs)).size).toBeGreaterThan(new Set(stamped.map((t) => t.stepMs)).size);
   });
 
   it('settles an expiry and lists the next one', () => {

@@ -11,6 +11,8 @@ import { ticksToPrice } from './instruments/ticks.ts';
 import type { Currency, SimInstrument } from './instruments/types.ts';
 import type { DepthVenue } from './market/future-depth.ts';
 import { DEFAULT_BALANCES, DEFAULT_CREDENTIALS } from './defaults.ts';
+import type { LadderParams, LadderTheo } from './market/ladder.ts';
+import { DepthLadder } from './market/ladder.ts';
 import type { QuoteIntent } from './market/makers.ts';
 import { SimMarket } from './market/market.ts';
 import type { Credentials } from './rpc/auth.ts';
@@ -31,6 +33,8 @@ const MAKER_ACCOUNT = 'sim-maker';
 const TAKER_ACCOUNT = 'sim-taker';
 /** The futures' depth ladders (market/future-depth.ts) rest in their own background account. */
 const DEPTH_ACCOUNT = 'sim-depth';
+/** The options' depth ladder (market/ladder.ts, the `depthLadder` option) rests in another. */
+const LADDER_ACCOUNT = 'sim-ladder';
 
 export { DEFAULT_BALANCES, DEFAULT_CREDENTIALS } from './defaults.ts';
 
@@ -46,6 +50,21 @@ export interface SimVenueOptions {
   readonly schedule?: ExpirySchedule;
   /** Token of the admin endpoint (fault injection); random per run when omitted. */
   readonly adminToken?: string;
+  /**
+   * Keeps a depth ladder (market/ladder.ts) on every live option: resting liquidity at every grid
+   * price out to a depth, so a sweeping taker prints where its reach ends (what calibration
+   * measures, core/backtest/sim-recording.ts). Off by default. Upkeep within the step: see `#tick`.
+   */
+  readonly depthLadder?: Partial<LadderParams>;
+  /**
+   * Stamps each background taker's order and its trades with the taker's arrival time within the
+   * step (market/takers.ts draws arrivals as a Poisson process; rounded up to the millisecond, and
+   * never before the last request the venue served) instead of the step's time, as a venue stamps a
+   * trade when it happens. Two orders on one option in one step then print with two timestamps,
+   * which calibration needs (core/backtest/calibration.ts groups a sweep's prints by timestamp).
+   * Off by default: every part of a step sees one instant.
+   */
+  readonly takerArrivalTimes?: boolean;
 }
 
 interface MakerOrders {
@@ -65,6 +84,8 @@ export class SimVenue {
   readonly #schedule: ExpirySchedule;
   readonly #makerOrders = new Map<string, MakerOrders>();
   readonly #depth: DepthVenue;
+  readonly #ladder: DepthLadder | undefined;
+  readonly #takerArrivalTimes: boolean;
   #instruments: SimInstrument[] = [];
   #nextInstrumentId = 1;
   #lastTickMs: number;
@@ -87,10 +108,13 @@ export class SimVenue {
     this.exchange.addAccount(MAKER_ACCOUNT, { balances: {}, background: true });
     this.exchange.addAccount(TAKER_ACCOUNT, { balances: {}, background: true });
     this.#depth = exchangeDepthVenue(this.exchange, DEPTH_ACCOUNT);
+    this.#ladder = options.depthLadder && new DepthLadder(exchangeDepthVenue(this.exchange, LADDER_ACCOUNT), options.depthLadder);
+    this.#takerArrivalTimes = options.takerArrivalTimes ?? false;
     this.#listNewInstruments(startMs);
     this.#refreshMarket(startMs);
     this.#applyMakerQuotes(startMs);
     this.market.keepFutureDepth(this.#depth, this.#instruments, startMs);
+    this.#ladder?.update(this.#ladderTheos(startMs).values());
     const market = this.market;
     const view: MarketView = {
       indexPrice: (currency) => this.exchange.indexPrice(currency),
@@ -143,8 +167,9 @@ export class SimVenue {
     const nowMs = this.#clock.nowMs();
     while (this.#lastTickMs + TICK_MS <= nowMs) {
       this.#lastTickMs += TICK_MS;
+      const servedMs = this.#time.nowMs();
       this.#time.set(this.#lastTickMs);
-      this.#tick(this.#lastTickMs);
+      this.#tick(this.#lastTickMs, servedMs);
       // Behind the clock: requests until the next turn are stamped with the last tick's time.
       if (this.#lastTickMs + TICK_MS <= nowMs && yieldNow?.()) return;
     }
@@ -153,11 +178,19 @@ export class SimVenue {
   }
 
 
-  #tick(tickMs: number): void {
+  /** One step at tickMs; servedMs is the venue's time before it (of the last request it served). */
+  #tick(tickMs: number, servedMs: number): void {
     this.#refreshMarket(tickMs);
-    // The futures' depth follows the fair value before the makers requote (their fresh quotes never meet a stale level) …
+    // The futures' depth follows the fair value before the makers requote (their fresh quotes never meet a stale level).
     this.market.keepFutureDepth(this.#depth, this.#instruments, tickMs);
+    // So does the options' ladder (the `depthLadder` option), which also gets back here what clients
+    // took between steps; after the makers requote, it places the levels that a quote of theirs,
+    // left behind the theo, refused (post-only).
+    const ladder = this.#ladder;
+    const theos = ladder && this.#ladderTheos(tickMs);
+    if (theos) ladder.update(theos.values());
     this.#applyMakerQuotes(tickMs);
+    if (theos) ladder.update(theos.values());
     const touch = (instrumentName: string) => {
       const book = this.exchange.book(instrumentName);
       const instrument = this.exchange.instrument(instrumentName);
@@ -167,15 +200,36 @@ export class SimVenue {
       return { ...(bid !== undefined && { bid: ticksToPrice(instrument, bid) }), ...(ask !== undefined && { ask: ticksToPrice(instrument, ask) }) };
     };
     for (const order of this.market.takerOrders(tickMs, touch, this.#instruments)) {
+      if (this.#takerArrivalTimes) this.#time.set(Math.min(tickMs, Math.max(servedMs, Math.ceil(order.tsMs))));
       this.exchange.place(TAKER_ACCOUNT, { instrumentName: order.instrumentName, direction: order.direction, amount: order.amount, type: 'limit', price: order.limitPrice, timeInForce: order.timeInForce });
+      // The ladder refills what this taker took before the next one arrives: every taker meets a
+      // whole ladder, and the book published at the end of the step is the one the next step's
+      // takers meet (unless the theo crosses a grid price in between).
+      const theo = theos?.get(order.instrumentName);
+      if (ladder && theo) ladder.keep(theo);
     }
-    // … and refills what the takers took in the same step, so no client finds a side empty.
+    if (this.#takerArrivalTimes) this.#time.set(tickMs);
+    // The futures' depth refills what the takers took in the same step, so no client finds a side empty.
     this.market.keepFutureDepth(this.#depth, this.#instruments, tickMs);
     if (this.exchange.settleExpired().length > 0) {
       this.#instruments = this.exchange.instruments();
       this.#listNewInstruments(tickMs);
     }
     this.server.tick();
+  }
+
+  /** The live options' theos and vegas as the exchange marks them (vega in coin: over the forward, like the mark), by name. */
+  #ladderTheos(nowMs: number): Map<string, LadderTheo> {
+    const theos = new Map<string, LadderTheo>();
+    const marks = this.market.marks(this.#instruments, nowMs);
+    for (let i = 0; i < this.#instruments.length; i++) {
+      const instrument = this.#instruments[i]!;
+      if (instrument.kind !== 'option' || !(instrument.expirationTimestamp > nowMs)) continue;
+      const mark = marks[i]!;
+      const forward = this.market.forward(instrument.currency, instrument.expirationTimestamp);
+      theos.set(instrument.instrumentName, { instrument, theoCoin: mark.markPrice, vegaCoinPerVolPt: (mark.vegaUsd ?? 0) / forward });
+    }
+    return theos;
   }
 
   #refreshMarket(nowMs: number): void {

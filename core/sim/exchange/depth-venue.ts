@@ -2,11 +2,11 @@ import type { DepthVenue } from '../market/future-depth.ts';
 import type { SimExchange } from './exchange.ts';
 
 /**
- * The futures depth's orders (core/sim/market/future-depth.ts) on the exchange, in one background
- * account (created here when missing): no margin, no positions, no order events. Every order is
- * post-only with reject, so a level that would cross someone else's stale order is refused rather
- * than trading. Its own account, apart from the background maker's: the exchange caps an account's
- * open orders, and the maker's one quote a side on every option already uses most of that.
+ * A depth ladder's orders on the exchange (the futures' depth, core/sim/market/future-depth.ts, and
+ * the options' calibration ladder, core/sim/market/ladder.ts), in one background account each
+ * (created here when missing): no margin, no positions, no order events. Every order is post-only
+ * with reject, so a level that would cross someone else's stale order is refused rather than
+ * trading. An account of its own, so its orders are never confused with the background maker's.
  */
 export function exchangeDepthVenue(exchange: SimExchange, accountId: string): DepthVenue {
   if (!exchange.hasAccount(accountId)) exchange.addAccount(accountId, { balances: {}, background: true });

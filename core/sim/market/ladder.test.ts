@@ -19,6 +19,7 @@ const option = buildCatalog({
 /** An exchange reduced to what the ladder uses: resting orders by id, and a log of calls. */
 class FakeVenue implements LadderVenue {
   readonly resting = new Map<string, { instrumentName: string; direction: 'buy' | 'sell'; price: number; lots: number }>();
+  readonly halted = new Set<string>();
   calls = 0;
   #next = 1;
   place(instrumentName: string, direction: 'buy' | 'sell', price: number, amount: number): string {
@@ -34,12 +35,18 @@ class FakeVenue implements LadderVenue {
   restingLots(_instrumentName: string, orderId: string): number {
     return this.resting.get(orderId)?.lots ?? 0;
   }
-  prices(direction: 'buy' | 'sell'): number[] {
-    return [...this.resting.values()].filter((o) => o.direction === direction).map((o) => o.price).sort((a, b) => (direction === 'buy' ? b - a : a - b));
+  isHalted(instrumentName: string): boolean {
+    return this.halted.has(instrumentName);
   }
-  /** A sweep: takes every ask up to `limit`, as a taker would. */
-  sweepAsks(limit: number): void {
-    for (const [id, order] of this.resting) if (order.direction === 'sell' && order.price <= limit) this.resting.delete(id);
+  prices(direction: 'buy' | 'sell', instrumentName?: string): number[] {
+    return [...this.resting.values()]
+      .filter((o) => o.direction === direction && (instrumentName === undefined || o.instrumentName === instrumentName))
+      .map((o) => o.price)
+      .sort((a, b) => (direction === 'buy' ? b - a : a - b));
+  }
+  /** A sweep: takes every ask up to `limit` (of one instrument, or of all), as a taker would. */
+  sweepAsks(limit: number, instrumentName?: string): void {
+    for (const [id, order] of this.resting) if (order.direction === 'sell' && order.price <= limit && (instrumentName === undefined || order.instrumentName === instrumentName)) this.resting.delete(id);
   }
 }
 
@@ -94,5 +101,37 @@ describe('depth ladder', () => {
     ladder.update([]);
     expect(venue.resting.size).toBe(0);
     expect(ladder.orders).toBe(0);
+  });
+
+  it('keeps one option’s ladder without touching the others’, and leaves a halted book alone', () => {
+    const other = { ...option, instrumentName: `${option.instrumentName}-other` };
+    const venue = new FakeVenue();
+    const ladder = new DepthLadder(venue, { depthVolPts: 4, lotsPerLevel: 1, maxLevels: 100 });
+    const theo = { instrument: option, theoCoin: 0.0312, vegaCoinPerVolPt: 0.001 };
+    ladder.update([theo, { ...theo, instrument: other }]);
+    const asks = venue.prices('sell', option.instrumentName);
+    expect(venue.prices('sell', other.instrumentName)).toEqual(asks);
+    const orders = ladder.orders;
+
+    // Sweeps of both, then `keep` of one (as the venue does after each taker): just what it took comes back, the other waits.
+    venue.sweepAsks(asks[1]!, option.instrumentName);
+    venue.sweepAsks(asks[0]!, other.instrumentName);
+    venue.calls = 0;
+    ladder.keep(theo);
+    expect(venue.calls).toBe(2);
+    expect(venue.prices('sell', option.instrumentName)).toEqual(asks);
+    expect(venue.prices('sell', other.instrumentName)).toEqual(asks.slice(1));
+    ladder.update([theo, { ...theo, instrument: other }]);
+    expect(ladder.orders).toBe(orders);
+
+    // A halted book keeps what it has, whatever the theo does, until it trades again.
+    venue.halted.add(option.instrumentName);
+    venue.calls = 0;
+    ladder.update([{ ...theo, theoCoin: 0.0316 }, { ...theo, instrument: other }]);
+    ladder.keep({ ...theo, theoCoin: 0.0316 });
+    expect(venue.calls).toBe(0);
+    venue.halted.clear();
+    ladder.keep({ ...theo, theoCoin: 0.0316 });
+    expect(venue.calls).toBeGreaterThan(0);
   });
 });

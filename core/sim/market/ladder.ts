@@ -3,8 +3,8 @@
  * points, on both sides of each option. A background maker shows one level a side, so on its book
  * a sweeping taker prints at the touch however far it reached; on a ladder its furthest print is
  * the grid price nearest its reach (takers.ts, the exponential reach), which is what calibration
- * measures (core/backtest/calibration.ts). Off by default: the living market has no ladder, and
- * whoever drives an exchange opts in (core/backtest/sim-recording.ts does for its recordings).
+ * measures (core/backtest/calibration.ts). Off by default: the living market has no ladder; a venue
+ * opts in (SimVenue's `depthLadder`, which core/backtest/sim-recording.ts sets for its recordings).
  *
  * Shape: the ladder's touch is the first grid price strictly beyond the theo on each side, so it
  * is the tightest market there is, the makers' quotes (at least a tick beyond the theo, rounded
@@ -12,11 +12,15 @@
  * `lotsPerLevel` lots; a side stops at `depthVolPts`·vega from the theo or after `maxLevels`, and
  * bids stop above zero.
  *
- * Upkeep (`update`, once per venue tick): a side is rebuilt when the theo has crossed a grid price
- * (its touch moved) or when its nearest level is no longer whole. Price priority makes the second
- * test enough: no order reaches a deeper level without taking the nearest one first, so a side
- * whose nearest level is whole has not traded. Levels are placed post-only, so a stale order of
- * someone else's that the new ladder would cross refuses the level instead of trading with it.
+ * Upkeep (`update` for every option, `keep` for one): a side is rebuilt when the theo has crossed a
+ * grid price (its touch moved) or when its nearest level is no longer whole. Price priority makes
+ * the second test enough: no order reaches a deeper level without taking the nearest one first, so
+ * a side whose nearest level is whole has not traded. Levels are placed post-only, so a stale order
+ * of someone else's that the new ladder would cross refuses the level instead of trading with it.
+ * A halted book is left as it is. The venue (core/sim/venue.ts, its `depthLadder` option) updates
+ * the ladder before its makers requote and keeps an option's ladder right after each taker order
+ * on it, so every taker meets a whole ladder and the book published at the end of a step is the
+ * one the next step's takers meet.
  */
 import { lotsToAmount } from '../instruments/ticks.ts';
 import type { SimInstrument } from '../instruments/types.ts';
@@ -59,6 +63,8 @@ export interface LadderVenue {
   cancel(instrumentName: string, orderId: string): void;
   /** Lots of the order still resting (0 once filled or cancelled). */
   restingLots(instrumentName: string, orderId: string): number;
+  /** A halted book's ladder is left as it is (none halted when omitted). */
+  isHalted?(instrumentName: string): boolean;
 }
 
 /** An option to keep a ladder on: its theo (coin) and vega (coin per vol point). */
@@ -95,22 +101,27 @@ export class DepthLadder {
   update(theos: Iterable<LadderTheo>): void {
     const seen = new Set<string>();
     for (const theo of theos) {
-      const name = theo.instrument.instrumentName;
-      seen.add(name);
-      let ladder = this.#ladders.get(name);
-      if (!ladder) this.#ladders.set(name, (ladder = { bids: { levels: new Map(), touch: undefined }, asks: { levels: new Map(), touch: undefined } }));
-      const touch = ladderTouch(theo.instrument, theo.theoCoin);
-      const whole = this.#whole(theo.instrument, ladder.bids, touch.bid) && this.#whole(theo.instrument, ladder.asks, touch.ask);
-      if (whole) continue;
-      const prices = ladderPrices(theo.instrument, theo.theoCoin, theo.vegaCoinPerVolPt, this.#params);
-      this.#rebuild(theo.instrument, ladder.bids, 'buy', prices.bids, touch.bid);
-      this.#rebuild(theo.instrument, ladder.asks, 'sell', prices.asks, touch.ask);
+      seen.add(theo.instrument.instrumentName);
+      this.keep(theo);
     }
     for (const [name, ladder] of this.#ladders) {
       if (seen.has(name)) continue;
       for (const orderId of [...ladder.bids.levels.values(), ...ladder.asks.levels.values()]) if (this.#venue.restingLots(name, orderId) > 0) this.#venue.cancel(name, orderId);
       this.#ladders.delete(name);
     }
+  }
+
+  /** Brings one option's ladder to its theo (refills what a taker took), leaving the others alone. */
+  keep(theo: LadderTheo): void {
+    const name = theo.instrument.instrumentName;
+    if (this.#venue.isHalted?.(name)) return;
+    let ladder = this.#ladders.get(name);
+    if (!ladder) this.#ladders.set(name, (ladder = { bids: { levels: new Map(), touch: undefined }, asks: { levels: new Map(), touch: undefined } }));
+    const touch = ladderTouch(theo.instrument, theo.theoCoin);
+    if (this.#whole(theo.instrument, ladder.bids, touch.bid) && this.#whole(theo.instrument, ladder.asks, touch.ask)) return;
+    const prices = ladderPrices(theo.instrument, theo.theoCoin, theo.vegaCoinPerVolPt, this.#params);
+    this.#rebuild(theo.instrument, ladder.bids, 'buy', prices.bids, touch.bid);
+    this.#rebuild(theo.instrument, ladder.asks, 'sell', prices.asks, touch.ask);
   }
 
   /** The side sits at this touch and its nearest level has not traded (module comment). */
