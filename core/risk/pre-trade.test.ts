@@ -149,7 +149,17 @@ describe('checkOrder: collar', () => {
     // A grant narrower than the configured collar narrows nothing.
     const near = snap(callTheo * 0.95, tick);
     expect(checkOrder(order({ side: 'sell', price: near, reduceOnly: true, collarFraction: 0.01 }), context()).ok).toBe(true);
-    expect(refused(checkOrder(order({ ...sell, reduceOnly: true, collarFraction: 0.2 }), context())).reason).toMatch(/and 20 % of theo\)$/);
+    expect(refused(checkOrder(order({ ...sell, reduceOnly: true, collarFraction: 0.2 }), context())).reason).toMatch(/and 20 % of mark\)$/);
+  });
+
+  it('holds a granted close to its band around the mark, which the trader capped it from, wherever theo sits', () => {
+    // Theo 5 % under the mark: a buy at the mark + 9 % is 14 % from theo, inside a 10 % grant from the mark.
+    const mark = snap(callTheo * 1.05, tick);
+    const references = { ...REFERENCES, [CALL]: { theo: callTheo, mark } };
+    const buy = { side: 'buy', price: snap(mark * 1.09, tick), reduceOnly: true } as const;
+    expect(checkOrder(order({ ...buy, collarFraction: 0.1 }), context({ references })).ok).toBe(true);
+    expect(refused(checkOrder(order({ ...buy, reduceOnly: false }), context({ references }))).reason).toMatch(/from theo/);
+    expect(refused(checkOrder(order({ ...buy, price: snap(mark * 1.2, tick), collarFraction: 0.1 }), context({ references }))).reason).toMatch(/from mark .* 10 % of mark\)$/);
   });
 });
 

@@ -48,8 +48,9 @@ export interface OrderRequest {
   readonly replacesClientOrderId?: string;
   readonly reduceOnly?: boolean;
   /**
-   * A wider collar fraction the trader granted this order (a flatten's slippage cap). Honoured on
-   * reduce-only orders only: it lets a close take a wide market, never opens risk at a bad price.
+   * The collar fraction the trader granted this order (a flatten's slippage cap, set from the
+   * mark). Honoured on reduce-only orders only, measured from the mark, and never narrower than
+   * the configured collar: it lets a close take a wide market, never opens risk at a bad price.
    */
   readonly collarFraction?: number;
 }
@@ -163,9 +164,12 @@ function rateProblem(window: RateWindow, rule: LimitRule | undefined, what: 'ord
 
 function collarProblem(order: OrderRequest, instrument: InstrumentRow, refs: PriceReferences | undefined, limits: UnderlyingLimits): string | undefined {
   const configured = instrument.kind === 'option' ? limits.preTrade.optionCollar : limits.preTrade.futureCollar;
-  const granted = order.reduceOnly === true && order.collarFraction !== undefined && order.collarFraction > configured.maxFractionFromReference;
-  const collar = granted ? { ...configured, maxFractionFromReference: order.collarFraction! } : configured;
-  const candidates: readonly (readonly [string, number | undefined])[] = [
+  const granted = order.reduceOnly === true && order.collarFraction !== undefined;
+  const collar = granted ? { ...configured, maxFractionFromReference: Math.max(configured.maxFractionFromReference, order.collarFraction!) } : configured;
+  // A close the trader capped was capped from the venue's mark: it is held to that band around the
+  // mark alone (our theo may sit anywhere in it), or around theo when no mark is known.
+  const mark = refs?.mark;
+  const candidates: readonly (readonly [string, number | undefined])[] = granted && known(mark) ? [['mark', mark]] : [
     ['theo', refs?.theo],
     ['mark', refs?.mark],
   ];

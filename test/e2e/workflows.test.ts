@@ -154,6 +154,7 @@ describe('trader workflows on the live simulator', () => {
     await shoot('flatten');
     await page.keyboard.press('Escape');
 
+    let finalReport = report;
     if (!/not closed 0\b/.test(report)) {
       // The report names what the 10 % cap kept open (cheap wings in wide markets); the trader
       // flattens the rest taking whatever the book offers.
@@ -166,9 +167,10 @@ describe('trader workflows on the live simulator', () => {
       await page.getByTestId('flatten-slippage').fill('100');
       await page.getByTestId('flatten-confirm').click();
       await page.getByTestId('flatten-done').waitFor({ timeout: 60_000 });
+      finalReport = `${(await page.getByTestId('flatten-progress').textContent()) ?? ''}`;
       await page.keyboard.press('Escape');
     }
     await showPanel(page, 'Positions');
-    await expect.poll(() => text('positions-panel'), { timeout: 15_000 }).toMatch(/No positions|BTC\s*0 open/);
+    await expect.poll(() => text('positions-panel'), { timeout: 15_000, message: `positions left after the flatten reported: ${finalReport}` }).toMatch(/No positions|BTC\s*0 open/);
   });
 });
