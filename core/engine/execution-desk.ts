@@ -53,8 +53,8 @@ interface Execution {
   closesPlaced: boolean;
   /** Flatten option closes: the cap each may not cross, and when it was last priced. */
   readonly optionCloses: Map<string, { readonly capPrice: number; readonly collarFraction: number; pricedTsMs: number }>;
-  /** Flatten: why each timed-out close was cancelled, for the report. */
-  readonly timeoutReasons: Record<string, string>;
+  /** Flatten: why a close was refused before sending or cancelled at the timeout, for the report. */
+  readonly closeReasons: Record<string, string>;
 }
 
 /** A flatten's option close still resting after this long is moved to the current touch (within its cap). */
@@ -127,7 +127,10 @@ export class ExecutionDesk {
           execution.optionOrders.push(placed.order.clientOrderId);
           execution.optionCloses.set(placed.order.clientOrderId, { capPrice: s.capPrice, collarFraction: s.slippageFraction, pricedTsMs: nowMs });
           requests.push(placed.request);
-        } else refusals.push(`${s.instrumentName}: ${placed.reason}`);
+        } else {
+          refusals.push(`${s.instrumentName}: ${placed.reason}`);
+          execution.closeReasons[s.instrumentName] = `refused before sending (${placed.check}: ${placed.reason})`;
+        }
       } else if (s.kind === 'close-future') {
         const instrument = this.deps.marketData.instrument(s.instrumentName);
         if (instrument) requests.push(...this.#startLeg(execution, instrument, s.side, s.amountUsd, s.tactic, true, nowMs));
@@ -259,7 +262,7 @@ export class ExecutionDesk {
       optionOrders: [],
       closesPlaced: kind === 'hedge',
       optionCloses: new Map(),
-      timeoutReasons: {},
+      closeReasons: {},
     };
     this.#live.set(execution.id, execution);
     return execution;
@@ -377,7 +380,7 @@ export class ExecutionDesk {
       for (const id of resting) {
         const order = this.deps.orders.get(id)!;
         if (order.state !== 'open' && order.state !== 'partially-filled') continue;
-        execution.timeoutReasons[order.instrumentName] ??= `not filled within ${FLATTEN_CLOSE_TIMEOUT_MS / 1000} s at or inside the slippage cap (resting at ${order.price})`;
+        execution.closeReasons[order.instrumentName] ??= `not filled within ${FLATTEN_CLOSE_TIMEOUT_MS / 1000} s at or inside the slippage cap (resting at ${order.price})`;
         const request = this.deps.gateway.cancel(order, nowMs);
         if (!isRefusal(request)) this.#pending.push(request);
       }
@@ -385,7 +388,11 @@ export class ExecutionDesk {
     // An order whose cancel goes unanswered is reconciliation's; the flatten does not wait on it for ever.
     const cancelsOverdue = nowMs - execution.startedTsMs >= FLATTEN_CLOSE_TIMEOUT_MS + FLATTEN_CANCEL_WAIT_MS;
     const optionsDone = resting.length === 0 || cancelsOverdue;
-    const reasons = { ...execution.timeoutReasons };
+    const reasons = { ...execution.closeReasons };
+    for (const id of execution.optionOrders) {
+      const order = this.deps.orders.get(id);
+      if (order?.state === 'rejected') reasons[order.instrumentName] ??= `rejected by the venue${order.reason ? ` (${order.reason})` : ''}`;
+    }
     if (cancelsOverdue) {
       for (const id of resting) {
         const order = this.deps.orders.get(id)!;

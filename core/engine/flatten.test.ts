@@ -73,6 +73,7 @@ function scripted() {
   return {
     engine,
     orderReport,
+    feed,
     /** Flattens BTC; returns the close it placed. */
     flatten(commandId: string, optionSlippagePct?: number): Place {
       const out = engine.handle({ type: 'Flatten', commandId, currency: 'BTC', ...(optionSlippagePct !== undefined && { optionSlippagePct }) });
@@ -138,5 +139,15 @@ describe('a flatten whose option close finds no taker inside its cap', () => {
     const ended = v.flattenRow('f1');
     expect(ended.state).toBe('failed');
     expect(ended.report).toContain('its cancel is unanswered (order pending-cancel)');
+  });
+
+  it('says why a close the venue rejected is still open', () => {
+    const v = scripted();
+    const close = v.flatten('f1', 100);
+    v.feed({ type: 'OrderRequestFailed', label: close.request.label, request: 'place', code: 10_001, reason: 'reduce_only: no position to reduce' });
+    v.tickTo(v.nowMs() + 200);
+    const ended = v.flattenRow('f1');
+    expect(ended.state).toBe('failed');
+    expect(ended.report).toContain('not closed 1 (BTC-27NOV26-100000-C: rejected by the venue (reduce_only: no position to reduce))');
   });
 });
