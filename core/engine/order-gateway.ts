@@ -32,8 +32,8 @@ export interface OrderIntent {
   /** Rate-limiter priority at the venue: lower goes first (near-the-money quotes before wings). */
   readonly priority?: number;
   /**
-   * A wider price collar the trader granted this order, as a fraction of the reference price (a
-   * flatten's slippage cap): honoured on reduce-only orders only.
+   * The price collar the trader granted this order, as a fraction of the venue's mark (a flatten's
+   * slippage cap): honoured on reduce-only orders only (core/risk/pre-trade's collarFraction).
    */
   readonly collarFraction?: number;
 }
