@@ -37,6 +37,16 @@ export function parseTickerFrameGeneric(text: string): TickerUpdate | undefined 
   return notification && parseTicker(notification.data);
 }
 
+/** Whether the text is JSON at all: a damaged frame that is not must be declined by a scanner. */
+export function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Damage of the kind a broken venue, proxy or test might produce. */
 const ALPHABET = ['"', ',', ':', '[', ']', '{', '}', '0', '1', '5', '.', '-', '+', 'e', 'E', ' ', '\\', '\n', '\u0001', 'a', 'n', 'u', 'l', 't', 'r', '\u00e9'];
 export const frameDamage = fc.oneof(
