@@ -72,6 +72,11 @@ const THEO_PUBLISH_MS = 500;
 const SWEEP_MS = 500;
 const NO_REQUESTS: readonly VenueRequest[] = Object.freeze([]);
 
+/** |log(strike / forward)| of the quoter's row i (0 when unknown): what "nearest the money first" orders by. */
+function distanceFromMoney(quoter: ChainQuoter, i: number): number {
+  return Math.abs(Math.log(quoter.strike[i]! / quoter.forwardUsd[i]!)) || 0;
+}
+
 interface Strategy {
   readonly currency: string;
   mode: StrategyMode;
@@ -478,7 +483,7 @@ export class StrategyDesk {
     for (const action of actions) {
       const i = index.get(action.instrumentName)!;
       // Near the money first: the rate limiter serves lower numbers first.
-      const priority = Math.round(Math.abs(Math.log(strategy.quoter.strike[i]! / strategy.quoter.forwardUsd[i]!)) * 1000) || 0;
+      const priority = Math.round(distanceFromMoney(strategy.quoter, i) * 1000);
       const instrument = strategy.chain[i]!;
       if (action.kind === 'place') {
         const intent = { instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority, mmp: this.deps.mmp(strategy.currency) } as const;
@@ -530,10 +535,7 @@ export class StrategyDesk {
       return dropped;
     }
     const { quoter, index } = strategy;
-    const distance = (action: QuoteAction): number => {
-      const i = index.get(action.instrumentName)!;
-      return Math.abs(Math.log(quoter.strike[i]! / quoter.forwardUsd[i]!)) || 0;
-    };
+    const distance = (action: QuoteAction): number => distanceFromMoney(quoter, index.get(action.instrumentName)!);
     const others = actions.filter((action) => action.kind !== 'cancel').sort((a, b) => distance(a) - distance(b));
     let write = 0;
     for (const action of actions) if (action.kind === 'cancel') actions[write++] = action;
