@@ -402,8 +402,7 @@ export class DeribitAdapter implements VenueAdapter {
         (result) => this.#onMassQuoteResult(chunk, result),
         (error: Error) => {
           if (error instanceof RpcError && error.code === MASS_QUOTES_DISABLED) this.#refuseMassQuotes(error.message);
-          if (error instanceof NotSent || error instanceof RpcError) this.#failEntries(chunk, error instanceof RpcError ? error.code : 0, error.message);
-          else for (const entry of chunk) this.#emit({ type: 'OrderRequestLost', label: entry.label, request: requestKind(entry), reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
+          for (const entry of chunk) this.#requestFailed(error, entry.label, requestKind(entry));
         },
       );
     });
@@ -419,8 +418,7 @@ export class DeribitAdapter implements VenueAdapter {
     this.#call<unknown>(connection, 'private/cancel_quotes', cancelQuotesParams(request.scope, request.freeze ?? false), 'cancel').then(
       (result) => this.#reportOrders(cancelledQuoteOrders(result)),
       (error: Error) => {
-        if (error instanceof NotSent || error instanceof RpcError) fail(error instanceof RpcError ? error.code : 0, error.message);
-        else for (const label of request.labels) this.#emit({ type: 'OrderRequestLost', label, request: 'cancel', reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
+        for (const label of request.labels) this.#requestFailed(error, label, 'cancel');
       },
     );
   }
@@ -496,6 +494,16 @@ export class DeribitAdapter implements VenueAdapter {
     this.#massQuoteRefused = true;
     this.#warn('private/mass_quote', `mass quotes refused by the venue (${reason}); quoting goes on with regular orders`);
     this.#publishStatus();
+  }
+
+  /**
+   * An order request that came back with an error, reported under a label it carried: refused
+   * (never sent, or answered with an error: OrderRequestFailed with its code) or lost (timed out,
+   * or the connection dropped before the answer: OrderRequestLost, for reconciliation).
+   */
+  #requestFailed(error: Error, label: string, request: OrderRequestKind): void {
+    if (error instanceof RpcError || error instanceof NotSent) this.#emit({ type: 'OrderRequestFailed', label, request, code: error instanceof RpcError ? error.code : 0, reason: error.message });
+    else this.#emit({ type: 'OrderRequestLost', label, request, reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
   }
 
   #failEntries(entries: readonly QuoteEntry[], code: number, reason: string): void {
@@ -683,11 +691,7 @@ export class DeribitAdapter implements VenueAdapter {
         if (report) this.#emit({ type: 'OrderReported', report });
         else this.#protocolErrors += 1;
       })
-      .catch((error: Error) => {
-        if (error instanceof NotSent) this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason: error.message });
-        else if (error instanceof RpcError) this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: error.code, reason: error.message });
-        else this.#emit({ type: 'OrderRequestLost', label, request: kind, reason: error instanceof RpcTimeout ? error.message : `connection lost: ${error.message}` });
-      });
+      .catch((error: Error) => this.#requestFailed(error, label, kind));
   }
 
   // ------------------------------------------------------------------------------------------
