@@ -10,7 +10,7 @@ import type { MethodName, ParamsOf } from './params.ts';
 import type { Publisher } from './publisher.ts';
 import { indexCurrency } from './publisher.ts';
 import type { MarketView } from './render.ts';
-import { bookLevels, renderAccountSummary, renderInstrument, renderOrder, renderPosition, renderUserTrade, tickerFor } from './render.ts';
+import { bookLevels, renderAccountSummary, renderInstrument, renderMmpConfig, renderOrder, renderPosition, renderUserTrade, tickerFor } from './render.ts';
 import type { Session } from './session.ts';
 
 /**
@@ -350,34 +350,14 @@ export const HANDLERS: { readonly [M in MethodName]: Handler<M> } = {
     if (!indexCurrency(params.index_name)) return fail(withData(ERRORS.invalidParams, { param: 'index_name', reason: 'unknown index' }));
     const result = ctx.exchange.setMmpConfig(requireAccount(ctx)!, config);
     if (!result.ok) return result;
-    return ok({
-      index_name: params.index_name,
-      ...(params.mmp_group !== undefined && { mmp_group: params.mmp_group }),
-      interval: params.interval,
-      frozen_time: params.frozen_time,
-      quantity_limit: config.quantityLimit,
-      ...(params.delta_limit !== undefined && { delta_limit: params.delta_limit }),
-      ...(params.vega_limit !== undefined && { vega_limit: params.vega_limit }),
-      ...(params.max_quote_quantity !== undefined && { max_quote_quantity: params.max_quote_quantity }),
-    });
+    return ok(renderMmpConfig(config));
   },
   // Deribit: without mmp_group, the orders' configurations and the groups'; with one, that group's.
   'private/get_mmp_config': (ctx, params) => {
     const configs = ctx.exchange
       .mmpConfigs(requireAccount(ctx)!)
       .filter((config) => (!params.index_name || config.indexName === params.index_name) && (params.mmp_group === undefined || config.mmpGroup === params.mmp_group));
-    return ok(
-      configs.map((config) => ({
-        index_name: config.indexName,
-        ...(config.mmpGroup !== undefined && { mmp_group: config.mmpGroup }),
-        interval: config.intervalSec,
-        frozen_time: config.frozenTimeSec,
-        quantity_limit: config.quantityLimit,
-        ...(config.deltaLimit !== undefined && { delta_limit: config.deltaLimit }),
-        ...(config.vegaLimit !== undefined && { vega_limit: config.vegaLimit }),
-        ...(config.maxQuoteQuantity !== undefined && { max_quote_quantity: config.maxQuoteQuantity }),
-      })),
-    );
+    return ok(configs.map(renderMmpConfig));
   },
   // Deribit: the triggered (frozen) indices only; frozen_until 0 means until private/reset_mmp.
   'private/get_mmp_status': (ctx, params) => {

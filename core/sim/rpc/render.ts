@@ -1,7 +1,7 @@
 import { impliedVolFromCoinPrice } from '../../pricing/index.ts';
 import type { OrderBook } from '../book/order-book.ts';
 import type { AccountSummary, SimExchange } from '../exchange/exchange.ts';
-import type { Mark, SimOrder, SimPosition, SimTrade } from '../exchange/types.ts';
+import type { Mark, MmpConfig, SimOrder, SimPosition, SimTrade } from '../exchange/types.ts';
 import { lotsToAmount, roundDecimals, ticksToPrice } from '../instruments/ticks.ts';
 import type { Currency, SimInstrument } from '../instruments/types.ts';
 
@@ -147,6 +147,20 @@ export function renderPublicTrade(trade: SimTrade, instrument: SimInstrument): R
     direction: trade.direction,
     amount: trade.amount,
     contracts: contracts(instrument, trade.amount),
+  };
+}
+
+/** An MMP configuration as private/set_mmp_config answers it and private/get_mmp_config lists it. */
+export function renderMmpConfig(config: MmpConfig): Record<string, unknown> {
+  return {
+    index_name: config.indexName,
+    ...(config.mmpGroup !== undefined && { mmp_group: config.mmpGroup }),
+    interval: config.intervalSec,
+    frozen_time: config.frozenTimeSec,
+    quantity_limit: config.quantityLimit,
+    ...(config.deltaLimit !== undefined && { delta_limit: config.deltaLimit }),
+    ...(config.vegaLimit !== undefined && { vega_limit: config.vegaLimit }),
+    ...(config.maxQuoteQuantity !== undefined && { max_quote_quantity: config.maxQuoteQuantity }),
   };
 }
 
