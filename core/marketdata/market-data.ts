@@ -98,6 +98,11 @@ export class MarketData {
     return true;
   }
 
+  /** The instrument's latest ticker as the venue sent it (marks, IVs, forward): a read of quote()'s ticker fields without building the row. */
+  ticker(name: string): TickerUpdate | undefined {
+    return this.#tickers.get(name);
+  }
+
   lastTrades(name: string): readonly PublicTrade[] {
     return this.#trades.get(name) ?? [];
   }

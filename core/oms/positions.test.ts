@@ -36,7 +36,7 @@ describe('position arithmetic', () => {
     const position = book.position('sim', OPTION)!;
     expect(position).toMatchObject({ size: -1, averagePrice: 0.05, fillCount: 3 });
     expect(position.feesCoin).toBeCloseTo(0.0009, 12);
-    book.setMark('sim', OPTION, 0.045);
+    book.setMarks((name) => (name === OPTION ? 0.045 : undefined));
     // Short 1 at 0.05, marked at 0.045: 0.005 coin up.
     expect(book.position('sim', OPTION)!.unrealizedPnlCoin).toBeCloseTo(0.005, 12);
   });
@@ -47,7 +47,7 @@ describe('position arithmetic', () => {
     book.applyFill(fill({ instrumentName: FUTURE, side: 'buy', amount: 10_000, price: 40_000 }));
     // 20,000 USD bought for 0.2 + 0.25 coin: the average is 20,000 / 0.45.
     expect(book.position('sim', FUTURE)!.averagePrice).toBeCloseTo(20_000 / 0.45, 9);
-    book.setMark('sim', FUTURE, 50_000);
+    book.setMarks((name) => (name === FUTURE ? 50_000 : undefined));
     expect(book.position('sim', FUTURE)!.unrealizedPnlCoin).toBeCloseTo(0.45 - 0.4, 12);
     const closed = book.applyFill(fill({ instrumentName: FUTURE, side: 'sell', amount: 20_000, price: 50_000 }));
     expect(closed.realizedPnlCoin).toBeCloseTo(0.05, 12);
@@ -69,7 +69,7 @@ describe('position arithmetic', () => {
     const book = new PositionBook();
     book.applyFill(fill({ side: 'buy', amount: 2, price: 0.02, feeCoin: 0.001, indexPrice: 90_000 }));
     book.applyFill(fill({ instrumentName: 'ETH-26JUN26-3000-P', side: 'sell', amount: 1, price: 0.1, indexPrice: 3_000 }));
-    book.setMark('sim', OPTION, 0.03);
+    book.setMarks((name) => (name === OPTION ? 0.03 : undefined));
     const [btc, eth] = book.totals();
     expect(btc).toMatchObject({ currency: 'BTC', indexPriceUsd: 90_000 });
     expect(btc!.unrealizedPnlCoin).toBeCloseTo(0.02, 12);
@@ -78,6 +78,19 @@ describe('position arithmetic', () => {
     expect(eth).toMatchObject({ currency: 'ETH', unrealizedPnlCoin: 0, indexPriceUsd: 3_000 });
     book.setIndexPrice('BTC', 100_000);
     expect(book.totals()[0]!.netPnlUsd).toBeCloseTo(0.019 * 100_000, 6);
+  });
+  it('lists positions by venue and name, instruments first traded later included', () => {
+    const book = new PositionBook();
+    book.applyFill(fill({ instrumentName: OPTION, side: 'buy', amount: 1, price: 0.02 }));
+    expect(book.positions().map((p) => p.instrumentName)).toEqual([OPTION]);
+    book.applyFill(fill({ instrumentName: FUTURE, side: 'sell', amount: 10, price: 95_000 }));
+    book.applyFill(fill({ venueId: 'other', instrumentName: 'BTC-26JUN26-3000-P', side: 'buy', amount: 1, price: 0.1 }));
+    expect(book.positions().map((p) => `${p.venueId} ${p.instrumentName}`)).toEqual(['other BTC-26JUN26-3000-P', `sim ${OPTION}`, `sim ${FUTURE}`]);
+    // The views are of the moment: a mark set after one listing shows in the next.
+    book.setMarks((name) => (name === OPTION ? 0.03 : undefined));
+    const option = book.positions().find((p) => p.instrumentName === OPTION)!;
+    expect(option.markPrice).toBe(0.03);
+    expect(option.unrealizedPnlCoin).toBeCloseTo(0.01, 12);
   });
 });
 
@@ -181,7 +194,7 @@ describe('position book properties', () => {
           const book = new PositionBook();
           for (const f of fills) book.applyFill(f);
           const instrumentName = fills[0]!.instrumentName;
-          book.setMark('sim', instrumentName, markPrice);
+          book.setMarks((name) => (name === instrumentName ? markPrice : undefined));
           const before = book.position('sim', instrumentName)!;
           const promised = before.realizedPnlCoin + before.unrealizedPnlCoin;
           if (before.size !== 0) book.applyFill(fill({ instrumentName, side: before.size > 0 ? 'sell' : 'buy', amount: Math.abs(before.size), price: markPrice, tsMs: 1e6 }));

@@ -146,6 +146,8 @@ const keyOf = (venueId: string, name: string): string => `${venueId}\u0000${name
 
 export class PositionBook {
   readonly #entries = new Map<string, Entry>();
+  /** The entries in positions()' order, sorted again only when one is added (the risk refresh lists them four times a second). */
+  #sorted: Entry[] | undefined;
   /** Every trade counted, by venue and trade id: a fill reported twice (live and recovered) counts once. */
   readonly #seen = new Set<string>();
   readonly #indexPrices = new Map<string, number>();
@@ -179,10 +181,12 @@ export class PositionBook {
     return this.#seen.has(keyOf(venueId, tradeId));
   }
 
-  /** The venue's mark for an instrument we hold (ignored for one we never traded). */
-  setMark(venueId: string, instrumentName: string, markPrice: number): void {
-    const entry = this.#entries.get(keyOf(venueId, instrumentName));
-    if (entry && markPrice > 0) entry.markPrice = markPrice;
+  /** The venue's marks of the instruments we hold, from `markOf` (undefined: no mark known). */
+  setMarks(markOf: (instrumentName: string) => number | undefined): void {
+    for (const entry of this.#entries.values()) {
+      const markPrice = markOf(entry.instrumentName);
+      if (markPrice !== undefined && markPrice > 0) entry.markPrice = markPrice;
+    }
   }
 
   setIndexPrice(currency: string, priceUsd: number): void {
@@ -196,7 +200,8 @@ export class PositionBook {
 
   /** Every instrument traded or reported, flat ones included (their realized PnL and fees count). */
   positions(): Position[] {
-    return [...this.#entries.values()].map((entry) => this.#view(entry)).sort((a, b) => (a.venueId === b.venueId ? a.instrumentName.localeCompare(b.instrumentName) : a.venueId.localeCompare(b.venueId)));
+    this.#sorted ??= [...this.#entries.values()].sort((a, b) => (a.venueId === b.venueId ? a.instrumentName.localeCompare(b.instrumentName) : a.venueId.localeCompare(b.venueId)));
+    return this.#sorted.map((entry) => this.#view(entry));
   }
 
   /** PnL per settlement coin over every venue, in coin and, when an index price is known, in USD. */
@@ -269,6 +274,7 @@ export class PositionBook {
     if (!entry) {
       entry = { venueId, instrumentName, terms: this.#termsOf(venueId, instrumentName), size: 0, averagePrice: 0, realizedPnlCoin: 0, feesCoin: 0, markPrice: undefined, fillCount: 0, updatedTsMs: 0 };
       this.#entries.set(key, entry);
+      this.#sorted = undefined;
     }
     return entry;
   }
