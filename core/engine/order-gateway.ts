@@ -80,8 +80,8 @@ export class OrderGateway {
     if (!instrument) return refuse('instrument', `unknown instrument ${instrumentName}`);
     const venue = this.deps.venue(instrument.venueId);
     if (venue?.state !== 'connected') return refuse('venue', `venue ${instrument.venueId} is ${venue?.state ?? 'not connected'}`);
-    const quote = marketData.quote(instrumentName);
-    if (!quote || quote.stale) return refuse('stale-data', `market data for ${instrumentName} is stale${quote?.staleReason ? `: ${quote.staleReason}` : ''}`);
+    const stale = marketData.staleReason(instrumentName);
+    if (stale !== undefined) return refuse('stale-data', `market data for ${instrumentName} is stale: ${stale}`);
     if (!isOnTick(instrument, price)) return refuse('tick', `price ${price} is not a multiple of the tick size ${tickSizeAt(instrument, price)}`);
     const lots = amount / instrument.minTradeAmount;
     if (Math.abs(lots - Math.round(lots)) > EPS) return refuse('lot', `amount ${amount} is not a multiple of the minimum ${instrument.minTradeAmount}`);

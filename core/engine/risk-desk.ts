@@ -108,6 +108,8 @@ export class RiskDesk implements PortfolioView {
   readonly #days = new Map<string, DayPnl>();
   #unpriced: readonly string[] = [];
   readonly #recentFills: Fill[] = [];
+  /** The refresh moved the marks since the position rows were last published. */
+  #marksMoved = false;
 
   readonly #markOf = (instrumentName: string): number | undefined => this.deps.marketData.ticker(instrumentName)?.markPrice;
 
@@ -316,8 +318,19 @@ export class RiskDesk implements PortfolioView {
       const action = strongestAction(statuses.filter((s) => s.currency === currency));
       if (action) actions.set(currency, action);
     }
-    for (const position of held) this.#publishPosition(position);
+    this.#marksMoved = true;
     return { transitions, actions };
+  }
+
+  /**
+   * The position rows at the latest refresh's marks, for a screen (deltas, snapshots): presentation
+   * that no decision reads, so a headless replay never builds it. Fills and reconciliation publish
+   * their positions as they happen.
+   */
+  publishPositions(): void {
+    if (!this.#marksMoved) return;
+    this.#marksMoved = false;
+    for (const position of this.book.positions()) this.#publishPosition(position);
   }
 
   /** Risk rows with scenario grids, for the risk panel (slower cadence than refresh). */

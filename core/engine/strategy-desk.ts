@@ -477,9 +477,9 @@ export class StrategyDesk {
     const requests: VenueRequest[] = [];
     const refused: Record<string, number> = {};
     // Level 0 goes as the venue's mass quotes where it takes them (one quote per side per group,
-    // batched by the adapter); deeper levels stay regular orders. Asked once, and only if needed.
+    // batched by the adapter); deeper levels stay regular orders. Asked once, and only if needed
+    // (inline, not a closure: this runs on every frame that sends).
     let group: string | undefined | null = null;
-    const quoteGroup = (): string | undefined => (group === null ? (group = strategy.params.massQuotes ? this.deps.quoteGroup(strategy.currency) : undefined) : group);
     for (const action of actions) {
       const i = index.get(action.instrumentName)!;
       // Near the money first: the rate limiter serves lower numbers first.
@@ -487,7 +487,8 @@ export class StrategyDesk {
       const instrument = strategy.chain[i]!;
       if (action.kind === 'place') {
         const intent = { instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority, mmp: this.deps.mmp(strategy.currency) } as const;
-        const mmpGroup = action.level === 0 ? quoteGroup() : undefined;
+        if (action.level === 0 && group === null) group = this.#quoteGroup(strategy);
+        const mmpGroup = action.level === 0 ? group! : undefined;
         const placed = mmpGroup !== undefined ? this.deps.gateway.quote(intent, mmpGroup, strategy.currency, nowMs) : this.deps.gateway.place(intent, nowMs);
         if (placed.ok) {
           this.#levels.set(placed.order.clientOrderId, action.level);
@@ -496,7 +497,8 @@ export class StrategyDesk {
       } else if (action.kind === 'amend') {
         const order = this.deps.orders.get(action.clientOrderId);
         if (!order) continue;
-        if (order.mmpGroup !== undefined && order.mmpGroup !== quoteGroup()) {
+        if (order.mmpGroup !== undefined && group === null) group = this.#quoteGroup(strategy);
+        if (order.mmpGroup !== undefined && order.mmpGroup !== group) {
           // A quote whose group the venue no longer takes (refused, frozen, mass quotes off) is pulled, not amended: level 0 comes back as an order.
           const request = this.deps.gateway.cancel(order, nowMs);
           if (!isRefusal(request)) requests.push(request);
@@ -516,6 +518,10 @@ export class StrategyDesk {
     strategy.suppressed = { ...strategy.suppressed };
     for (const [check, count] of Object.entries(refused)) strategy.suppressed[`refused: ${check}`] = count;
     return requests;
+  }
+
+  #quoteGroup(strategy: Strategy): string | undefined {
+    return strategy.params.massQuotes ? this.deps.quoteGroup(strategy.currency) : undefined;
   }
 
   /**

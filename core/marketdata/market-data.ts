@@ -103,6 +103,18 @@ export class MarketData {
     return this.#tickers.get(name);
   }
 
+  /**
+   * Why quotes on the instrument are stale (quote(name)'s staleReason, or that it has no book),
+   * undefined when its book is live: without building the row (every order's check reads it).
+   */
+  staleReason(name: string): string | undefined {
+    const book = this.#instruments.has(name) ? this.#books.get(name) : undefined;
+    if (!book) return 'no market data';
+    const status = book.status;
+    if (status.state === 'live') return undefined;
+    return status.state === 'stale' ? status.reason : 'no snapshot yet';
+  }
+
   lastTrades(name: string): readonly PublicTrade[] {
     return this.#trades.get(name) ?? [];
   }

@@ -92,8 +92,11 @@ export class OrderManager {
   readonly #terminalOrder: string[] = [];
   readonly #dirty = new Set<string>();
   readonly #removed = new Set<string>();
-  /** Live order ids by instrument: a per-instrument read (every requote of one option) touches only that instrument's live orders. */
-  readonly #liveByInstrument = new Map<string, Set<string>>();
+  /**
+   * The live orders of each instrument, as stored (replaced on every change): a per-instrument read
+   * (every requote of one option) touches only that instrument's few live orders, without a lookup each.
+   */
+  readonly #liveByInstrument = new Map<string, Order[]>();
   /** Orders in the unknown state per instrument (present only while above 0): isBlocked runs on every quoted frame. */
   readonly #unknownByInstrument = new Map<string, number>();
   /** The live order of each quote slot (quoteSlotKey). */
@@ -126,8 +129,8 @@ export class OrderManager {
   /** The live orders of one instrument, into `out` (emptied first): the per-frame requote reads them without allocating. */
   liveOf(instrumentName: string, out: Order[]): Order[] {
     out.length = 0;
-    const ids = this.#liveByInstrument.get(instrumentName);
-    if (ids) for (const id of ids) out.push(this.#orders.get(id)!);
+    const live = this.#liveByInstrument.get(instrumentName);
+    if (live) for (let k = 0; k < live.length; k++) out.push(live[k]!);
     return out;
   }
 
@@ -289,15 +292,16 @@ export class OrderManager {
     }
     if (order.mmpGroup !== undefined) this.#indexQuote(order, before);
     const live = LIVE_STATES.has(order.state);
-    if (live !== (before !== undefined && LIVE_STATES.has(before.state))) {
-      let ids = this.#liveByInstrument.get(order.instrumentName);
-      if (live) {
-        if (!ids) this.#liveByInstrument.set(order.instrumentName, (ids = new Set()));
-        ids.add(order.clientOrderId);
-      } else {
-        ids?.delete(order.clientOrderId);
-        if (ids?.size === 0) this.#liveByInstrument.delete(order.instrumentName);
-      }
+    const wasLive = before !== undefined && LIVE_STATES.has(before.state);
+    if (live || wasLive) {
+      let orders = this.#liveByInstrument.get(order.instrumentName);
+      if (!orders) this.#liveByInstrument.set(order.instrumentName, (orders = []));
+      let at = -1;
+      if (wasLive) for (let k = 0; k < orders.length && at < 0; k++) if (orders[k]!.clientOrderId === order.clientOrderId) at = k;
+      if (live && at >= 0) orders[at] = order;
+      else if (live) orders.push(order);
+      else if (at >= 0) orders.splice(at, 1);
+      if (orders.length === 0) this.#liveByInstrument.delete(order.instrumentName);
     }
     if (TERMINAL_STATES.has(order.state) && !(before && TERMINAL_STATES.has(before.state))) {
       this.#terminalOrder.push(order.clientOrderId);
