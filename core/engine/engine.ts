@@ -70,8 +70,8 @@ export interface Engine {
   /**
    * What changed since the last call, or undefined when nothing did. 'trading' leaves out the
    * market data topics (instruments, quotes, indices, watched books), the positions' rows marked
-   * to the latest refresh (a fill's position still comes) and the risk panel's rows with their
-   * scenario grids: a headless run (a replay) has the market in its recording, shows no panel,
+   * to the latest refresh (a fill's position still comes), the chain's theo rows and the risk
+   * panel's rows with their scenario grids: a headless run (a replay) has the market in its recording, shows no panel,
    * and would only pay for rebuilding them.
    */
   takeChanges(scope?: 'all' | 'trading'): TopicChanges | undefined;
@@ -547,9 +547,13 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       }
       const withMarket = scope === 'all';
       if (withMarket) books.refresh(dirtyTrades.size === 0 ? dirtyQuotes : new Set([...dirtyQuotes, ...dirtyTrades]));
-      // The positions' rows at the latest marks, and the risk panel's rows and scenario grids, are
-      // presentation (no decision reads them): built for a screen, and not at all in a headless replay.
-      if (withMarket) risk.publishPositions();
+      // The positions' rows at the latest marks, the chain's theo rows, and the risk panel's rows
+      // and scenario grids are presentation (no decision reads them): built for a screen, and not
+      // at all in a headless replay.
+      if (withMarket) {
+        risk.publishPositions();
+        strategies.publishTheos(nowMs);
+      }
       if (withMarket && nowMs - lastRiskPublishMs >= RISK_PUBLISH_MS) {
         lastRiskPublishMs = nowMs;
         risk.publishRisk(nowMs);
@@ -604,6 +608,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     venue: (venueId) => venues.find((venue) => venue.venueId === venueId),
     snapshot() {
       risk.publishPositions();
+      strategies.publishTheos(clock.nowMs());
       const instruments = Object.fromEntries(marketData.instrumentsMap());
       const quotes: Record<string, QuoteRow> = {};
       for (const name of Object.keys(instruments)) {

@@ -90,6 +90,7 @@ interface Strategy {
   quoter: ChainQuoter;
   chainBuiltTsMs: number;
   theoPublishedTsMs: number;
+  rowPublishedTsMs: number;
   sweptTsMs: number;
   /** Something every quote depends on changed: requote the whole chain at the next tick. */
   sweepDue: boolean;
@@ -145,6 +146,7 @@ export class StrategyDesk {
         quoter: new ChainQuoter(1),
         chainBuiltTsMs: -Infinity,
         theoPublishedTsMs: -Infinity,
+        rowPublishedTsMs: -Infinity,
         sweptTsMs: -Infinity,
         sweepDue: true,
         refitCursor: 0,
@@ -334,12 +336,25 @@ export class StrategyDesk {
 
   /**
    * The strategy's theo of an option, for pre-trade references: the quoter's latest (the one the
-   * quote being checked was generated against), else the last published.
+   * quote being checked was generated against); undefined outside the chain or while it has none.
    */
   theoPrice(instrumentName: string): number | undefined {
     const slot = this.#slots.get(instrumentName);
     const latest = slot ? slot.strategy.quoter.theo.priceCoin[slot.i] : undefined;
-    return latest !== undefined && latest > 0 && latest < Infinity ? latest : this.theos.get(instrumentName)?.theoPrice;
+    return latest !== undefined && latest > 0 && latest < Infinity ? latest : undefined;
+  }
+
+  /**
+   * The chain's theo rows (theo, our bid and ask and their IVs) from the quoter's latest, at most
+   * every THEO_PUBLISH_MS: for a screen (deltas, snapshots). No decision reads them, so a headless
+   * replay never builds them.
+   */
+  publishTheos(nowMs: number): void {
+    for (const strategy of this.#strategies.values()) {
+      if (nowMs - strategy.theoPublishedTsMs < THEO_PUBLISH_MS) continue;
+      strategy.theoPublishedTsMs = nowMs;
+      for (let i = 0; i < strategy.chain.length; i++) this.#publishTheo(strategy.quoter, i);
+    }
   }
 
   forget(clientOrderId: string): void {
@@ -422,9 +437,8 @@ export class StrategyDesk {
     strategy.suppressed = Object.fromEntries(Object.entries(strategy.suppressed).filter(([key]) => !key.startsWith('refused: ')));
     const requests = this.#send(strategy, actions, strategy.index, nowMs);
     this.#count(strategy, n, dropped);
-    if (nowMs - strategy.theoPublishedTsMs >= THEO_PUBLISH_MS) {
-      strategy.theoPublishedTsMs = nowMs;
-      for (let i = 0; i < n; i++) this.#publishTheo(quoter, i);
+    if (nowMs - strategy.rowPublishedTsMs >= THEO_PUBLISH_MS) {
+      strategy.rowPublishedTsMs = nowMs;
       this.#publish(strategy);
     }
     return requests;
