@@ -29,16 +29,35 @@ export const TICKER_FIELDS_COPIED: [Uncopied] extends [never] ? readonly (keyof 
 /** 10^decimals that prints every multiple of a tick size exactly, by tick size. */
 const tickScales = new Map<number, number>();
 
-export function roundToTick(ticks: number, tickSize: number): number {
-  // Printing a tick multiple exactly: 0.0005 * 7 would otherwise be 0.0035000000000000005. An
-  // integer over a power of ten is the double nearest that decimal, as Number(x.toFixed(d)) is,
-  // without the string.
+function tickScale(tickSize: number): number {
   let scale = tickScales.get(tickSize);
   if (scale === undefined) {
     scale = 10 ** Math.max(0, Math.ceil(-Math.log10(tickSize)) + 1);
     tickScales.set(tickSize, scale);
   }
+  return scale;
+}
+
+/**
+ * Printing a tick multiple exactly: 0.0005 * 7 would otherwise be 0.0035000000000000005. An
+ * integer over a power of ten is the double nearest that decimal, as Number(x.toFixed(d)) is,
+ * without the string.
+ */
+function roundToScaledTick(ticks: number, tickSize: number, scale: number): number {
   return Math.round(ticks * tickSize * scale) / scale;
+}
+
+export function roundToTick(ticks: number, tickSize: number): number {
+  return roundToScaledTick(ticks, tickSize, tickScale(tickSize));
+}
+
+/** What the engine holds of one listed instrument: one lookup finds it all (every quoted frame reads it). */
+interface Listed {
+  instrument: InstrumentRow;
+  /** tickScale of its tick size. */
+  scale: number;
+  readonly book: L2Book;
+  ticker: TickerUpdate | undefined;
 }
 
 /** What quoteFields writes. */
@@ -52,8 +71,8 @@ export interface QuoteFields {
 
 export class MarketData {
   readonly #instruments = new Map<string, InstrumentRow>();
-  readonly #books = new Map<string, L2Book>();
-  readonly #tickers = new Map<string, TickerUpdate>();
+  /** Every listed instrument's book and ticker, by name (its keys are #instruments'). */
+  readonly #listed = new Map<string, Listed>();
   readonly #quotes = new Map<string, QuoteRow>();
   readonly #indices = new Map<string, IndexRow>();
   /** The latest trades per instrument, newest first (the ladder's last trades). */
@@ -84,15 +103,14 @@ export class MarketData {
    * instrument or one with no book.
    */
   quoteFields(name: string, out: QuoteFields): boolean {
-    const instrument = this.#instruments.get(name);
-    const book = this.#books.get(name);
-    if (!instrument || !book) return false;
-    const ticker = this.#tickers.get(name);
+    const listed = this.#listed.get(name);
+    if (!listed) return false;
+    const { book, ticker, instrument, scale } = listed;
     const bid = book.bestBidTicks();
     const ask = book.bestAskTicks();
     out.stale = book.status.state !== 'live';
-    out.bidPrice = bid === undefined ? NaN : roundToTick(bid, instrument.tickSize);
-    out.askPrice = ask === undefined ? NaN : roundToTick(ask, instrument.tickSize);
+    out.bidPrice = bid === undefined ? NaN : roundToScaledTick(bid, instrument.tickSize, scale);
+    out.askPrice = ask === undefined ? NaN : roundToScaledTick(ask, instrument.tickSize, scale);
     out.markPrice = ticker?.markPrice ?? NaN;
     out.underlyingPrice = ticker?.underlyingPrice ?? NaN;
     return true;
@@ -100,7 +118,7 @@ export class MarketData {
 
   /** The instrument's latest ticker as the venue sent it (marks, IVs, forward): a read of quote()'s ticker fields without building the row. */
   ticker(name: string): TickerUpdate | undefined {
-    return this.#tickers.get(name);
+    return this.#listed.get(name)?.ticker;
   }
 
   /**
@@ -108,9 +126,9 @@ export class MarketData {
    * undefined when its book is live: without building the row (every order's check reads it).
    */
   staleReason(name: string): string | undefined {
-    const book = this.#instruments.has(name) ? this.#books.get(name) : undefined;
-    if (!book) return 'no market data';
-    const status = book.status;
+    const listed = this.#listed.get(name);
+    if (!listed) return 'no market data';
+    const status = listed.book.status;
     if (status.state === 'live') return undefined;
     return status.state === 'stale' ? status.reason : 'no snapshot yet';
   }
@@ -124,7 +142,7 @@ export class MarketData {
   }
 
   book(name: string): L2Book | undefined {
-    return this.#books.get(name);
+    return this.#listed.get(name)?.book;
   }
 
   apply(event: VenueEvent): MarketDataChanges {
@@ -137,8 +155,7 @@ export class MarketData {
         for (const [name, instrument] of this.#instruments) {
           if (instrument.venueId === event.instruments[0]?.venueId && !listed.has(name)) {
             this.#instruments.delete(name);
-            this.#books.delete(name);
-            this.#tickers.delete(name);
+            this.#listed.delete(name);
             this.#quotes.delete(name);
             this.#outdated.delete(name);
             this.#trades.delete(name);
@@ -147,18 +164,22 @@ export class MarketData {
         }
         for (const instrument of event.instruments) {
           this.#instruments.set(instrument.instrumentName, instrument);
-          if (!this.#books.has(instrument.instrumentName)) this.#books.set(instrument.instrumentName, new L2Book(instrument.instrumentName));
+          const listed = this.#listed.get(instrument.instrumentName);
+          if (listed) {
+            listed.instrument = instrument;
+            listed.scale = tickScale(instrument.tickSize);
+          } else this.#listed.set(instrument.instrumentName, { instrument, scale: tickScale(instrument.tickSize), book: new L2Book(instrument.instrumentName), ticker: undefined });
         }
         return { ...NO_CHANGES, instruments: [...listed], removedInstruments: removed };
       }
       case 'BookSnapshot': {
-        const book = this.#books.get(event.instrumentName);
+        const book = this.#listed.get(event.instrumentName)?.book;
         if (!book) return NO_CHANGES;
         book.applySnapshot(event.changeId, event.bids, event.asks, event.tsMs);
         return this.#quoteChanged(event.instrumentName, book.status.state === 'stale');
       }
       case 'BookChanged': {
-        const book = this.#books.get(event.instrumentName);
+        const book = this.#listed.get(event.instrumentName)?.book;
         if (!book) return NO_CHANGES;
         const wasLive = book.status.state === 'live';
         const status = book.applyChange(event.prevChangeId, event.changeId, event.bids, event.asks, event.tsMs);
@@ -184,7 +205,7 @@ export class MarketData {
         return { ...NO_CHANGES, indices: [event.index.indexName] };
       case 'FeedLost': {
         const changed: string[] = [];
-        for (const [name, book] of this.#books) {
+        for (const [name, { book }] of this.#listed) {
           if (book.status.state === 'stale') continue;
           book.markStale(`feed lost: ${event.reason}`);
           this.#outdated.add(name);
@@ -210,8 +231,9 @@ export class MarketData {
 
   /** A ticker, folded in without building a change record (apply's TickerUpdated, for the hot path): false when the instrument is not listed. */
   applyTicker(ticker: TickerUpdate): boolean {
-    if (!this.#instruments.has(ticker.instrumentName)) return false;
-    this.#tickers.set(ticker.instrumentName, ticker);
+    const listed = this.#listed.get(ticker.instrumentName);
+    if (!listed) return false;
+    listed.ticker = ticker;
     this.#outdated.add(ticker.instrumentName);
     return true;
   }
@@ -222,10 +244,9 @@ export class MarketData {
   }
 
   #rebuild(name: string): void {
-    const instrument = this.#instruments.get(name);
-    const book = this.#books.get(name);
-    if (!instrument || !book) return;
-    const ticker = this.#tickers.get(name);
+    const listed = this.#listed.get(name);
+    if (!listed) return;
+    const { instrument, book, ticker } = listed;
     const status = book.status;
     const bid = book.bestBidTicks();
     const ask = book.bestAskTicks();
@@ -237,11 +258,11 @@ export class MarketData {
     if (status.state === 'stale') row.staleReason = status.reason;
     else if (status.state === 'empty') row.staleReason = 'no snapshot yet';
     if (bid !== undefined) {
-      row.bidPrice = roundToTick(bid, instrument.tickSize);
+      row.bidPrice = roundToScaledTick(bid, instrument.tickSize, listed.scale);
       row.bidAmount = book.amountAt('bid', bid)!;
     }
     if (ask !== undefined) {
-      row.askPrice = roundToTick(ask, instrument.tickSize);
+      row.askPrice = roundToScaledTick(ask, instrument.tickSize, listed.scale);
       row.askAmount = book.amountAt('ask', ask)!;
     }
     if (ticker) {
