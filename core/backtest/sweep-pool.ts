@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { YOUNG_GENERATION_MB } from '../model/heap.ts';
 import { parseBacktestParams } from './params.ts';
 import { runBacktest } from './run.ts';
 import type { SweepOutcome, SweepSet } from './sweep.ts';
@@ -79,7 +80,7 @@ export async function runSweep(path: string, sets: readonly SweepSet[], options:
         if (set) worker.postMessage({ index: set.index, raw: set.raw } satisfies SweepJob);
       };
       for (let i = 0; i < count; i++) {
-        const worker = new Worker(new URL('./sweep-worker.mjs', import.meta.url), { workerData: { path } satisfies SweepWorkerData });
+        const worker = new Worker(new URL('./sweep-worker.mjs', import.meta.url), { workerData: { path } satisfies SweepWorkerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
         workers.push(worker);
         worker.on('message', (message: SweepOutcome | { ready: true }) => {
           if ('ready' in message) return feed(worker);

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { YOUNG_GENERATION_MB } from '../model/heap.ts';
 import type { Command, EngineEvent, EngineHealth, EngineState, TopicChanges } from '../protocol/index.ts';
 import { applyChanges, decodeCommand, decodeCommandText, EMPTY_STATE_TOPICS, HOST_COMMANDS, stateAsChanges } from '../protocol/index.ts';
 import type { Clock } from './clock.ts';
@@ -172,6 +173,7 @@ export class EngineHost {
       execArgv: [...(this.#options.execArgv ?? [])],
       argv: [...(this.#options.argv ?? [])],
       workerData: this.#options.workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     }) as unknown as WorkerLike;
     this.#worker = worker;
     let lastError: Error | undefined;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { YOUNG_GENERATION_MB } from '../model/heap.ts';
 import type { SimWorkerData, SimWorkerMessage } from '../sim/worker-entry.ts';
 import { DEFAULT_CREDENTIALS, MARKET_MAKER_CREDITS } from '../sim/defaults.ts';
 import { DERIBIT_DEFAULT_LIMITS } from '../venues/deribit/credit-limiter.ts';
@@ -21,7 +22,7 @@ export interface SimulatorOptions extends SimWorkerData {
 /** Starts the embedded exchange in its own worker and resolves once it listens on 127.0.0.1. */
 export function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const { workerUrl, argv, ...data } = options;
-  const worker = new Worker(workerUrl, { workerData: data satisfies SimWorkerData, argv: [...(argv ?? [])] });
+  const worker = new Worker(workerUrl, { workerData: data satisfies SimWorkerData, argv: [...(argv ?? [])], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`simulator worker exited with code ${code} before listening`)));
