@@ -558,8 +558,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         lastRiskPublishMs = nowMs;
         risk.publishRisk(nowMs);
       }
-      dirtyTrades.clear();
-      const removed = [...removedInstruments];
+      const removed = withMarket ? [...removedInstruments] : [];
       const changes: Record<string, unknown> = {
         ...(dirtyWhole.has('engine') && { engine }),
         ...(dirtyWhole.has('venues') && { venues }),
@@ -592,10 +591,15 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         if (taken) changes[topic] = taken;
       }
       dirtyWhole.clear();
-      dirtyQuotes.clear();
-      dirtyInstruments.clear();
-      removedInstruments.clear();
-      dirtyIndices.clear();
+      // What changed in the market stays marked until a taker of the market topics takes it (a
+      // headless 'trading' taker leaves it: nothing lost, and no set refilled on every tick).
+      if (withMarket) {
+        dirtyTrades.clear();
+        dirtyQuotes.clear();
+        dirtyInstruments.clear();
+        removedInstruments.clear();
+        dirtyIndices.clear();
+      }
       return Object.keys(changes).length > 0 ? (changes as TopicChanges) : undefined;
     },
     health: () => engine,
