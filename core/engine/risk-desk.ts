@@ -484,7 +484,7 @@ export class RiskDesk implements PortfolioView {
     for (const row of [...this.limits.values()]) if (!seen.has(row.limitId)) this.limits.delete(row.limitId);
   }
 
-  /** The position's row, set when what it shows moved (four times a second for every position held: nothing built otherwise). */
+  /** The position's row, set only when what it shows moved (every position held is visited after each refresh: nothing is built for the unchanged). */
   #publishPosition(position: Position | undefined): void {
     if (!position) return;
     const { instrumentName, size } = position;
