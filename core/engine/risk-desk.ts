@@ -296,12 +296,13 @@ export class RiskDesk implements PortfolioView {
     this.#bucketVega = new Map(portfolio.byUnderlying.map((u) => [u.currency, new Map(u.byExpiry.map((b) => [b.expiryMs, b.greeks.vegaUsdPerVolPt] as const))] as const));
     const activity: Record<string, Partial<UnderlyingActivity>> = {};
     const totals = new Map(this.book.totals().map((t) => [t.currency, t]));
-    for (const currency of new Set([...totals.keys(), ...this.#currenciesWithOrders()])) {
+    const openOrders = this.#openOrdersByCurrency();
+    for (const currency of new Set([...totals.keys(), ...openOrders.keys()])) {
       const total = totals.get(currency);
       const netUsd = total?.netPnlUsd ?? 0;
       const day = this.#day(currency, netUsd, nowMs);
       activity[currency] = {
-        openOrders: this.#openOrders(currency),
+        openOrders: openOrders.get(currency) ?? 0,
         ordersPerSec: this.#count(this.#orderWindows.get(currency), nowMs),
         messagesPerSec: this.#count(this.#messageWindows.get(currency), nowMs),
         dailyPnlUsd: netUsd - day.baselineUsd,
@@ -441,19 +442,14 @@ export class RiskDesk implements PortfolioView {
     return out;
   }
 
-  #currenciesWithOrders(): Set<string> {
-    const out = new Set<string>();
+  /** Live orders per underlying (only underlyings with some), in one pass. */
+  #openOrdersByCurrency(): Map<string, number> {
+    const out = new Map<string, number>();
     for (const order of this.deps.orders.live()) {
       const currency = this.deps.marketData.instrument(order.instrumentName)?.currency;
-      if (currency) out.add(currency);
+      if (currency) out.set(currency, (out.get(currency) ?? 0) + 1);
     }
     return out;
-  }
-
-  #openOrders(currency: string): number {
-    let count = 0;
-    for (const order of this.deps.orders.live()) if (this.deps.marketData.instrument(order.instrumentName)?.currency === currency) count++;
-    return count;
   }
 
   #count(window: RateWindow | undefined, nowMs: number): number {
@@ -477,11 +473,12 @@ export class RiskDesk implements PortfolioView {
     for (const s of statuses) {
       seen.add(s.limitId);
       const warnAtFraction = limitsFor(this.#config, s.currency)?.[s.key]?.warnAtFraction ?? 0.8;
-      const row: LimitRow = { limitId: s.limitId, currency: s.currency, label: s.label, unit: s.unit, value: s.value, limit: s.limit, utilization: s.utilization, warnAtFraction, state: s.state, action: s.action };
       const previous = this.limits.get(s.limitId);
-      if (!previous || previous.value !== row.value || previous.state !== row.state || previous.limit !== row.limit || previous.action !== row.action || previous.warnAtFraction !== row.warnAtFraction) this.limits.set(s.limitId, row);
+      // About one row per position held, every refresh: built only when it moved.
+      if (previous && previous.value === s.value && previous.state === s.state && previous.limit === s.limit && previous.action === s.action && previous.warnAtFraction === warnAtFraction) continue;
+      this.limits.set(s.limitId, { limitId: s.limitId, currency: s.currency, label: s.label, unit: s.unit, value: s.value, limit: s.limit, utilization: s.utilization, warnAtFraction, state: s.state, action: s.action });
     }
-    for (const row of [...this.limits.values()]) if (!seen.has(row.limitId)) this.limits.delete(row.limitId);
+    if (this.limits.size > seen.size) for (const row of [...this.limits.values()]) if (!seen.has(row.limitId)) this.limits.delete(row.limitId);
   }
 
   /** The position's row, set only when what it shows moved (every position held is visited after each refresh: nothing is built for the unchanged). */
