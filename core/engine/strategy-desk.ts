@@ -89,7 +89,9 @@ interface Strategy {
   index: Map<string, number>;
   quoter: ChainQuoter;
   chainBuiltTsMs: number;
+  /** When the chain's theo rows were last published (publishTheos, for a screen). */
   theoPublishedTsMs: number;
+  /** When the strategy's own row (mode, quoted and suppressed counts) was last published by a requote. */
   rowPublishedTsMs: number;
   sweptTsMs: number;
   /** Something every quote depends on changed: requote the whole chain at the next tick. */
@@ -502,7 +504,7 @@ export class StrategyDesk {
       if (action.kind === 'place') {
         const intent = { instrumentName: action.instrumentName, side: action.side, price: snapPassive(instrument, action.priceCoin, action.side), amount: action.amountCoin, postOnly: action.postOnly, reduceOnly: false, origin: 'strategy', priority, mmp: this.deps.mmp(strategy.currency) } as const;
         if (action.level === 0 && group === null) group = this.#quoteGroup(strategy);
-        const mmpGroup = action.level === 0 ? group! : undefined;
+        const mmpGroup = action.level === 0 ? (group as string | undefined) : undefined;
         const placed = mmpGroup !== undefined ? this.deps.gateway.quote(intent, mmpGroup, strategy.currency, nowMs) : this.deps.gateway.place(intent, nowMs);
         if (placed.ok) {
           this.#levels.set(placed.order.clientOrderId, action.level);
