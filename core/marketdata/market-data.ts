@@ -1,5 +1,6 @@
 import type { IndexRow, InstrumentRow, QuoteRow } from '../protocol/index.ts';
 import type { PublicTrade, TickerUpdate, VenueEvent } from '../venues/venue-adapter.ts';
+import type { BookStatus } from './l2-book.ts';
 import { L2Book } from './l2-book.ts';
 
 /** Trades kept per instrument for the ladder. */
@@ -49,6 +50,12 @@ function roundToScaledTick(ticks: number, tickSize: number, scale: number): numb
 
 export function roundToTick(ticks: number, tickSize: number): number {
   return roundToScaledTick(ticks, tickSize, tickScale(tickSize));
+}
+
+/** Why a book in this status is stale (a quote row's staleReason), undefined when it is live. */
+function staleReasonOf(status: BookStatus): string | undefined {
+  if (status.state === 'live') return undefined;
+  return status.state === 'stale' ? status.reason : 'no snapshot yet';
 }
 
 /** What the engine holds of one listed instrument: one lookup finds it all (every quoted frame reads it). */
@@ -127,10 +134,7 @@ export class MarketData {
    */
   staleReason(name: string): string | undefined {
     const listed = this.#listed.get(name);
-    if (!listed) return 'no market data';
-    const status = listed.book.status;
-    if (status.state === 'live') return undefined;
-    return status.state === 'stale' ? status.reason : 'no snapshot yet';
+    return listed ? staleReasonOf(listed.book.status) : 'no market data';
   }
 
   lastTrades(name: string): readonly PublicTrade[] {
@@ -255,8 +259,8 @@ export class MarketData {
       tsMs: Math.max(book.updatedTsMs, ticker?.tsMs ?? 0),
       stale: status.state !== 'live',
     };
-    if (status.state === 'stale') row.staleReason = status.reason;
-    else if (status.state === 'empty') row.staleReason = 'no snapshot yet';
+    const staleReason = staleReasonOf(status);
+    if (staleReason !== undefined) row.staleReason = staleReason;
     if (bid !== undefined) {
       row.bidPrice = roundToScaledTick(bid, instrument.tickSize, listed.scale);
       row.bidAmount = book.amountAt('bid', bid)!;
