@@ -271,6 +271,12 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     activity.add(tsMs, 'journal', 'info', `restored from the journal: ${state.records} records, ${state.fills.length} fills, ${state.overrides.length} overrides; strategies wait for reconciliation with the venue`);
   }
 
+  /** The position rows at the latest marks and the chain's theo rows: for a screen, whether it takes deltas or a snapshot. */
+  function publishForScreen(nowMs: number): void {
+    risk.publishPositions();
+    strategies.publishTheos(nowMs);
+  }
+
   function onFill(fill: Fill, tsMs: number): void {
     // Write-ahead: the fill is on disk before anything acts on it.
     record({ type: 'fill', tsMs, fill });
@@ -550,10 +556,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
       // The positions' rows at the latest marks, the chain's theo rows, and the risk panel's rows
       // and scenario grids are presentation (no decision reads them): built for a screen, and not
       // at all in a headless replay.
-      if (withMarket) {
-        risk.publishPositions();
-        strategies.publishTheos(nowMs);
-      }
+      if (withMarket) publishForScreen(nowMs);
       if (withMarket && nowMs - lastRiskPublishMs >= RISK_PUBLISH_MS) {
         lastRiskPublishMs = nowMs;
         risk.publishRisk(nowMs);
@@ -611,8 +614,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
     },
     venue: (venueId) => venues.find((venue) => venue.venueId === venueId),
     snapshot() {
-      risk.publishPositions();
-      strategies.publishTheos(clock.nowMs());
+      publishForScreen(clock.nowMs());
       const instruments = Object.fromEntries(marketData.instrumentsMap());
       const quotes: Record<string, QuoteRow> = {};
       for (const name of Object.keys(instruments)) {
