@@ -2,7 +2,7 @@ import type { MarketData } from '../marketdata/market-data.ts';
 import type { Fill, VenuePosition } from '../model/trading.ts';
 import type { OrderManager } from '../oms/order-manager.ts';
 import type { Order } from '../oms/order-state.ts';
-import type { Position, PositionDiscrepancy } from '../oms/positions.ts';
+import type { HeldPosition, Position, PositionDiscrepancy } from '../oms/positions.ts';
 import { PositionBook } from '../oms/positions.ts';
 import { yearsBetween } from '../pricing/index.ts';
 import type { FillRow, GreeksRow, HistoryRow, InstrumentRow, LimitRow, PositionRow, RiskRow, ScenarioGrid } from '../protocol/index.ts';
@@ -102,6 +102,8 @@ export class RiskDesk implements PortfolioView {
   /** Position size per instrument, rebuilt after the book changes size (fills, reconciliation). */
   #sizes: Map<string, number> | undefined;
   readonly #pricing = new Map<string, PricingInput>();
+  /** #riskPositions' answer and what it was built from. */
+  #repriced: { readonly held: readonly HeldPosition[]; readonly instruments: readonly (InstrumentRow | undefined)[]; readonly positions: readonly RiskPosition[] } = { held: [], instruments: [], positions: [] };
   readonly #orderWindows = new Map<string, RateWindow>();
   readonly #messageWindows = new Map<string, RateWindow>();
   readonly #discrepancies = new Map<string, string>();
@@ -147,7 +149,7 @@ export class RiskDesk implements PortfolioView {
   positionCoin(instrumentName: string): number {
     if (!this.#sizes) {
       this.#sizes = new Map();
-      for (const position of this.book.positions()) if (position.size !== 0) this.#sizes.set(position.instrumentName, (this.#sizes.get(position.instrumentName) ?? 0) + position.size);
+      for (const position of this.book.held()) this.#sizes.set(position.instrumentName, (this.#sizes.get(position.instrumentName) ?? 0) + position.size);
     }
     return this.#sizes.get(instrumentName) ?? 0;
   }
@@ -278,14 +280,10 @@ export class RiskDesk implements PortfolioView {
   refresh(nowMs: number): { readonly transitions: readonly LimitTransition[]; readonly actions: ReadonlyMap<string, LimitStatus['action']> } {
     const { marketData } = this.deps;
     for (const index of marketData.indicesMap().values()) this.book.setIndexPrice(index.currency, index.price);
-    const positions: RiskPosition[] = [];
     const pricing: Record<string, PricingInput> = {};
     this.book.setMarks(this.#markOf);
-    const held = this.book.positions();
-    for (const position of held) {
-      const instrument = marketData.instrument(position.instrumentName);
-      if (!instrument || position.size === 0) continue;
-      positions.push({ instrument, size: position.size });
+    const positions = this.#riskPositions();
+    for (const { instrument } of positions) {
       const input = this.#pricingOf(instrument, nowMs);
       if (input) pricing[instrument.instrumentName] = input;
     }
@@ -312,8 +310,8 @@ export class RiskDesk implements PortfolioView {
     this.#metrics = buildRiskMetrics(portfolio, positions, activity, indexUsd);
     const statuses = evaluateLimits(this.#metrics, this.#config);
     const transitions = limitTransitions(this.#statuses, statuses);
+    this.#publishLimits(statuses, this.#statuses);
     this.#statuses = statuses;
-    this.#publishLimits(statuses);
     const actions = new Map<string, LimitStatus['action']>();
     for (const currency of new Set(statuses.map((s) => s.currency))) {
       const action = strongestAction(statuses.filter((s) => s.currency === currency));
@@ -436,6 +434,25 @@ export class RiskDesk implements PortfolioView {
     return input;
   }
 
+  /**
+   * The held positions of listed instruments, as the risk functions take them: the same array
+   * while the book's held positions and their instruments are (the metrics built from it are
+   * then reused too, see buildRiskMetrics and evaluateLimits).
+   */
+  #riskPositions(): readonly RiskPosition[] {
+    const held = this.book.held();
+    const { marketData } = this.deps;
+    const cached = this.#repriced;
+    if (cached.held === held && cached.instruments.every((instrument, i) => marketData.instrument(held[i]!.instrumentName) === instrument)) return cached.positions;
+    const instruments = held.map((position) => marketData.instrument(position.instrumentName));
+    const positions: RiskPosition[] = [];
+    instruments.forEach((instrument, i) => {
+      if (instrument) positions.push({ instrument, size: held[i]!.size });
+    });
+    this.#repriced = { held, instruments, positions };
+    return positions;
+  }
+
   #indexUsd(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const index of this.deps.marketData.indicesMap().values()) if (out[index.currency] === undefined || index.indexName.endsWith('_usd')) out[index.currency] = index.price;
@@ -468,17 +485,22 @@ export class RiskDesk implements PortfolioView {
     return day;
   }
 
-  #publishLimits(statuses: readonly LimitStatus[]): void {
-    const seen = new Set<string>();
-    for (const s of statuses) {
-      seen.add(s.limitId);
+  #publishLimits(statuses: readonly LimitStatus[], previous: readonly LimitStatus[]): void {
+    for (let i = 0; i < statuses.length; i++) {
+      const s = statuses[i]!;
+      // The same status as the last refresh's at that place (evaluateLimits keeps a subject's while its value stays): its row is up to date.
+      if (previous[i] === s) continue;
       const warnAtFraction = limitsFor(this.#config, s.currency)?.[s.key]?.warnAtFraction ?? 0.8;
-      const previous = this.limits.get(s.limitId);
+      const row = this.limits.get(s.limitId);
       // About one row per position held, every refresh: built only when it moved.
-      if (previous && previous.value === s.value && previous.state === s.state && previous.limit === s.limit && previous.action === s.action && previous.warnAtFraction === warnAtFraction) continue;
+      if (row && row.value === s.value && row.state === s.state && row.limit === s.limit && row.action === s.action && row.warnAtFraction === warnAtFraction) continue;
       this.limits.set(s.limitId, { limitId: s.limitId, currency: s.currency, label: s.label, unit: s.unit, value: s.value, limit: s.limit, utilization: s.utilization, warnAtFraction, state: s.state, action: s.action });
     }
-    if (this.limits.size > seen.size) for (const row of [...this.limits.values()]) if (!seen.has(row.limitId)) this.limits.delete(row.limitId);
+    // Limit ids are unique: more rows than statuses means some went away.
+    if (this.limits.size > statuses.length) {
+      const current = new Set(statuses.map((s) => s.limitId));
+      for (const row of [...this.limits.values()]) if (!current.has(row.limitId)) this.limits.delete(row.limitId);
+    }
   }
 
   /** The position's row, set only when what it shows moved (every position held is visited after each refresh: nothing is built for the unchanged). */

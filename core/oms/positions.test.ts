@@ -92,6 +92,26 @@ describe('position arithmetic', () => {
     expect(option.markPrice).toBe(0.03);
     expect(option.unrealizedPnlCoin).toBeCloseTo(0.01, 12);
   });
+
+  it('lists the held positions in the same order, one array until a size changes', () => {
+    const book = new PositionBook();
+    book.applyFill(fill({ instrumentName: OPTION, side: 'buy', amount: 1, price: 0.02 }));
+    book.applyFill(fill({ instrumentName: FUTURE, side: 'sell', amount: 10, price: 95_000 }));
+    const held = book.held();
+    expect(held).toEqual([
+      { venueId: 'sim', instrumentName: OPTION, currency: 'BTC', size: 1 },
+      { venueId: 'sim', instrumentName: FUTURE, currency: 'BTC', size: -10 },
+    ]);
+    // Marks and fees move nothing held.
+    book.setMarks(() => 0.03);
+    expect(book.held()).toBe(held);
+    book.applyFill(fill({ instrumentName: OPTION, side: 'sell', amount: 1, price: 0.03 }));
+    expect(book.held()).toEqual([{ venueId: 'sim', instrumentName: FUTURE, currency: 'BTC', size: -10 }]);
+    const afterFill = book.held();
+    book.reconcile('sim', [venuePosition(FUTURE, -20, 95_000)]);
+    expect(book.held()).not.toBe(afterFill);
+    expect(book.held().map((p) => p.size)).toEqual([-20]);
+  });
 });
 
 describe('reconciliation with the venue’s positions', () => {

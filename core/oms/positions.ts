@@ -107,6 +107,15 @@ export interface CurrencyTotals {
   readonly netPnlUsd?: number;
 }
 
+/** A position that is not flat: what repricing it needs. */
+export interface HeldPosition {
+  readonly venueId: string;
+  readonly instrumentName: string;
+  readonly currency: string;
+  /** Signed: coin for options, USD for futures. */
+  readonly size: number;
+}
+
 export interface PositionDiscrepancy {
   readonly venueId: string;
   readonly instrumentName: string;
@@ -148,6 +157,8 @@ export class PositionBook {
   readonly #entries = new Map<string, Entry>();
   /** The entries in positions()' order, sorted again only when one is added (the risk refresh lists them four times a second). */
   #sorted: Entry[] | undefined;
+  /** held()'s answer, until a size changes. */
+  #held: readonly HeldPosition[] | undefined;
   /** Every trade counted, by venue and trade id: a fill reported twice (live and recovered) counts once. */
   readonly #seen = new Set<string>();
   readonly #indexPrices = new Map<string, number>();
@@ -167,6 +178,7 @@ export class PositionBook {
     this.#seen.add(seenKey);
     const entry = this.#entry(fill.venueId, fill.instrumentName);
     const next = applyToPosition(entry.terms.kind, entry, fill.side === 'buy' ? fill.amount : -fill.amount, fill.price);
+    if (entry.size !== next.size) this.#held = undefined;
     entry.size = next.size;
     entry.averagePrice = next.averagePrice;
     entry.realizedPnlCoin += next.realizedPnlCoin;
@@ -200,8 +212,18 @@ export class PositionBook {
 
   /** Every instrument traded or reported, flat ones included (their realized PnL and fees count). */
   positions(): Position[] {
-    this.#sorted ??= [...this.#entries.values()].sort((a, b) => (a.venueId === b.venueId ? a.instrumentName.localeCompare(b.instrumentName) : a.venueId.localeCompare(b.venueId)));
-    return this.#sorted.map((entry) => this.#view(entry));
+    return this.#inOrder().map((entry) => this.#view(entry));
+  }
+
+  /**
+   * The positions that are not flat, in positions()' order: the same array until a size changes
+   * (the risk refresh reprices them four times a second, and fills are far rarer).
+   */
+  held(): readonly HeldPosition[] {
+    if (this.#held) return this.#held;
+    const held: HeldPosition[] = [];
+    for (const { venueId, instrumentName, terms, size } of this.#inOrder()) if (size !== 0) held.push({ venueId, instrumentName, currency: terms.currency, size });
+    return (this.#held = held);
   }
 
   /** PnL per settlement coin over every venue, in coin and, when an index price is known, in USD. */
@@ -252,6 +274,7 @@ export class PositionBook {
         differences.push({ venueId, instrumentName: venue.instrumentName, field: 'size', ours: entry.size, venue: venueSize });
         entry.size = venueSize;
         entry.averagePrice = venueSize === 0 ? 0 : venue.averagePrice;
+        this.#held = undefined;
         continue;
       }
       if (venueSize !== 0 && Math.abs(entry.averagePrice - venue.averagePrice) > this.#tolerance * Math.abs(venue.averagePrice)) {
@@ -264,8 +287,13 @@ export class PositionBook {
       differences.push({ venueId, instrumentName: entry.instrumentName, field: 'size', ours: entry.size, venue: 0 });
       entry.size = 0;
       entry.averagePrice = 0;
+      this.#held = undefined;
     }
     return differences;
+  }
+
+  #inOrder(): readonly Entry[] {
+    return (this.#sorted ??= [...this.#entries.values()].sort((a, b) => (a.venueId === b.venueId ? a.instrumentName.localeCompare(b.instrumentName) : a.venueId.localeCompare(b.venueId))));
   }
 
   #entry(venueId: string, instrumentName: string): Entry {

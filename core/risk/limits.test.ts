@@ -130,6 +130,20 @@ describe('evaluateLimits', () => {
     expect(limitStatus('BTC', 'optionPositionCoin', 0.1, nothing, 'X')).toMatchObject({ utilization: Infinity, state: 'breach' });
   });
 
+  it('keeps a subject’s status while its value stays, under the same rules', () => {
+    const again = byId(evaluateLimits({ BTC: btc() }, config));
+    expect(again.get('BTC.position.BTC-PERPETUAL')).toBe(s.get('BTC.position.BTC-PERPETUAL'));
+    expect(again.get('BTC.vega.2026-12-25')).toBe(s.get('BTC.vega.2026-12-25'));
+    const moved = byId(evaluateLimits({ BTC: btc({ positions: { 'BTC-PERPETUAL': { kind: 'future', size: -900_000 } } }) }, config));
+    expect(moved.get('BTC.position.BTC-PERPETUAL')).toMatchObject({ value: -900_000, utilization: 0.9, state: 'warn' });
+    // A new config is new rules: its statuses are its own, even for the same values.
+    const edited = applyLimitEdit(config, statuses, { limitId: 'BTC.position.BTC-PERPETUAL', warnAtFraction: 0.2 });
+    if (!edited.ok) throw new Error(edited.error);
+    const underEdit = byId(evaluateLimits({ BTC: btc() }, edited.config));
+    expect(underEdit.get('BTC.position.BTC-PERPETUAL')).toMatchObject({ value: -300_000, state: 'warn' });
+    expect(byId(evaluateLimits({ BTC: btc() }, config)).get('BTC.position.BTC-PERPETUAL')).toMatchObject({ value: -300_000, state: 'ok' });
+  });
+
   it('reads the gamma of an unknown index as a breach only when there is gamma', () => {
     const nan = (gammaCoinPerUsd: number) => byId(evaluateLimits({ BTC: btc({ indexUsd: Number.NaN, greeks: { ...ZERO_RISK_GREEKS, gammaCoinPerUsd } }) }, config)).get('BTC.gamma')!.state;
     expect(nan(0)).toBe('ok');

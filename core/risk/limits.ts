@@ -43,7 +43,7 @@ import { z } from 'zod';
 import { PriceCollarSchema } from '../quoting/collar.ts';
 import { formatQty } from './format.ts';
 import { gammaCoinPerPct } from './greeks.ts';
-import type { RiskMetrics, UnderlyingMetrics } from './metrics.ts';
+import type { PositionMetric, RiskMetrics, UnderlyingMetrics } from './metrics.ts';
 import { emptyUnderlyingMetrics } from './metrics.ts';
 
 export const LIMIT_ACTIONS = ['warn', 'reduce-only', 'pause', 'kill'] as const;
@@ -276,6 +276,33 @@ export function scalarLimitValue(key: Exclude<LimitKey, 'vegaPerExpiryUsdPerVolP
   }
 }
 
+/** A currency's positions by name, sorted: per metrics' positions record (the refresh hands the same record over until a size changes). */
+const sortedPositions = new WeakMap<UnderlyingMetrics['positions'], readonly (readonly [string, PositionMetric])[]>();
+
+function positionsByName(positions: UnderlyingMetrics['positions']): readonly (readonly [string, PositionMetric])[] {
+  let sorted = sortedPositions.get(positions);
+  if (!sorted) sortedPositions.set(positions, (sorted = Object.entries(positions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return sorted;
+}
+
+/**
+ * The latest status of each subject (instrument, bucket) per rule: a subject's status is the same
+ * object while its value is, so about one status per position held is not rebuilt (ids, labels) on
+ * every evaluation, and whoever keeps the previous ones can tell the unchanged by identity.
+ * Rules are parsed config, never mutated: a new config brings new rules.
+ */
+const subjectStatuses = new WeakMap<LimitRule, Map<string, LimitStatus>>();
+
+function subjectStatus(currency: string, key: LimitKey, value: number, rule: LimitRule, subject: string): LimitStatus {
+  let byRule = subjectStatuses.get(rule);
+  if (!byRule) subjectStatuses.set(rule, (byRule = new Map()));
+  const known = byRule.get(subject);
+  if (known && Object.is(known.value, value) && known.currency === currency && known.key === key) return known;
+  const status = limitStatus(currency, key, value, rule, subject);
+  byRule.set(subject, status);
+  return status;
+}
+
 /**
  * Every configured limit of every currency that has metrics or its own limits, in a stable order
  * (currency, then LIMIT_KEYS order, buckets by expiry, positions by name). Per-bucket and
@@ -288,15 +315,14 @@ export function evaluateLimits(metrics: RiskMetrics, config: LimitsConfig): Limi
     const limits = limitsFor(config, currency);
     if (!limits) continue;
     const m = metrics[currency] ?? emptyUnderlyingMetrics(currency);
-    const positions = Object.entries(m.positions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const key of LIMIT_KEYS) {
       const rule = limits[key];
       if (!rule) continue;
       if (key === 'vegaPerExpiryUsdPerVolPt') {
-        for (const b of m.vegaByExpiry) out.push(limitStatus(currency, key, b.vegaUsdPerVolPt, rule, b.bucketId));
+        for (const b of m.vegaByExpiry) out.push(subjectStatus(currency, key, b.vegaUsdPerVolPt, rule, b.bucketId));
       } else if (key === 'optionPositionCoin' || key === 'futurePositionUsd') {
         const kind = key === 'optionPositionCoin' ? 'option' : 'future';
-        for (const [name, p] of positions) if (p.kind === kind) out.push(limitStatus(currency, key, p.size, rule, name));
+        for (const [name, p] of positionsByName(m.positions)) if (p.kind === kind) out.push(subjectStatus(currency, key, p.size, rule, name));
       } else {
         out.push(limitStatus(currency, key, scalarLimitValue(key, m), rule));
       }
@@ -328,17 +354,17 @@ function transition(kind: LimitTransition['kind'], s: LimitStatus, value: number
 
 /** Limits that entered breach, and limits that left it (or vanished while breached), between two evaluations. */
 export function limitTransitions(previous: readonly LimitStatus[], next: readonly LimitStatus[]): LimitTransition[] {
-  const before = new Map(previous.map((s) => [s.limitId, s]));
-  const seen = new Set<string>();
+  // Only what was in breach can reset: usually nothing, so the hundreds of limits that were not cost no lookup.
+  const breached = new Map<string, LimitStatus>();
+  for (const s of previous) if (s.state === 'breach') breached.set(s.limitId, s);
   const out: LimitTransition[] = [];
   for (const s of next) {
-    seen.add(s.limitId);
-    const was = before.get(s.limitId)?.state === 'breach';
+    const was = breached.size > 0 && breached.delete(s.limitId);
     const is = s.state === 'breach';
     if (is && !was) out.push(transition('breached', s, s.value));
     else if (was && !is) out.push(transition('reset', s, s.value));
   }
-  for (const s of previous) if (s.state === 'breach' && !seen.has(s.limitId)) out.push(transition('reset', s, 0));
+  for (const s of breached.values()) out.push(transition('reset', s, 0));
   return out;
 }
 

@@ -53,6 +53,30 @@ export function emptyUnderlyingMetrics(currency: string, indexUsd = Number.NaN):
 }
 
 /**
+ * Net position per instrument, by currency (non-zero only), per positions array: the refresh hands
+ * the same array over until a size changes, and the records it gets back are then the same too.
+ */
+const nettedOf = new WeakMap<readonly RiskPosition[], ReadonlyMap<string, Readonly<Record<string, PositionMetric>>>>();
+
+function netted(positions: readonly RiskPosition[]): ReadonlyMap<string, Readonly<Record<string, PositionMetric>>> {
+  const known = nettedOf.get(positions);
+  if (known) return known;
+  const out = new Map<string, Record<string, PositionMetric>>();
+  for (const { instrument, size } of positions) {
+    if (size === 0) continue;
+    let book = out.get(instrument.currency);
+    if (!book) out.set(instrument.currency, (book = {}));
+    const previous = book[instrument.instrumentName]?.size ?? 0;
+    book[instrument.instrumentName] = { kind: instrument.kind, size: previous + size };
+  }
+  for (const book of out.values()) for (const [name, p] of Object.entries(book)) if (p.size === 0) delete book[name];
+  nettedOf.set(positions, out);
+  return out;
+}
+
+const NO_POSITIONS: Readonly<Record<string, PositionMetric>> = Object.freeze({});
+
+/**
  * Metrics of every currency with a priced position or an activity entry. `risk` must come from
  * aggregateGreeks over the same positions; indexUsd by currency (missing: NaN).
  */
@@ -62,20 +86,11 @@ export function buildRiskMetrics(
   activity: Readonly<Record<string, Partial<UnderlyingActivity>>>,
   indexUsd: Readonly<Record<string, number>>,
 ): RiskMetrics {
-  const netted = new Map<string, Record<string, PositionMetric>>();
-  for (const { instrument, size } of positions) {
-    if (size === 0) continue;
-    let book = netted.get(instrument.currency);
-    if (!book) netted.set(instrument.currency, (book = {}));
-    const previous = book[instrument.instrumentName]?.size ?? 0;
-    book[instrument.instrumentName] = { kind: instrument.kind, size: previous + size };
-  }
+  const books = netted(positions);
   const out: Record<string, UnderlyingMetrics> = {};
-  const currencies = new Set([...risk.byUnderlying.map((u) => u.currency), ...Object.keys(activity), ...netted.keys()]);
+  const currencies = new Set([...risk.byUnderlying.map((u) => u.currency), ...Object.keys(activity), ...books.keys()]);
   for (const currency of [...currencies].sort()) {
     const u = risk.byUnderlying.find((x) => x.currency === currency);
-    const book = netted.get(currency) ?? {};
-    for (const [name, p] of Object.entries(book)) if (p.size === 0) delete book[name];
     out[currency] = {
       ...NO_ACTIVITY,
       ...activity[currency],
@@ -83,7 +98,7 @@ export function buildRiskMetrics(
       indexUsd: indexUsd[currency] ?? Number.NaN,
       greeks: u?.greeks ?? ZERO_RISK_GREEKS,
       vegaByExpiry: (u?.byExpiry ?? []).filter((b) => !b.isPerpetual).map((b) => ({ bucketId: b.bucketId, expiryMs: b.expiryMs, vegaUsdPerVolPt: b.greeks.vegaUsdPerVolPt })),
-      positions: book,
+      positions: books.get(currency) ?? NO_POSITIONS,
       grossNotionalUsd: u?.grossNotionalUsd ?? 0,
     };
   }
