@@ -77,6 +77,14 @@ function distanceFromMoney(quoter: ChainQuoter, i: number): number {
   return Math.abs(Math.log(quoter.strike[i]! / quoter.forwardUsd[i]!)) || 0;
 }
 
+/** A quoted option's place: its strategy, its row in the chain quoter, and what its per-frame requote last saw of its orders. */
+interface Slot {
+  readonly strategy: Strategy;
+  readonly i: number;
+  readonly live: Order[];
+  readonly working: WorkingOrder[];
+}
+
 interface Strategy {
   readonly currency: string;
   mode: StrategyMode;
@@ -114,13 +122,11 @@ export class StrategyDesk {
   readonly #levels = new Map<string, number>();
   readonly #actions: QuoteAction[] = [];
   /** Where each quoted option sits: its strategy and its slot in the chain quoter. */
-  readonly #slots = new Map<string, { readonly strategy: Strategy; readonly i: number }>();
+  readonly #slots = new Map<string, Slot>();
   readonly #workingOf = new WeakMap<Order, WorkingOrder>();
   /** Scratch for #fillRow's market read (one row at a time). */
   readonly #fields: QuoteFields = { bidPrice: NaN, askPrice: NaN, markPrice: NaN, underlyingPrice: NaN, stale: true };
-  /** The working orders of the option requoteOne is requoting (reused: one frame at a time). */
-  readonly #workingOne: WorkingOrder[] = [];
-  /** Scratch for the OMS's live orders of that option. */
+  /** Scratch for the OMS's live orders of the option requoteOne is requoting (one frame at a time). */
   readonly #liveOne: Order[] = [];
   /** The overrides as a list, for effectiveOverride; rebuilt after a change. */
   #overridesCached: readonly QuoteOverride[] | undefined;
@@ -312,9 +318,7 @@ export class StrategyDesk {
     this.#fillRow(strategy, i, nowMs);
     const { portfolio } = this.deps;
     quoter.quoteOne(i, { params: strategy.params, portfolio: { deltaCoin: portfolio.deltaCoin(currency), vegaUsdPerVolPt: portfolio.vegaUsdPerVolPt(currency) }, mode: allowed === 'both' ? 'active' : 'reducing', collar: this.deps.collar(currency) });
-    const working = this.#workingOne;
-    working.length = 0;
-    for (const order of this.deps.orders.liveOf(instrumentName, this.#liveOne)) if (order.origin === 'strategy') working.push(this.#working(order));
+    const working = this.#slotWorking(slot, this.deps.orders.liveOf(instrumentName, this.#liveOne));
     const actions = this.#actions;
     actions.length = 0;
     // With the rate share spent (usual between two sweeps), only cancels could go out: the diff is asked for nothing else.
@@ -391,7 +395,7 @@ export class StrategyDesk {
     const index = new Map<string, number>();
     chain.forEach((instrument, i) => {
       strategy.quoter.setInstrument(i, instrument);
-      this.#slots.set(instrument.instrumentName, { strategy, i });
+      this.#slots.set(instrument.instrumentName, { strategy, i, live: [], working: [] });
       index.set(instrument.instrumentName, i);
     });
     strategy.chain = chain;
@@ -476,6 +480,25 @@ export class StrategyDesk {
 
   #overrideList(): readonly QuoteOverride[] {
     return (this.#overridesCached ??= [...this.#overrides.values()]);
+  }
+
+  /**
+   * The working forms of a slot's strategy orders among `live` (the option's live orders now): the
+   * slot's list from its last requote while the OMS holds the very same orders (an order changes
+   * by being replaced), which is most frames; rebuilt otherwise.
+   */
+  #slotWorking(slot: Slot, live: readonly Order[]): readonly WorkingOrder[] {
+    const seen = slot.live;
+    let same = seen.length === live.length;
+    for (let k = 0; same && k < live.length; k++) same = seen[k] === live[k];
+    if (same) return slot.working;
+    seen.length = 0;
+    slot.working.length = 0;
+    for (const order of live) {
+      seen.push(order);
+      if (order.origin === 'strategy') slot.working.push(this.#working(order));
+    }
+    return slot.working;
   }
 
   #working(order: Order): WorkingOrder {
