@@ -387,6 +387,8 @@ export function scanBookFrame(text: string, tickSizeOf: (instrumentName: string)
 
 /** A number or null: what every numeric field of a ticker may hold. */
 const NUMBER_OR_NULL = `(?:${NUMBER}|null)`;
+/** The same, captured: a field the ticker reads. */
+const READ = `(${NUMBER_OR_NULL})`;
 const TICKER_PREFIX = '{"jsonrpc":"2.0","method":"subscription","params":{"channel":"ticker.';
 /**
  * The compact shape the simulator sends a ticker notification in (core/sim/rpc/render.ts
@@ -394,44 +396,34 @@ const TICKER_PREFIX = '{"jsonrpc":"2.0","method":"subscription","params":{"chann
  * nothing for a dated future), as BOOK_FRAME is for books: the frame's whole grammar (strict JSON
  * numbers or null in every numeric field, strings without escapes or control characters), fields
  * in that order, nothing unknown, nothing after. Frames in any other shape take the generic path.
+ * The fields a ticker keeps are captured (TICKER_GROUPS), so the match that validates the frame
+ * also finds them.
  */
 const TICKER_FRAME = new RegExp(
-  `^${escapeRegExp(TICKER_PREFIX)}${PLAIN_STRING}","data":\\{"timestamp":${NUMBER},"state":"${PLAIN_STRING}",` +
+  `^${escapeRegExp(TICKER_PREFIX)}${PLAIN_STRING}","data":\\{"timestamp":(${NUMBER}),"state":"${PLAIN_STRING}",` +
     `"stats":\\{"volume":${NUMBER_OR_NULL},"price_change":${NUMBER_OR_NULL},"low":${NUMBER_OR_NULL},"high":${NUMBER_OR_NULL}\\},` +
-    `"open_interest":${NUMBER_OR_NULL},"min_price":${NUMBER_OR_NULL},"max_price":${NUMBER_OR_NULL},"mark_price":${NUMBER_OR_NULL},"last_price":${NUMBER_OR_NULL},` +
-    `"instrument_name":"${PLAIN_STRING}","index_price":${NUMBER_OR_NULL},"estimated_delivery_price":${NUMBER_OR_NULL},` +
+    `"open_interest":${NUMBER_OR_NULL},"min_price":${NUMBER_OR_NULL},"max_price":${NUMBER_OR_NULL},"mark_price":${READ},"last_price":${READ},` +
+    `"instrument_name":"(${PLAIN_STRING})","index_price":${NUMBER_OR_NULL},"estimated_delivery_price":${NUMBER_OR_NULL},` +
     `"best_bid_price":${NUMBER_OR_NULL},"best_bid_amount":${NUMBER_OR_NULL},"best_ask_price":${NUMBER_OR_NULL},"best_ask_amount":${NUMBER_OR_NULL}` +
-    `(?:,"mark_iv":${NUMBER_OR_NULL},"bid_iv":${NUMBER_OR_NULL},"ask_iv":${NUMBER_OR_NULL},"interest_rate":${NUMBER_OR_NULL},"underlying_price":${NUMBER_OR_NULL},` +
-    `"underlying_index":(?:"${PLAIN_STRING}"|null),"greeks":\\{"delta":${NUMBER_OR_NULL},"gamma":${NUMBER_OR_NULL},"vega":${NUMBER_OR_NULL},"theta":${NUMBER_OR_NULL},"rho":${NUMBER_OR_NULL}\\}` +
-    `|,"current_funding":${NUMBER_OR_NULL},"funding_8h":${NUMBER_OR_NULL},"interest_value":${NUMBER_OR_NULL})?\\}\\}\\}$`,
+    `(?:,"mark_iv":${READ},"bid_iv":${READ},"ask_iv":${READ},"interest_rate":${NUMBER_OR_NULL},"underlying_price":${READ},` +
+    `"underlying_index":(?:"${PLAIN_STRING}"|null),"greeks":\\{"delta":${READ},"gamma":${READ},"vega":${READ},"theta":${READ},"rho":${NUMBER_OR_NULL}\\}` +
+    `|,"current_funding":${NUMBER_OR_NULL},"funding_8h":${READ},"interest_value":${NUMBER_OR_NULL})?\\}\\}\\}$`,
 );
+/** TICKER_FRAME's capture groups, in order. */
+const TICKER_GROUP = { timestamp: 1, markPrice: 2, lastPrice: 3, instrumentName: 4, markIv: 5, bidIv: 6, askIv: 7, underlyingPrice: 8, delta: 9, gamma: 10, vega: 11, theta: 12, funding8h: 13 } as const;
 
-/** Moves past the validated number or null at `at` without reading it (a number ends at the next `,` or `}`). */
-function skipValue(text: string): void {
-  let i = at;
-  let c = text.charCodeAt(i);
-  if (c === 110) {
-    at = i + 4;
-    return;
-  }
-  while (c !== 44 && c !== 125) c = text.charCodeAt(++i);
-  at = i;
+/** A captured number or null (undefined: an option's group in a perpetual's frame, or the reverse), as parseTicker's num(): null and non-finite (1e400) are undefined. */
+function capturedNumber(value: string | undefined): number | undefined {
+  if (value === undefined || value.charCodeAt(0) === 110) return undefined;
+  at = 0;
+  const number = readNumber(value);
+  return Number.isFinite(number) ? number : undefined;
 }
 
-/** The validated number or null at `at`, as parseTicker's num(): null and non-finite (1e400) are undefined. */
-function readNullable(text: string): number | undefined {
-  if (text.charCodeAt(at) === 110) {
-    at += 4;
-    return undefined;
-  }
-  const value = readNumber(text);
-  return Number.isFinite(value) ? value : undefined;
-}
-
-/** An IV as parseTicker's percent(): a fraction, 0 (none) undefined. */
-function readPercent(text: string): number | undefined {
-  const value = readNullable(text);
-  return value === undefined || value === 0 ? undefined : value / 100;
+/** A captured IV as parseTicker's percent(): a fraction, 0 (none) undefined. */
+function capturedPercent(value: string | undefined): number | undefined {
+  const number = capturedNumber(value);
+  return number === undefined || number === 0 ? undefined : number / 100;
 }
 
 /**
@@ -447,84 +439,24 @@ function readPercent(text: string): number | undefined {
  * They are read by the generic path, which takes any order.
  */
 export function scanTickerFrame(text: string): TickerUpdate | undefined {
-  if (!TICKER_FRAME.test(text)) return undefined;
-  // The channel holds no quote (validated): its end is the first one after the prefix.
-  at = text.indexOf('"', TICKER_PREFIX.length) + '","data":{"timestamp":'.length;
-  const tsMs = readNumber(text);
-  if (!Number.isFinite(tsMs)) return undefined;
-  // The state holds no quote either: past its closing one to the stats, which are not read.
-  at = text.indexOf('"', at + ',"state":"'.length) + '","stats":{"volume":'.length;
-  skipValue(text);
-  at += ',"price_change":'.length;
-  skipValue(text);
-  at += ',"low":'.length;
-  skipValue(text);
-  at += ',"high":'.length;
-  skipValue(text);
-  at += '},"open_interest":'.length;
-  skipValue(text);
-  at += ',"min_price":'.length;
-  skipValue(text);
-  at += ',"max_price":'.length;
-  skipValue(text);
-  at += ',"mark_price":'.length;
-  const markPrice = readNullable(text);
-  at += ',"last_price":'.length;
-  const lastPrice = readNullable(text);
-  at += ',"instrument_name":"'.length;
-  const nameEnd = text.indexOf('"', at);
-  // A copy, as for books: in a replay the frame is itself a slice of a megabyte of recording.
-  const instrumentName = ownName(text.slice(at, nameEnd));
-  at = nameEnd + '","index_price":'.length;
-  skipValue(text);
-  at += ',"estimated_delivery_price":'.length;
-  skipValue(text);
-  at += ',"best_bid_price":'.length;
-  skipValue(text);
-  at += ',"best_bid_amount":'.length;
-  skipValue(text);
-  at += ',"best_ask_price":'.length;
-  skipValue(text);
-  at += ',"best_ask_amount":'.length;
-  skipValue(text);
-  let markIv: number | undefined;
-  let bidIv: number | undefined;
-  let askIv: number | undefined;
-  let underlyingPrice: number | undefined;
-  let delta: number | undefined;
-  let gamma: number | undefined;
-  let vegaUsd: number | undefined;
-  let thetaUsd: number | undefined;
-  let fundingRate8h: number | undefined;
-  // After the common fields, `}` ends a dated future's data; `,"m` starts an option's IVs, `,"c` a perpetual's funding.
-  if (text.charCodeAt(at) === 44) {
-    if (text.charCodeAt(at + 2) === 109) {
-      at += ',"mark_iv":'.length;
-      markIv = readPercent(text);
-      at += ',"bid_iv":'.length;
-      bidIv = readPercent(text);
-      at += ',"ask_iv":'.length;
-      askIv = readPercent(text);
-      at += ',"interest_rate":'.length;
-      skipValue(text);
-      at += ',"underlying_price":'.length;
-      underlyingPrice = readNullable(text);
-      at += ',"underlying_index":'.length;
-      at = text.charCodeAt(at) === 34 ? text.indexOf('"', at + 1) + 1 : at + 'null'.length;
-      at += ',"greeks":{"delta":'.length;
-      delta = readNullable(text);
-      at += ',"gamma":'.length;
-      gamma = readNullable(text);
-      at += ',"vega":'.length;
-      vegaUsd = readNullable(text);
-      at += ',"theta":'.length;
-      thetaUsd = readNullable(text);
-    } else {
-      at += ',"current_funding":'.length;
-      skipValue(text);
-      at += ',"funding_8h":'.length;
-      fundingRate8h = readNullable(text);
-    }
-  }
-  return { instrumentName, tsMs, markPrice, markIv, bidIv, askIv, lastPrice, underlyingPrice, delta, gamma, vegaUsd, thetaUsd, fundingRate8h };
+  const match = TICKER_FRAME.exec(text);
+  if (match === null) return undefined;
+  const tsMs = capturedNumber(match[TICKER_GROUP.timestamp]);
+  if (tsMs === undefined) return undefined;
+  return {
+    // A copy, as for books: in a replay the frame is itself a slice of a megabyte of recording.
+    instrumentName: ownName(match[TICKER_GROUP.instrumentName]!),
+    tsMs,
+    markPrice: capturedNumber(match[TICKER_GROUP.markPrice]),
+    markIv: capturedPercent(match[TICKER_GROUP.markIv]),
+    bidIv: capturedPercent(match[TICKER_GROUP.bidIv]),
+    askIv: capturedPercent(match[TICKER_GROUP.askIv]),
+    lastPrice: capturedNumber(match[TICKER_GROUP.lastPrice]),
+    underlyingPrice: capturedNumber(match[TICKER_GROUP.underlyingPrice]),
+    delta: capturedNumber(match[TICKER_GROUP.delta]),
+    gamma: capturedNumber(match[TICKER_GROUP.gamma]),
+    vegaUsd: capturedNumber(match[TICKER_GROUP.vega]),
+    thetaUsd: capturedNumber(match[TICKER_GROUP.theta]),
+    fundingRate8h: capturedNumber(match[TICKER_GROUP.funding8h]),
+  };
 }
