@@ -412,11 +412,37 @@ const TICKER_FRAME = new RegExp(
 /** TICKER_FRAME's capture groups, in order. */
 const TICKER_GROUP = { timestamp: 1, markPrice: 2, lastPrice: 3, instrumentName: 4, markIv: 5, bidIv: 6, askIv: 7, underlyingPrice: 8, delta: 9, gamma: 10, vega: 11, theta: 12, funding8h: 13 } as const;
 
+/**
+ * A whole validated JSON number as JSON.parse reads it: up to 15 significant digits and at most 22
+ * decimals, one correctly rounded division of exact operands (Clinger's fast path, as readNumber);
+ * exponents and longer mantissas go to Number(). Bounded by the string's length, unlike readNumber,
+ * which stops at the character after the number (reading past the end is a slow path in V8).
+ */
+function wholeNumber(text: string): number {
+  const length = text.length;
+  const negative = text.charCodeAt(0) === 45;
+  let mantissa = 0;
+  let digits = 0;
+  let point = -1;
+  for (let i = negative ? 1 : 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) point = i;
+    else if (c > 57 || digits === 15) return Number(text);
+    else {
+      mantissa = mantissa * 10 + (c - 48);
+      if (mantissa !== 0) digits++;
+    }
+  }
+  const scale = point < 0 ? 0 : length - 1 - point;
+  if (scale > 22) return Number(text);
+  const magnitude = mantissa / pow10(scale);
+  return negative ? -magnitude : magnitude;
+}
+
 /** A captured number or null (undefined: an option's group in a perpetual's frame, or the reverse), as parseTicker's num(): null and non-finite (1e400) are undefined. */
 function capturedNumber(value: string | undefined): number | undefined {
   if (value === undefined || value.charCodeAt(0) === 110) return undefined;
-  at = 0;
-  const number = readNumber(value);
+  const number = wholeNumber(value);
   return Number.isFinite(number) ? number : undefined;
 }
 
