@@ -190,13 +190,11 @@ export class OrderGateway {
   /** Folds a venue's answer about an order into the OMS; returns the queries reconciliation needs. */
   onOrderEvent(event: VenueEvent, tsMs: number): VenueRequest[] {
     const { orders } = this.deps;
-    const query = (order: Order | undefined): VenueRequest[] =>
-      order?.state === 'unknown' && order.venueOrderId ? [{ type: 'QueryOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId }] : [];
     switch (event.type) {
       case 'OrderReported':
         orders.onReport(event.report);
         // A quote the venue replaced in its slot is asked after by id.
-        return orders.takeSuperseded().flatMap((order) => query(order));
+        return orders.takeSuperseded().flatMap(query);
       case 'OrderRequestFailed': {
         if (!orders.get(event.label)) return [];
         if (event.request === 'place') orders.apply(event.label, { type: 'Rejected', reason: event.reason, tsMs });
@@ -210,11 +208,16 @@ export class OrderGateway {
         orders.apply(event.label, { type: 'AckLost', tsMs });
         return query(orders.get(event.label));
       case 'OrdersReconciled':
-        return orders.reconcile(event.venueId, event.open, tsMs).flatMap((order) => query(order));
+        return orders.reconcile(event.venueId, event.open, tsMs).flatMap(query);
       default:
         return [];
     }
   }
+}
+
+/** The venue is asked about an order whose state is unknown (nothing for any other). */
+function query(order: Order | undefined): VenueRequest[] {
+  return order?.state === 'unknown' && order.venueOrderId ? [{ type: 'QueryOrder', venueId: order.venueId, label: order.clientOrderId, venueOrderId: order.venueOrderId }] : [];
 }
 
 export function isRefusal(value: VenueRequest | Refusal): value is Refusal {

@@ -77,6 +77,11 @@ function distanceFromMoney(quoter: ChainQuoter, i: number): number {
   return Math.abs(Math.log(quoter.strike[i]! / quoter.forwardUsd[i]!)) || 0;
 }
 
+/** distanceFromMoney of the option an action is for. */
+function actionDistance(strategy: Strategy, action: QuoteAction): number {
+  return distanceFromMoney(strategy.quoter, strategy.index.get(action.instrumentName)!);
+}
+
 /** A quoted option's place: its strategy, its row in the chain quoter, and what its per-frame requote last saw of its orders. */
 interface Slot {
   readonly strategy: Strategy;
@@ -579,9 +584,7 @@ export class StrategyDesk {
       actions.length = write;
       return dropped;
     }
-    const { quoter, index } = strategy;
-    const distance = (action: QuoteAction): number => distanceFromMoney(quoter, index.get(action.instrumentName)!);
-    const others = actions.filter((action) => action.kind !== 'cancel').sort((a, b) => distance(a) - distance(b));
+    const others = actions.filter((action) => action.kind !== 'cancel').sort((a, b) => actionDistance(strategy, a) - actionDistance(strategy, b));
     let write = 0;
     for (const action of actions) if (action.kind === 'cancel') actions[write++] = action;
     let { orders, messages } = budget;

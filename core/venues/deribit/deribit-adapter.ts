@@ -675,14 +675,12 @@ export class DeribitAdapter implements VenueAdapter {
     const connection = this.#connection;
     // Queries are how reconciliation completes, so they may go out while syncing; nothing else may.
     const usable = connection?.isOpen && (this.#phase === 'live' || (kind === 'query' && this.#phase === 'syncing'));
-    // Reported asynchronously, like every other outcome, so a caller is never re-entered.
-    const refuse = (reason: string): void => queueMicrotask(() => this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason }));
-    if (!connection || !usable) return refuse(`venue ${this.venueId} is not connected`);
+    if (!connection || !usable) return this.#refuse(label, kind, `venue ${this.venueId} is not connected`);
     const nowMs = this.#options.clock.nowMs();
     if ((kind === 'place' || kind === 'replace') && this.#safeMode.isActive(nowMs)) {
-      return refuse(`safe mode after too_many_requests: only cancels are sent for ${Math.ceil(this.#safeMode.untilMs - nowMs)} ms more`);
+      return this.#refuse(label, kind, `safe mode after too_many_requests: only cancels are sent for ${Math.ceil(this.#safeMode.untilMs - nowMs)} ms more`);
     }
-    if (kind === 'place' && this.#limiter.queued >= (this.#options.maxQueuedRequests ?? 2_000)) return refuse(`rate limit: ${this.#limiter.queued} requests already wait for credits`);
+    if (kind === 'place' && this.#limiter.queued >= (this.#options.maxQueuedRequests ?? 2_000)) return this.#refuse(label, kind, `rate limit: ${this.#limiter.queued} requests already wait for credits`);
     const cls: RequestClass = kind;
     this.#call<unknown>(connection, method, params, cls, priority)
       .then((result) => {
@@ -692,6 +690,11 @@ export class DeribitAdapter implements VenueAdapter {
         else this.#protocolErrors += 1;
       })
       .catch((error: Error) => this.#requestFailed(error, label, kind));
+  }
+
+  /** An order request not sent, reported asynchronously like every other outcome, so a caller is never re-entered. */
+  #refuse(label: string, kind: OrderRequestKind, reason: string): void {
+    queueMicrotask(() => this.#emit({ type: 'OrderRequestFailed', label, request: kind, code: 0, reason }));
   }
 
   // ------------------------------------------------------------------------------------------
