@@ -3,27 +3,22 @@
  * machine: 52,300 · 1.25 · 0.0005.
  */
 
-const formats = new Map<string, Intl.NumberFormat>();
+/** Formatters by maximum fraction digits, and by maximum significant digits: made once each (a refusal's reason formats several numbers). */
+const byFractionDigits: Intl.NumberFormat[] = [];
+const bySignificantDigits: Intl.NumberFormat[] = [];
 
-function format(options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = JSON.stringify(options);
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', options);
-    formats.set(key, f);
-  }
-  return f;
-}
+const fractionFormat = (digits: number): Intl.NumberFormat => (byFractionDigits[digits] ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }));
+const significantFormat = (digits: number): Intl.NumberFormat => (bySignificantDigits[digits] ??= new Intl.NumberFormat('en-US', { maximumSignificantDigits: digits }));
 
 /** A quantity with precision for its size; `extraDigits` adds decimals (to tell two numbers apart). */
 export function formatQty(x: number, extraDigits = 0): string {
   if (Number.isNaN(x)) return 'unknown';
   if (!Number.isFinite(x)) return x > 0 ? 'infinite' : '−infinite';
   const a = Math.abs(x);
-  if (a >= 1000) return format({ maximumFractionDigits: extraDigits }).format(x);
-  if (a >= 1) return format({ maximumFractionDigits: 3 + extraDigits }).format(x);
+  if (a >= 1000) return fractionFormat(extraDigits).format(x);
+  if (a >= 1) return fractionFormat(3 + extraDigits).format(x);
   if (a === 0) return '0';
-  return format({ maximumSignificantDigits: Math.min(21, 4 + extraDigits) }).format(x);
+  return significantFormat(Math.min(21, 4 + extraDigits)).format(x);
 }
 
 /** Two quantities formatted with enough digits that unequal numbers do not read equal. */

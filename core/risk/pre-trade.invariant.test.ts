@@ -120,9 +120,9 @@ function step(book: Book, market: Market, o: RandomOrder, current: { metrics: Ri
   const mode = o.reduceOnly ? 'reduce-only' : tradingModeFor(strongestAction(current.statuses), false);
   const request = toRequest(o, market);
   const result = checkOrder(request, {
-    instruments: INSTRUMENTS,
-    pricing: market.pricing,
-    references: market.references,
+    instrument: INSTRUMENTS[request.instrumentName],
+    pricing: market.pricing[request.instrumentName],
+    references: market.references[request.instrumentName],
     metrics: current.metrics,
     liveOrders: [],
     config: CONFIG,

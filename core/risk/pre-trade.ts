@@ -25,9 +25,10 @@
  */
 import { LIVE_STATES } from '../oms/order-state.ts';
 import type { InstrumentRow, OrderRow } from '../protocol/state.ts';
+import type { PriceCollar } from '../quoting/collar.ts';
 import { collarHalfWidthCoin, withinCollar } from '../quoting/collar.ts';
 import { formatPair, formatQty } from './format.ts';
-import type { PricingInput, PricingInputs, RiskGreeks } from './greeks.ts';
+import type { PricingInput, RiskGreeks } from './greeks.ts';
 import { expiryBucketId, gammaCoinPerPct, positionNotionalUsd, unitGreeks } from './greeks.ts';
 import type { LimitAction, LimitKey, LimitRule, LimitsConfig, UnderlyingLimits } from './limits.ts';
 import { LIMIT_META, limitId, limitsFor } from './limits.ts';
@@ -70,9 +71,12 @@ export interface PriceReferences {
 export type TradingMode = 'normal' | 'reduce-only' | 'halted';
 
 export interface PreTradeContext {
-  readonly instruments: Readonly<Record<string, InstrumentRow>>;
-  readonly pricing: PricingInputs;
-  readonly references: Readonly<Record<string, PriceReferences>>;
+  /** The order's instrument; undefined (or another instrument) when it is not listed. */
+  readonly instrument: InstrumentRow | undefined;
+  /** Its pricing inputs, when known. */
+  readonly pricing: PricingInput | undefined;
+  /** Its reference prices, for the collar. */
+  readonly references: PriceReferences | undefined;
   /** Current metrics (buildRiskMetrics), by currency. */
   readonly metrics: RiskMetrics;
   /** Our live orders (at least those on the order's instrument). */
@@ -110,12 +114,12 @@ const enforced = (rule: LimitRule | undefined): rule is LimitRule => rule !== un
 const tickIndex = (price: number, tickSize: number): number => Math.round(price / tickSize);
 
 export function checkOrder(order: OrderRequest, context: PreTradeContext): CheckResult {
-  const instrument = context.instruments[order.instrumentName];
-  if (!instrument) return refuse('order', `unknown instrument ${order.instrumentName}`);
+  const instrument = context.instrument;
+  if (instrument?.instrumentName !== order.instrumentName) return refuse('order', `unknown instrument ${order.instrumentName}`);
   if (!known(order.price)) return refuse('order', `price ${formatQty(order.price)} is not a positive number`);
   if (!known(order.amount)) return refuse('order', `amount ${formatQty(order.amount)} is not a positive number`);
   if (order.amount < instrument.minTradeAmount) return refuse('order', `amount ${formatQty(order.amount)} is below the minimum ${formatQty(instrument.minTradeAmount)} of ${instrument.instrumentName}`);
-  const pricing = context.pricing[instrument.instrumentName];
+  const pricing = context.pricing;
   const unit = unitGreeks(instrument, pricing);
   if (!unit || !pricing) return refuse('order', `no pricing for ${instrument.instrumentName}: its risk cannot be projected`);
   const limits = limitsFor(context.config, instrument.currency);
@@ -123,12 +127,12 @@ export function checkOrder(order: OrderRequest, context: PreTradeContext): Check
 
   if (context.mode === 'halted') return refuse('mode', 'trading is halted (kill switch): no order may be sent');
 
-  for (const [window, key] of [[context.orderWindow, 'ordersPerSec'], [context.messageWindow, 'messagesPerSec']] as const) {
-    const problem = window && rateProblem(window, limits[key], key === 'ordersPerSec' ? 'order' : 'message', context.nowMs);
-    if (problem) return refuse('rate', problem, limitId(instrument.currency, key));
-  }
+  const orderRate = rateProblem(context.orderWindow, limits.ordersPerSec, 'order', context.nowMs);
+  if (orderRate) return refuse('rate', orderRate, limitId(instrument.currency, 'ordersPerSec'));
+  const messageRate = context.messageWindow && rateProblem(context.messageWindow, limits.messagesPerSec, 'message', context.nowMs);
+  if (messageRate) return refuse('rate', messageRate, limitId(instrument.currency, 'messagesPerSec'));
 
-  const collar = collarProblem(order, instrument, context.references[instrument.instrumentName], limits);
+  const collar = collarProblem(order, instrument, context.references, limits);
   if (collar) return refuse('collar', collar);
 
   const pre = limits.preTrade;
@@ -169,23 +173,19 @@ function collarProblem(order: OrderRequest, instrument: InstrumentRow, refs: Pri
   // A close the trader capped was capped from the venue's mark: it is held to that band around the
   // mark alone (our theo may sit anywhere in it), or around theo when no mark is known.
   const mark = refs?.mark;
-  const candidates: readonly (readonly [string, number | undefined])[] = granted && known(mark) ? [['mark', mark]] : [
-    ['theo', refs?.theo],
-    ['mark', refs?.mark],
-  ];
-  let checked = 0;
-  for (const [name, reference] of candidates) {
-    if (!known(reference)) continue;
-    checked += 1;
-    if (withinCollar(order.price, reference, instrument.tickSize, collar)) continue;
-    const band = collarHalfWidthCoin(reference, instrument.tickSize, collar);
-    return (
-      `${order.side} at ${formatQty(order.price)} is ${formatQty(Math.abs(order.price - reference))} from ${name} ${formatQty(reference)}, ` +
-      `beyond the allowed ${formatQty(band)} (max of ${formatQty(collar.maxTicksFromReference)} ticks of ${formatQty(instrument.tickSize)} and ${formatQty(collar.maxFractionFromReference * 100)} % of ${name})`
-    );
-  }
-  if (checked === 0 && instrument.kind === 'option') return `no theo or mark for ${instrument.instrumentName}: an option order needs a reference price`;
+  const theo = granted && known(mark) ? undefined : refs?.theo;
+  if (known(theo) && !withinCollar(order.price, theo, instrument.tickSize, collar)) return collarMessage(order, instrument, 'theo', theo, collar);
+  if (known(mark) && !withinCollar(order.price, mark, instrument.tickSize, collar)) return collarMessage(order, instrument, 'mark', mark, collar);
+  if (!known(theo) && !known(mark) && instrument.kind === 'option') return `no theo or mark for ${instrument.instrumentName}: an option order needs a reference price`;
   return undefined;
+}
+
+function collarMessage(order: OrderRequest, instrument: InstrumentRow, name: string, reference: number, collar: PriceCollar): string {
+  const band = collarHalfWidthCoin(reference, instrument.tickSize, collar);
+  return (
+    `${order.side} at ${formatQty(order.price)} is ${formatQty(Math.abs(order.price - reference))} from ${name} ${formatQty(reference)}, ` +
+    `beyond the allowed ${formatQty(band)} (max of ${formatQty(collar.maxTicksFromReference)} ticks of ${formatQty(instrument.tickSize)} and ${formatQty(collar.maxFractionFromReference * 100)} % of ${name})`
+  );
 }
 
 function bookProblem(order: OrderRequest, instrument: InstrumentRow, live: readonly RestingOrder[]): CheckResult | undefined {
@@ -231,15 +231,6 @@ function reduceOnlyProblem(instrument: InstrumentRow, signed: number, unit: Risk
   );
 }
 
-interface Projection {
-  readonly key: LimitKey;
-  readonly subject?: string;
-  readonly before: number;
-  readonly after: number;
-  /** Whether the order moves the quantity at all (decided on the raw change: before may be NaN). */
-  readonly moves: boolean;
-}
-
 function limitProblem(
   order: OrderRequest,
   instrument: InstrumentRow,
@@ -249,37 +240,41 @@ function limitProblem(
   m: UnderlyingMetrics,
   limits: UnderlyingLimits,
 ): CheckResult {
+  // Each limit the order moves, in a fixed order: the first it would breach (or worsen) refuses it.
   const g = m.greeks;
-  const position = m.positions[instrument.instrumentName]?.size ?? 0;
-  const notionalAfter = m.grossNotionalUsd - positionNotionalUsd(instrument, position, pricing) + positionNotionalUsd(instrument, position + signed, pricing);
   const dDelta = unit.deltaCoin * signed;
   const dGamma = unit.gammaCoinPerUsd * signed;
   const dVega = unit.vegaUsdPerVolPt * signed;
-  const projections: Projection[] = [
-    { key: 'netDeltaCoin', before: g.deltaCoin, after: g.deltaCoin + dDelta, moves: dDelta !== 0 },
-    { key: 'gammaCoinPerPct', before: gammaCoinPerPct(g.gammaCoinPerUsd, m.indexUsd), after: gammaCoinPerPct(g.gammaCoinPerUsd + dGamma, m.indexUsd), moves: dGamma !== 0 },
-    { key: 'vegaTotalUsdPerVolPt', before: g.vegaUsdPerVolPt, after: g.vegaUsdPerVolPt + dVega, moves: dVega !== 0 },
-    { key: instrument.kind === 'option' ? 'optionPositionCoin' : 'futurePositionUsd', subject: instrument.instrumentName, before: position, after: position + signed, moves: true },
-    { key: 'grossNotionalUsd', before: m.grossNotionalUsd, after: notionalAfter, moves: notionalAfter !== m.grossNotionalUsd },
-    { key: 'openOrders', before: m.openOrders, after: m.openOrders + 1, moves: order.replacesClientOrderId === undefined },
-  ];
-  if (!instrument.isPerpetual) {
-    const bucketId = expiryBucketId(instrument);
-    const before = bucketVega(m, bucketId);
-    projections.splice(3, 0, { key: 'vegaPerExpiryUsdPerVolPt', subject: bucketId, before, after: before + dVega, moves: dVega !== 0 });
-  }
-  for (const p of projections) {
-    const rule = limits[p.key];
-    if (!enforced(rule) || !p.moves) continue;
-    const after = Math.abs(p.after);
-    const before = Math.abs(p.before);
-    if (after <= rule.limit || after < before) continue;
-    const meta = LIMIT_META[p.key];
-    const label = `${instrument.currency} ${meta.label}${p.subject === undefined ? '' : ` ${p.subject}`}`;
-    const when = p.key === 'openOrders' ? 'with this order' : 'after fill';
-    const [afterText, limitText] = formatPair(p.after, rule.limit);
-    const already = before > rule.limit ? ` (already ${formatQty(p.before)}: the order does not reduce it)` : '';
-    return refuse('limit', `${label} ${when} ${afterText} ${meta.unit} exceeds limit ${limitText}${already}`, limitId(instrument.currency, p.key, p.subject));
-  }
-  return OK;
+  const position = m.positions[instrument.instrumentName]?.size ?? 0;
+  const notionalAfter = m.grossNotionalUsd - positionNotionalUsd(instrument, position, pricing) + positionNotionalUsd(instrument, position + signed, pricing);
+  const bucketId = instrument.isPerpetual ? undefined : expiryBucketId(instrument);
+  const bucketBefore = bucketId === undefined ? 0 : bucketVega(m, bucketId);
+  return (
+    projectionProblem(instrument, limits, 'netDeltaCoin', undefined, g.deltaCoin, g.deltaCoin + dDelta, dDelta !== 0) ??
+    projectionProblem(instrument, limits, 'gammaCoinPerPct', undefined, gammaCoinPerPct(g.gammaCoinPerUsd, m.indexUsd), gammaCoinPerPct(g.gammaCoinPerUsd + dGamma, m.indexUsd), dGamma !== 0) ??
+    projectionProblem(instrument, limits, 'vegaTotalUsdPerVolPt', undefined, g.vegaUsdPerVolPt, g.vegaUsdPerVolPt + dVega, dVega !== 0) ??
+    (bucketId === undefined ? undefined : projectionProblem(instrument, limits, 'vegaPerExpiryUsdPerVolPt', bucketId, bucketBefore, bucketBefore + dVega, dVega !== 0)) ??
+    projectionProblem(instrument, limits, instrument.kind === 'option' ? 'optionPositionCoin' : 'futurePositionUsd', instrument.instrumentName, position, position + signed, true) ??
+    projectionProblem(instrument, limits, 'grossNotionalUsd', undefined, m.grossNotionalUsd, notionalAfter, notionalAfter !== m.grossNotionalUsd) ??
+    projectionProblem(instrument, limits, 'openOrders', undefined, m.openOrders, m.openOrders + 1, order.replacesClientOrderId === undefined) ??
+    OK
+  );
+}
+
+/**
+ * The refusal for one limit the order would take from `before` to `after`, if it breaches it and
+ * does not reduce it; `moves` is decided on the raw change (before may be NaN).
+ */
+function projectionProblem(instrument: InstrumentRow, limits: UnderlyingLimits, key: LimitKey, subject: string | undefined, before: number, after: number, moves: boolean): CheckResult | undefined {
+  const rule = limits[key];
+  if (!enforced(rule) || !moves) return undefined;
+  const afterAbs = Math.abs(after);
+  const beforeAbs = Math.abs(before);
+  if (afterAbs <= rule.limit || afterAbs < beforeAbs) return undefined;
+  const meta = LIMIT_META[key];
+  const label = `${instrument.currency} ${meta.label}${subject === undefined ? '' : ` ${subject}`}`;
+  const when = key === 'openOrders' ? 'with this order' : 'after fill';
+  const [afterText, limitText] = formatPair(after, rule.limit);
+  const already = beforeAbs > rule.limit ? ` (already ${formatQty(before)}: the order does not reduce it)` : '';
+  return refuse('limit', `${label} ${when} ${afterText} ${meta.unit} exceeds limit ${limitText}${already}`, limitId(instrument.currency, key, subject));
 }
