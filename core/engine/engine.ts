@@ -512,7 +512,7 @@ export function createEngine({ clock, version, journal, restored, quoteOnStart =
         requests.push(...applyLimitActions(actions, nowMs));
       }
       for (const [venueId, sinceMs] of venueDownSince) {
-        const atStake = orders.live().length > 0 || risk.book.positions().some((p) => p.size !== 0);
+        const atStake = orders.live().length > 0 || risk.book.held().length > 0;
         if (atStake && nowMs - sinceMs >= venueDownKillMs && killSwitch.state === 'armed') {
           requests.push(...triggerKill(`${venueId} disconnected for ${Math.round((nowMs - sinceMs) / 1000)} s`, 'venue-disconnect', nowMs));
         }
