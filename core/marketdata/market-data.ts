@@ -65,6 +65,9 @@ interface Listed {
   scale: number;
   readonly book: L2Book;
   ticker: TickerUpdate | undefined;
+  /** quote()'s row, built when read after its book or ticker changed (outdated): a burst of changes between two publications costs one rebuild. */
+  row: QuoteRow | undefined;
+  outdated: boolean;
 }
 
 /** What quoteFields writes. */
@@ -80,12 +83,9 @@ export class MarketData {
   readonly #instruments = new Map<string, InstrumentRow>();
   /** Every listed instrument's book and ticker, by name (its keys are #instruments'). */
   readonly #listed = new Map<string, Listed>();
-  readonly #quotes = new Map<string, QuoteRow>();
   readonly #indices = new Map<string, IndexRow>();
   /** The latest trades per instrument, newest first (the ladder's last trades). */
   readonly #trades = new Map<string, PublicTrade[]>();
-  /** Quotes whose book or ticker changed since their row was built: rebuilt when read, so a burst of book changes between two publications costs one rebuild. */
-  readonly #outdated = new Set<string>();
 
   instrument(name: string): InstrumentRow | undefined {
     return this.#instruments.get(name);
@@ -100,8 +100,13 @@ export class MarketData {
   }
 
   quote(name: string): QuoteRow | undefined {
-    if (this.#outdated.delete(name)) this.#rebuild(name);
-    return this.#quotes.get(name);
+    const listed = this.#listed.get(name);
+    if (!listed) return undefined;
+    if (listed.outdated) {
+      listed.outdated = false;
+      this.#rebuild(name, listed);
+    }
+    return listed.row;
   }
 
   /**
@@ -160,8 +165,6 @@ export class MarketData {
           if (instrument.venueId === event.instruments[0]?.venueId && !listed.has(name)) {
             this.#instruments.delete(name);
             this.#listed.delete(name);
-            this.#quotes.delete(name);
-            this.#outdated.delete(name);
             this.#trades.delete(name);
             removed.push(name);
           }
@@ -172,21 +175,23 @@ export class MarketData {
           if (listed) {
             listed.instrument = instrument;
             listed.scale = tickScale(instrument.tickSize);
-          } else this.#listed.set(instrument.instrumentName, { instrument, scale: tickScale(instrument.tickSize), book: new L2Book(instrument.instrumentName), ticker: undefined });
+          } else this.#listed.set(instrument.instrumentName, { instrument, scale: tickScale(instrument.tickSize), book: new L2Book(instrument.instrumentName), ticker: undefined, row: undefined, outdated: false });
         }
         return { ...NO_CHANGES, instruments: [...listed], removedInstruments: removed };
       }
       case 'BookSnapshot': {
-        const book = this.#listed.get(event.instrumentName)?.book;
-        if (!book) return NO_CHANGES;
-        book.applySnapshot(event.changeId, event.bids, event.asks, event.tsMs);
-        return this.#quoteChanged(event.instrumentName, book.status.state === 'stale');
+        const listed = this.#listed.get(event.instrumentName);
+        if (!listed) return NO_CHANGES;
+        listed.book.applySnapshot(event.changeId, event.bids, event.asks, event.tsMs);
+        listed.outdated = true;
+        return this.#quoteChanged(event.instrumentName, listed.book.status.state === 'stale');
       }
       case 'BookChanged': {
-        const book = this.#listed.get(event.instrumentName)?.book;
-        if (!book) return NO_CHANGES;
-        const wasLive = book.status.state === 'live';
-        const status = book.applyChange(event.prevChangeId, event.changeId, event.bids, event.asks, event.tsMs);
+        const listed = this.#listed.get(event.instrumentName);
+        if (!listed) return NO_CHANGES;
+        const wasLive = listed.book.status.state === 'live';
+        const status = listed.book.applyChange(event.prevChangeId, event.changeId, event.bids, event.asks, event.tsMs);
+        listed.outdated = true;
         // Ask for a snapshot once, when the book turns stale, not for every change after it.
         return this.#quoteChanged(event.instrumentName, wasLive && status.state === 'stale');
       }
@@ -209,10 +214,10 @@ export class MarketData {
         return { ...NO_CHANGES, indices: [event.index.indexName] };
       case 'FeedLost': {
         const changed: string[] = [];
-        for (const [name, { book }] of this.#listed) {
-          if (book.status.state === 'stale') continue;
-          book.markStale(`feed lost: ${event.reason}`);
-          this.#outdated.add(name);
+        for (const [name, listed] of this.#listed) {
+          if (listed.book.status.state === 'stale') continue;
+          listed.book.markStale(`feed lost: ${event.reason}`);
+          listed.outdated = true;
           changed.push(name);
         }
         return { ...NO_CHANGES, quotes: changed };
@@ -238,18 +243,15 @@ export class MarketData {
     const listed = this.#listed.get(ticker.instrumentName);
     if (!listed) return false;
     listed.ticker = ticker;
-    this.#outdated.add(ticker.instrumentName);
+    listed.outdated = true;
     return true;
   }
 
   #quoteChanged(name: string, resnapshot: boolean): MarketDataChanges {
-    this.#outdated.add(name);
     return { ...NO_CHANGES, quotes: [name], resnapshot: resnapshot ? [name] : [] };
   }
 
-  #rebuild(name: string): void {
-    const listed = this.#listed.get(name);
-    if (!listed) return;
+  #rebuild(name: string, listed: Listed): void {
     const { instrument, book, ticker } = listed;
     const status = book.status;
     const bid = book.bestBidTicks();
@@ -284,6 +286,6 @@ export class MarketData {
       if (ticker.thetaUsd !== undefined) row.thetaUsd = ticker.thetaUsd;
       if (ticker.fundingRate8h !== undefined) row.fundingRate8h = ticker.fundingRate8h;
     }
-    this.#quotes.set(name, row);
+    listed.row = row;
   }
 }
