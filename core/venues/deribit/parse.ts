@@ -183,13 +183,16 @@ let at = 0;
  * Reads the JSON number at `at` (already validated) and moves past it; the same double as
  * JSON.parse. Up to 15 significant digits and a power of ten within 10^±22 it is Clinger's fast
  * path (one correctly rounded operation on exact operands); anything longer goes to Number().
+ * It stops at the text's end as well as after the number, so it also reads the ticker's captured
+ * numbers whole: reading past the end of a string is a slow path in V8.
  */
 function readNumber(text: string): number {
   const start = at;
+  const length = text.length;
   let i = at;
   let c = text.charCodeAt(i);
   const negative = c === 45;
-  if (negative) c = text.charCodeAt(++i);
+  if (negative) c = ++i < length ? text.charCodeAt(i) : -1;
   let mantissa = 0;
   let digits = 0;
   let scale = 0;
@@ -199,24 +202,24 @@ function readNumber(text: string): number {
       mantissa = mantissa * 10 + (c - 48);
       if (mantissa !== 0) digits++;
     } else exact = false;
-    c = text.charCodeAt(++i);
+    c = ++i < length ? text.charCodeAt(i) : -1;
   }
   if (c === 46) {
-    c = text.charCodeAt(++i);
+    c = ++i < length ? text.charCodeAt(i) : -1;
     while (c >= 48 && c <= 57) {
       if (digits < 15) {
         mantissa = mantissa * 10 + (c - 48);
         if (mantissa !== 0) digits++;
         scale++;
       } else exact = false;
-      c = text.charCodeAt(++i);
+      c = ++i < length ? text.charCodeAt(i) : -1;
     }
   }
   if (c === 101 || c === 69) {
     exact = false;
-    c = text.charCodeAt(++i);
-    if (c === 43 || c === 45) c = text.charCodeAt(++i);
-    while (c >= 48 && c <= 57) c = text.charCodeAt(++i);
+    c = ++i < length ? text.charCodeAt(i) : -1;
+    if (c === 43 || c === 45) c = ++i < length ? text.charCodeAt(i) : -1;
+    while (c >= 48 && c <= 57) c = ++i < length ? text.charCodeAt(i) : -1;
   }
   at = i;
   if (exact && scale <= 22) {
@@ -396,7 +399,7 @@ const TICKER_PREFIX = '{"jsonrpc":"2.0","method":"subscription","params":{"chann
  * nothing for a dated future), as BOOK_FRAME is for books: the frame's whole grammar (strict JSON
  * numbers or null in every numeric field, strings without escapes or control characters), fields
  * in that order, nothing unknown, nothing after. Frames in any other shape take the generic path.
- * The fields a ticker keeps are captured (TICKER_GROUPS), so the match that validates the frame
+ * The fields a ticker keeps are captured (TICKER_GROUP), so the match that validates the frame
  * also finds them.
  */
 const TICKER_FRAME = new RegExp(
@@ -412,37 +415,11 @@ const TICKER_FRAME = new RegExp(
 /** TICKER_FRAME's capture groups, in order. */
 const TICKER_GROUP = { timestamp: 1, markPrice: 2, lastPrice: 3, instrumentName: 4, markIv: 5, bidIv: 6, askIv: 7, underlyingPrice: 8, delta: 9, gamma: 10, vega: 11, theta: 12, funding8h: 13 } as const;
 
-/**
- * A whole validated JSON number as JSON.parse reads it: up to 15 significant digits and at most 22
- * decimals, one correctly rounded division of exact operands (Clinger's fast path, as readNumber);
- * exponents and longer mantissas go to Number(). Bounded by the string's length, unlike readNumber,
- * which stops at the character after the number (reading past the end is a slow path in V8).
- */
-function wholeNumber(text: string): number {
-  const length = text.length;
-  const negative = text.charCodeAt(0) === 45;
-  let mantissa = 0;
-  let digits = 0;
-  let point = -1;
-  for (let i = negative ? 1 : 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) point = i;
-    else if (c > 57 || digits === 15) return Number(text);
-    else {
-      mantissa = mantissa * 10 + (c - 48);
-      if (mantissa !== 0) digits++;
-    }
-  }
-  const scale = point < 0 ? 0 : length - 1 - point;
-  if (scale > 22) return Number(text);
-  const magnitude = mantissa / pow10(scale);
-  return negative ? -magnitude : magnitude;
-}
-
 /** A captured number or null (undefined: an option's group in a perpetual's frame, or the reverse), as parseTicker's num(): null and non-finite (1e400) are undefined. */
 function capturedNumber(value: string | undefined): number | undefined {
   if (value === undefined || value.charCodeAt(0) === 110) return undefined;
-  const number = wholeNumber(value);
+  at = 0;
+  const number = readNumber(value);
   return Number.isFinite(number) ? number : undefined;
 }
 
