@@ -99,14 +99,14 @@ describe('position arithmetic', () => {
     book.applyFill(fill({ instrumentName: FUTURE, side: 'sell', amount: 10, price: 95_000 }));
     const held = book.held();
     expect(held).toEqual([
-      { venueId: 'sim', instrumentName: OPTION, currency: 'BTC', size: 1 },
-      { venueId: 'sim', instrumentName: FUTURE, currency: 'BTC', size: -10 },
+      { venueId: 'sim', instrumentName: OPTION, size: 1 },
+      { venueId: 'sim', instrumentName: FUTURE, size: -10 },
     ]);
     // Marks and fees move nothing held.
     book.setMarks(() => 0.03);
     expect(book.held()).toBe(held);
     book.applyFill(fill({ instrumentName: OPTION, side: 'sell', amount: 1, price: 0.03 }));
-    expect(book.held()).toEqual([{ venueId: 'sim', instrumentName: FUTURE, currency: 'BTC', size: -10 }]);
+    expect(book.held()).toEqual([{ venueId: 'sim', instrumentName: FUTURE, size: -10 }]);
     const afterFill = book.held();
     book.reconcile('sim', [venuePosition(FUTURE, -20, 95_000)]);
     expect(book.held()).not.toBe(afterFill);

@@ -111,7 +111,6 @@ export interface CurrencyTotals {
 export interface HeldPosition {
   readonly venueId: string;
   readonly instrumentName: string;
-  readonly currency: string;
   /** Signed: coin for options, USD for futures. */
   readonly size: number;
 }
@@ -222,7 +221,7 @@ export class PositionBook {
   held(): readonly HeldPosition[] {
     if (this.#held) return this.#held;
     const held: HeldPosition[] = [];
-    for (const { venueId, instrumentName, terms, size } of this.#inOrder()) if (size !== 0) held.push({ venueId, instrumentName, currency: terms.currency, size });
+    for (const { venueId, instrumentName, size } of this.#inOrder()) if (size !== 0) held.push({ venueId, instrumentName, size });
     return (this.#held = held);
   }
 
